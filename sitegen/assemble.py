@@ -1,0 +1,58 @@
+"""Assemble parsed briefs and pages into a Site: drafts, order, collisions, weeks, related."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sitegen.config import SiteConfig
+from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.model import Brief, Page, RelatedLink, Site
+from sitegen.weekly import group_weeks
+
+RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", "tags", "audiences", "sources", "page", "feed.xml",
+                                 "feed.json", "sitemap.xml", "robots.txt", "404.html", "assets"})
+
+
+def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False) -> Site:
+    diags: list[Diagnostic] = []
+    all_briefs = sorted(briefs, key=lambda b: b.source_path)
+    published = [b for b in all_briefs if drafts or not b.draft]
+
+    seen: dict[str, Brief] = {}
+    for b in all_briefs:  # drafts too: a slug clash is a bug even before publishing
+        if b.slug in seen:
+            first = seen[b.slug]
+            diags.append(Diagnostic(b.slug_location, f"duplicate slug '{b.slug}': also used by {first.source_path}",
+                                    "give one of the two briefs a different slug: or file name"))
+        else:
+            seen[b.slug] = b
+    page_slugs: dict[str, Page] = {}
+    for p in sorted(pages, key=lambda p: p.source_path):
+        if p.slug in RESERVED_PAGE_SLUGS:
+            diags.append(Diagnostic(p.slug_location, f"page slug '{p.slug}' is reserved for generated pages",
+                                    "rename the file or set another slug:"))
+        elif p.slug in page_slugs:
+            diags.append(Diagnostic(p.slug_location, f"duplicate slug '{p.slug}': also used by "
+                                    f"{page_slugs[p.slug].source_path}", "give one page a different slug:"))
+        else:
+            page_slugs[p.slug] = p
+
+    by_slug = {b.slug: b for b in published}
+    for b in all_briefs:
+        for slug, loc in zip(b.related, b.related_locations):
+            if slug not in seen:
+                diags.append(Diagnostic(loc, f"related brief '{slug}' does not exist",
+                                        "use the slug of another brief (its file name without .md)"))
+            elif slug == b.slug:
+                diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug"))
+    if diags:
+        raise BuildFailed(diags)
+
+    ordered = tuple(sorted(published, key=lambda b: (-b.date.timestamp(), b.slug)))
+    weeks, week_of = group_weeks(ordered, config.tz)
+    related = {
+        b.slug: tuple(RelatedLink(s, by_slug[s].date > b.date, True) for s in b.related if s in by_slug)
+        [: config.related.count]
+        for b in ordered
+    }
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related)

@@ -1,0 +1,205 @@
+"""Site configuration: `sitegen.yaml`, every key optional, unknown keys refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
+from sitegen.hints import did_you_mean
+from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
+
+CONFIG_NAME = "sitegen.yaml"
+
+
+@dataclass(frozen=True)
+class RelatedConfig:
+    count: int = 5
+    """How many related briefs a brief shows at most."""
+    threshold: float = 1.0
+    """Minimum automatic score; weaker matches are not shown at all."""
+    half_life_days: float = 30.0
+    """Closeness in time halves the time signal every this many days."""
+    weights: tuple[tuple[str, float], ...] = (
+        ("tags", 1.0), ("audience", 0.3), ("source", 0.2), ("text", 1.0), ("time", 0.5),
+    )
+    """Weight of each signal in the automatic score."""
+
+    def weight(self, signal: str) -> float:
+        return dict(self.weights)[signal]
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Briefs"
+    description: str = "Curated briefs on the news that matters."
+    author: str = ""
+    base_url: str = "http://localhost:8000/"
+    """Absolute URL of the site; its path prefixes every internal link."""
+    language: str = "en"
+    timezone: str = "UTC"
+    """IANA name; applied to dates without an offset and used for week assignment."""
+    per_page: int = 20
+    cname: str = ""
+    unsafe_html: bool = False
+    """markdown.unsafe_html: pass raw HTML in bodies through unsanitized."""
+    feed_count: int = 50
+    related: RelatedConfig = field(default_factory=RelatedConfig)
+
+    @property
+    def base_path(self) -> str:
+        """'/' or '/repo/': the path every internal URL starts with."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# key -> (type(s), attribute); nested sections are handled below
+_SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "title": (str, "title"),
+    "description": (str, "description"),
+    "author": (str, "author"),
+    "base_url": (str, "base_url"),
+    "language": (str, "language"),
+    "timezone": (str, "timezone"),
+    "per_page": (int, "per_page"),
+    "cname": (str, "cname"),
+}
+_SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "markdown": {"unsafe_html": bool},
+    "feed": {"count": int},
+    "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
+}
+_SIGNALS = ("tags", "audience", "source", "text", "time")
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
+               (int, float): "a number"}
+
+
+def normalize_base_url(url: str) -> str:
+    url = url.strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def _check_base_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "base_url must be an absolute http(s) URL such as https://user.github.io/repo/"
+    return None
+
+
+def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteConfig:
+    """Read `sitegen.yaml` (optional). Raises BuildFailed listing every problem."""
+    path = site_dir / CONFIG_NAME
+    shown = CONFIG_NAME
+    diags: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    marks: dict[str, tuple[int, int]] = {}
+    text = ""
+    if path.is_file():
+        try:
+            text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as e:
+            raise BuildFailed([Diagnostic(SourceLocation(shown, 1, 1), f"file is not UTF-8 ({e.reason})",
+                                          "save the file as UTF-8")]) from None
+        try:
+            doc = load_located(text)
+        except YamlError as e:
+            raise BuildFailed([yaml_diagnostic(shown, text, e)]) from None
+        values, marks, diags = _read(doc, shown, text)
+
+    def diag(line_col: tuple[int, int], msg: str, hint: str = "") -> None:
+        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0])))
+
+    if base_url_override is not None:
+        values["base_url"] = base_url_override
+    if "base_url" in values:
+        values["base_url"] = normalize_base_url(values["base_url"])
+        problem = _check_base_url(values["base_url"])
+        if problem and base_url_override is not None:
+            diags.append(Diagnostic(SourceLocation("--base-url", 1, 1), problem))
+        elif problem:
+            diag(marks["base_url"], problem)
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            diag(marks["timezone"], f"unknown timezone '{values['timezone']}'",
+                 "use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'")
+    if diags:
+        raise BuildFailed(diags)
+    related = values.pop("related", RelatedConfig())
+    return replace(SiteConfig(), related=related, **values)
+
+
+def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    marks: dict[str, tuple[int, int]] = {}
+
+    def diag(p: tuple[Any, ...], msg: str, hint: str = "", key: bool = False) -> None:
+        line, col = doc.where(p, key=key)
+        diags.append(Diagnostic(SourceLocation(shown, line, col), msg, hint, line_of(text, line)))
+
+    def typed(p: tuple[Any, ...], value: Any, kind: type | tuple[type, ...]) -> bool:
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        if not ok:
+            diag(p, f"'{'.'.join(map(str, p))}' must be {_TYPE_NAMES[kind]}")
+        return ok
+
+    data = doc.data
+    if data is None:
+        return values, marks, diags
+    if not isinstance(data, dict):
+        diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
+        return values, marks, diags
+    known = set(_SCALARS) | set(_SECTIONS)
+    related_kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True)
+        elif key in _SCALARS:
+            kind, attr = _SCALARS[key]
+            if typed((key,), value, kind):
+                if key == "per_page" and value < 1:
+                    diag((key,), "'per_page' must be at least 1")
+                    continue
+                values[attr] = value
+                marks[key] = doc.where((key,))
+        else:
+            section = _SECTIONS[key]
+            if not isinstance(value, dict):
+                diag((key,), f"'{key}' must be a mapping with keys: {', '.join(section)}")
+                continue
+            for sub, subvalue in value.items():
+                if sub not in section:
+                    diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True)
+                elif typed((key, sub), subvalue, section[sub]):
+                    if key == "markdown":
+                        values["unsafe_html"] = subvalue
+                    elif key == "feed":
+                        values["feed_count"] = subvalue
+                    elif sub == "weights":
+                        weights = dict(RelatedConfig().weights)
+                        for signal, w in subvalue.items():
+                            if signal not in _SIGNALS:
+                                diag((key, sub, signal), f"unknown related signal '{signal}'",
+                                     did_you_mean(str(signal), _SIGNALS), key=True)
+                            elif typed((key, sub, signal), w, (int, float)):
+                                weights[signal] = float(w)
+                        related_kwargs["weights"] = tuple(weights.items())
+                    else:
+                        related_kwargs[sub] = subvalue
+    if related_kwargs:
+        values["related"] = replace(RelatedConfig(), **related_kwargs)
+    return values, marks, diags

@@ -1,0 +1,154 @@
+"""Discover content files and parse each into a Brief or Page.
+
+parse_file() is a pure function of (path, bytes, settings): the pipeline may run it in
+worker processes and cache it by content hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen.errors import Diagnostic, SourceLocation
+from sitegen.frontmatter import FrontMatterError, decode, split
+from sitegen.markdown import MarkdownRenderer, make_markdown
+from sitegen.model import Brief, Comparison, Metric, Page, Prediction, Source, TimelineEntry, Tldr
+from sitegen.schema import SLUG_RE, FieldReader, validate_brief, validate_page
+from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
+
+BRIEFS_DIR = "content/briefs"
+PAGES_DIR = "content"
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    timezone: str
+    unsafe_html: bool
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    kind: str
+    """'brief' or 'page'."""
+    shown: str
+    """Path relative to the site directory, as printed in diagnostics."""
+    path: Path
+
+
+@dataclass(frozen=True)
+class Parsed:
+    item: Brief | Page | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+    """Every content/*.md page and content/briefs/*.md brief, sorted by path.
+
+    Symlinks that lead outside the site directory are refused: content must not pull in
+    files the author did not mean to publish.
+    """
+    files: list[SourceFile] = []
+    diags: list[Diagnostic] = []
+    root = site_dir.resolve()
+    for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR)):
+        base = site_dir / folder
+        if not base.is_dir():
+            continue
+        for entry in sorted(os.scandir(base), key=lambda e: e.name):
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            shown = f"{folder}/{entry.name}"
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    diags.append(Diagnostic(SourceLocation(shown, 1, 1),
+                                            "symlink points outside the site directory",
+                                            "copy the file into content/ instead of linking to it"))
+                    continue
+            if not path.is_file():
+                continue
+            files.append(SourceFile(kind, shown, path))
+    return tuple(files), tuple(diags)
+
+
+@functools.lru_cache(maxsize=2)
+def _renderer(unsafe_html: bool) -> MarkdownRenderer:
+    # One configured MarkdownIt per process and setting; it is never mutated after this.
+    return make_markdown(unsafe_html)
+
+
+def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> Parsed:
+    try:
+        text = decode(shown, data)
+        parts = split(shown, text)
+    except FrontMatterError as e:
+        return Parsed(None, (e.diagnostic,))
+    try:
+        doc = load_located(parts.yaml_text)
+    except YamlError as e:
+        return Parsed(None, (yaml_diagnostic(shown, text, e, parts.yaml_first_line - 1),))
+    reader = FieldReader(doc, shown, text, parts.yaml_first_line - 1)
+    md = _renderer(settings.unsafe_html)
+    stem = Path(shown).name[: -len(".md")]
+    if kind == "page":
+        page = validate_page(reader)
+        slug = _default_slug(reader, stem, page[1] if page else None)
+        if page is None or slug is None:
+            return Parsed(None, tuple(reader.diags))
+        title, _, summary, draft = page
+        if draft:
+            return Parsed(None)
+        return Parsed(Page(shown, slug, reader.location(("slug",)), title, summary, md.render(parts.body)))
+    fields = validate_brief(reader, ZoneInfo(settings.timezone))
+    slug = _default_slug(reader, stem, fields.slug if fields else None)
+    if fields is None or slug is None:
+        return Parsed(None, tuple(reader.diags))
+    inline = md.render_inline
+    src = fields.source
+    comparison = None
+    if fields.comparison:
+        c = fields.comparison
+        comparison = Comparison(c["title"], tuple(c["columns"]), tuple(tuple(r) for r in c["rows"]))
+    brief = Brief(
+        source_path=shown,
+        slug=slug,
+        slug_location=reader.location(("slug",)) if fields.slug else SourceLocation(shown, 1, 1),
+        title=fields.title,
+        date=fields.date,
+        has_time=fields.has_time,
+        source=Source(src["name"], src["url"], src.get("lang") or "", src.get("published")),
+        summary=fields.summary,
+        body_html=md.render(parts.body),
+        ai_generated=fields.ai_generated,
+        weight=fields.weight,
+        tldr=Tldr(**{k: inline(v) for k, v in fields.tldr.items()}),
+        audience=fields.audience,
+        tags=fields.tags,
+        metrics=tuple(Metric(m.get("label", ""), m.get("value", ""), m.get("unit", ""), m.get("change", ""))
+                      for m in fields.metrics),
+        takeaways=tuple(inline(t) for t in fields.takeaways),
+        comparison=comparison,
+        deep_dive=tuple(inline(t) for t in fields.deep_dive),
+        predictions=tuple(Prediction(inline(p["claim"]), inline(p.get("rationale", ""))) for p in fields.predictions),
+        timeline=tuple(TimelineEntry(t.date, inline(t.event)) for t in fields.timeline),
+        related=fields.related,
+        related_locations=fields.related_locations,
+        draft=fields.draft,
+    )
+    return Parsed(brief)
+
+
+def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str | None:
+    if explicit is not None:
+        return explicit
+    if reader.diags and "slug" in (reader.doc.data or {}):
+        return None
+    if not SLUG_RE.match(stem):
+        reader.error((), f"file name '{stem}.md' does not make a valid slug",
+                     "rename the file using letters, digits and '-', or set slug: in the front matter")
+        return None
+    return stem

@@ -1,0 +1,69 @@
+"""Diagnostics that carry a source location, and the exception that carries them.
+
+Every user mistake becomes a Diagnostic; stages collect all of theirs and raise one
+BuildFailed at the end, so a build reports every error at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    path: str
+    """Path as shown to the user (relative to the site directory when possible)."""
+    line: int = 1
+    """1-based line number."""
+    col: int = 1
+    """1-based column number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: SourceLocation
+    message: str
+    hint: str = ""
+    """How to fix it, printed under the message."""
+    source_line: str = ""
+    """The offending line of the file, shown with a caret under the column."""
+    severity: str = "error"
+
+    def format(self) -> str:
+        out = [f"{self.location}: {self.severity}: {self.message}"]
+        if self.source_line:
+            shown = self.source_line.replace("\t", " ")
+            out.append(f"    {shown}")
+            out.append("    " + " " * (max(self.location.col, 1) - 1) + "^")
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+
+def sort_diagnostics(diags: list[Diagnostic] | tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    """Stable, reproducible order: by file, line, column, then message."""
+    return tuple(sorted(diags, key=lambda d: (d.location, d.message)))
+
+
+class SitegenError(Exception):
+    """Base of every error caused by the user's input (never a bug of ours)."""
+
+
+class BuildFailed(SitegenError):
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]):
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        n = len(self.diagnostics)
+        body = "\n".join(d.format() for d in self.diagnostics)
+        return f"{body}\n{n} error{'s' if n != 1 else ''}; nothing was written."
+
+
+def line_of(text: str, line: int) -> str:
+    """The 1-based `line` of `text`, or '' when out of range."""
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""

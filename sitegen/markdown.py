@@ -1,0 +1,93 @@
+"""The one configured Markdown renderer: CommonMark + GFM extras + heading anchors.
+
+Raw HTML is sanitized with nh3 (Ammonia) against an allow-list unless the site opts
+into `markdown.unsafe_html`. Links with script-capable schemes are never emitted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+"""Schemes that can run code or read local files; checked after entity decoding."""
+
+# Everything Markdown itself produces, plus harmless inline/structural HTML authors use.
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var", "wbr",
+}
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "rel"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start", "reversed", "type"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "time": {"datetime"},
+    "details": {"open"},
+}
+
+
+def is_safe_url(url: str) -> bool:
+    """False for javascript:, vbscript:, data: and file: URLs (whitespace/case tricks included)."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    return not UNSAFE_SCHEME.match(cleaned)
+
+
+@dataclass(frozen=True)
+class MarkdownRenderer:
+    """Holds one configured MarkdownIt; render functions are pure given the same settings."""
+
+    md: MarkdownIt
+    unsafe_html: bool
+
+    def render(self, body: str) -> str:
+        html = self.md.render(body)
+        return html if self.unsafe_html else sanitize(html)
+
+    def render_inline(self, text: str) -> str:
+        html = self.md.renderInline(text)
+        return html if self.unsafe_html else sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+def make_markdown(unsafe_html: bool = False) -> MarkdownRenderer:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(tasklists_plugin)
+    md.use(gfm_autolink_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify_heading)
+    # markdown-it's default validator still lets some data:image URLs through; we allow none.
+    md.validateLink = is_safe_url
+    return MarkdownRenderer(md, unsafe_html)
+
+
+def slugify_heading(text: str) -> str:
+    """GitHub-style anchor ids that keep CJK and other letters readable."""
+    text = re.sub(r"[^\w\- ]", "", text.strip().lower(), flags=re.UNICODE)
+    return re.sub(r"\s+", "-", text) or "section"

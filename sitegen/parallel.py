@@ -1,0 +1,48 @@
+"""Run pure per-item functions over chunks, in forked worker processes when it pays off.
+
+Workers are forked after the inputs exist, so the (large, read-only) inputs are
+inherited rather than pickled; each task names only a slice of them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_FOR_WORKERS = 400
+CHUNK = 64
+
+# Per-worker-process inputs, set once by the pool initializer (never in the parent).
+_worker_inputs: dict[str, Any] = {}
+
+
+def _init(fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    _worker_inputs["fn"] = fn
+    _worker_inputs["items"] = items
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[Any]:
+    fn, items = _worker_inputs["fn"], _worker_inputs["items"]
+    return [fn(items[i]) for i in range(*bounds)]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def map_ordered(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> Iterator[R]:
+    """fn over items, results in input order, streamed as they complete."""
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (fn(item) for item in items)
+        return
+    bounds = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init, initargs=(fn, items)) as pool:
+        for chunk in pool.imap(_run_slice, bounds):
+            yield from chunk

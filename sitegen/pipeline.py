@@ -1,0 +1,116 @@
+"""build(): discover → parse → assemble → render → write."""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.assemble import assemble
+from sitegen.config import SiteConfig, load_config
+from sitegen.content import ParseSettings, SourceFile, discover, parse_file
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
+from sitegen.model import Brief, OutputFile, Page, Site
+from sitegen.parallel import map_ordered
+from sitegen.render import Job, all_jobs, extras, rel_of, site_nav, sitemap
+from sitegen.templates import make_environment, render_template
+from sitegen.writer import check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    output: Path | None = None
+    """Defaults to SITE_DIR/public."""
+    base_url: str | None = None
+    drafts: bool = False
+    jobs: int | None = None
+    """Worker processes; None = one per core."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    files: int
+    seconds: float
+    output: Path
+
+
+def _parse_one(settings: ParseSettings, f: SourceFile) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
+    try:
+        data = f.path.read_bytes()
+    except OSError as e:
+        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
+    parsed = parse_file(f.kind, f.shown, data, settings)
+    return f, parsed.item, parsed.diagnostics
+
+
+def load_site(options: BuildOptions) -> tuple[SiteConfig, Site]:
+    """Everything but rendering: raises BuildFailed with every problem found."""
+    site_dir = options.site_dir
+    config = load_config(site_dir, options.base_url)
+    files, diags = discover(site_dir)
+    settings = ParseSettings(config.timezone, config.unsafe_html)
+    errors = list(diags)
+    briefs: list[Brief] = []
+    pages: list[Page] = []
+    for _, item, item_diags in map_ordered(functools.partial(_parse_one, settings), files, options.jobs):
+        errors.extend(item_diags)
+        if isinstance(item, Brief):
+            briefs.append(item)
+        elif isinstance(item, Page):
+            pages.append(item)
+    if errors:
+        raise BuildFailed(errors)
+    return config, assemble(config, briefs, pages, options.drafts)
+
+
+@dataclass(frozen=True)
+class _Renderer:
+    site_dir: Path
+    config: SiteConfig
+    nav: tuple[tuple[str, str], ...]
+
+    @functools.cached_property
+    def env(self):  # type: ignore[no-untyped-def]
+        return make_environment(self.site_dir, self.config, self.nav)
+
+    def __call__(self, job: Job) -> OutputFile:
+        html = render_template(self.env, self.site_dir, job.template, job.context, job.rendering)
+        return OutputFile(job.path, html.encode("utf-8"))
+
+
+def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type: ignore[no-untyped-def]
+    """Yield every output file of the site (pages, sitemap, robots, ...)."""
+    jobs = all_jobs(site)
+    renderer = _Renderer(site_dir, site.config, site_nav(site))
+    yield from map_ordered(renderer, jobs, jobs_n)
+    lastmod = {b_rel: b.date for b_rel, b in ((f"briefs/{b.slug}/", b) for b in site.briefs)}
+    rels = [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
+    yield sitemap(site, rels, lastmod)
+    yield from extras(site)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    start = time.perf_counter()
+    site_dir = options.site_dir
+    if not site_dir.is_dir():
+        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist")])
+    output = options.output if options.output is not None else site_dir / "public"
+    check_output_dir(site_dir, output)
+    config, site = load_site(options)
+    counter = _Counter()
+    files = write_site(output, counter.count(render_site(site, site_dir, options.jobs)), [site_dir / "static"])
+    return BuildResult(counter.pages, files, time.perf_counter() - start, output)
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.pages = 0
+
+    def count(self, files):  # type: ignore[no-untyped-def]
+        for f in files:
+            if f.path.endswith(".html"):
+                self.pages += 1
+            yield f

@@ -1,0 +1,186 @@
+"""Turn an assembled Site into page jobs, and page jobs into bytes.
+
+A job is (output path, template, context); rendering one is a pure function of the job
+and the Environment, so jobs can be rendered in any order or in worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+from xml.sax.saxutils import escape as xml_escape
+
+from sitegen.model import Brief, OutputFile, Site
+from sitegen.urls import brief_path, href, list_path, output_file, page_path, week_path
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What base.html needs for every page: <title>, description, canonical, social tags."""
+
+    title: str
+    description: str
+    rel: str
+    """Site-relative URL path, e.g. 'briefs/x/' ('' for home)."""
+    kind: str
+    """'home', 'brief', 'page', 'list', 'week', 'archive', '404'."""
+    og_type: str = "website"
+    noindex: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    """Output file relative to the output folder."""
+    template: str
+    context: dict[str, Any] = field(hash=False)
+    rendering: str
+    """Shown in template errors: what was being rendered."""
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    prev_rel: str | None
+    next_rel: str | None
+
+
+def paginate(items: tuple[Any, ...], per_page: int, prefix: str) -> list[tuple[tuple[Any, ...], Pager, str]]:
+    """Chunks of items with their pager and URL; always at least one (possibly empty) page."""
+    total = max(1, math.ceil(len(items) / per_page))
+    out = []
+    for n in range(1, total + 1):
+        chunk = items[(n - 1) * per_page: n * per_page]
+        prev_rel = list_path(prefix, n - 1) if n > 1 else None
+        next_rel = list_path(prefix, n + 1) if n < total else None
+        out.append((chunk, Pager(n, total, prev_rel, next_rel), list_path(prefix, n)))
+    return out
+
+
+def freshness(brief: Brief) -> str:
+    """'collected in 14m': time from the source's publication to the brief's date."""
+    published = brief.source.published
+    if published is None or not brief.has_time:
+        return ""
+    minutes = int((brief.date - published).total_seconds() // 60)
+    if minutes < 0:
+        return ""
+    if minutes < 60:
+        return f"collected in {minutes}m"
+    hours, mins = divmod(minutes, 60)
+    if hours < 48:
+        return f"collected in {hours}h {mins}m" if mins else f"collected in {hours}h"
+    return f"collected in {hours // 24}d"
+
+
+def share_links(site: Site, brief: Brief) -> dict[str, str]:
+    page = site.config.origin + href(site.config.base_path, brief_path(brief.slug))
+    return {
+        "x": "https://x.com/intent/post?" + urlencode({"url": page, "text": brief.title}),
+        "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page}),
+    }
+
+
+def brief_jobs(site: Site) -> list[Job]:
+    jobs = []
+    for b in site.briefs:
+        related = [(site.by_slug[link.slug], link) for link in site.related.get(b.slug, ())]
+        week_key = site.week_of[b.slug]
+        context = {
+            "page": PageMeta(b.title, b.summary, brief_path(b.slug), "brief", "article"),
+            "brief": b,
+            "freshness": freshness(b),
+            "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
+            "related": related,
+            "share": share_links(site, b),
+        }
+        jobs.append(Job(output_file(brief_path(b.slug)), "brief.html", context, b.source_path))
+    return jobs
+
+
+def week_label(key: str) -> str:
+    year, week = key.split("-w")
+    return f"Week {int(week)}, {year}"
+
+
+def list_jobs(site: Site, items: tuple[Brief, ...], prefix: str, title: str, description: str,
+              kind: str, extra: dict[str, Any] | None = None) -> list[Job]:
+    jobs = []
+    for chunk, pager, rel in paginate(items, site.config.per_page, prefix):
+        page_title = title if pager.number == 1 else f"{title} (page {pager.number})"
+        context = {
+            "page": PageMeta(page_title, description, rel, kind),
+            "heading": title,
+            "items": chunk,
+            "pager": pager,
+            **(extra or {}),
+        }
+        jobs.append(Job(output_file(rel), "list.html", context, f"{title} page {pager.number}"))
+    return jobs
+
+
+def page_jobs(site: Site) -> list[Job]:
+    return [
+        Job(output_file(page_path(p.slug)), "page.html",
+            {"page": PageMeta(p.title, p.summary or site.config.description, page_path(p.slug), "page"), "doc": p},
+            p.source_path)
+        for p in site.pages
+    ]
+
+
+def not_found_job(site: Site) -> Job:
+    meta = PageMeta("Page not found", "The page you asked for does not exist.", "404.html", "404", noindex=True)
+    return Job("404.html", "404.html", {"page": meta, "items": site.briefs[:5]}, "404.html")
+
+
+def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
+    """Header links: the latest briefs, then every plain page."""
+    return (("Latest", ""),) + tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=lambda p: p.slug))
+
+
+def all_jobs(site: Site) -> list[Job]:
+    c = site.config
+    jobs = list_jobs(site, site.briefs, "", c.title, c.description, "home")
+    jobs += brief_jobs(site)
+    jobs += page_jobs(site)
+    jobs.append(not_found_job(site))
+    return jobs
+
+
+def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> OutputFile:
+    """Every HTML page (but the 404), absolute URLs, lastmod from content dates."""
+    base = site.config.origin
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for rel in sorted(rels):
+        loc = xml_escape(base + href(site.config.base_path, rel))
+        mod = lastmod.get(rel)
+        mod_xml = f"<lastmod>{mod.isoformat()}</lastmod>" if mod else ""
+        lines.append(f"  <url><loc>{loc}</loc>{mod_xml}</url>")
+    lines.append("</urlset>\n")
+    return OutputFile("sitemap.xml", "\n".join(lines).encode())
+
+
+def extras(site: Site) -> list[OutputFile]:
+    c = site.config
+    sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
+    files = [
+        OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode()),
+        OutputFile(".nojekyll", b""),
+    ]
+    if c.cname:
+        files.append(OutputFile("CNAME", (c.cname.strip() + "\n").encode()))
+    return files
+
+
+def rel_of(path: str) -> str:
+    """Inverse of output_file for HTML pages."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def quote_path(rel: str) -> str:
+    return quote(rel)

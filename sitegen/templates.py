@@ -1,0 +1,100 @@
+"""The Jinja environment: layout lookup, filters, and template errors with file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen.config import SiteConfig
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
+from sitegen.urls import href
+
+THEME_DIR_NAMES = ("layouts",)
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme: inside the installed package, or the repository's layouts/."""
+    packaged = Path(__file__).parent / "layouts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "layouts"
+
+
+def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
+    """Site layouts/ first, then the built-in theme; the theme also as 'default/<name>'."""
+    theme = jinja2.FileSystemLoader(str(builtin_theme_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    site_layouts = site_dir / "layouts"
+    if site_layouts.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_layouts)))
+    loaders += [jinja2.PrefixLoader({"default": theme}), theme]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    base_path = config.base_path
+    origin = config.origin
+    env.globals.update(
+        url=lambda rel="": href(base_path, rel),
+        abs_url=lambda rel="": origin + href(base_path, rel),
+        site=config,
+        nav=nav,
+    )
+    env.filters.update(day=format_day, iso=format_iso)
+    return env
+
+
+def format_day(when: dt.date | dt.datetime) -> str:
+    """'2 May 2026': unambiguous in every locale, no leading zero."""
+    return f"{when.day} {when.strftime('%b %Y')}"
+
+
+def format_iso(when: dt.datetime) -> str:
+    return when.isoformat()
+
+
+def template_diagnostic(site_dir: Path, exc: Exception, rendering: str) -> Diagnostic:
+    """Name the template file and line of a Jinja error (syntax or runtime)."""
+    filename, lineno = None, 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, lineno = exc.filename, exc.lineno or 1
+    else:
+        # Jinja rewrites tracebacks so template frames carry the template's file and line.
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt", ".css", ".json")):
+                filename, lineno = frame.filename, frame.lineno or 1
+                break
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template not found: {exc.name}"
+    else:
+        message = f"template error: {getattr(exc, 'message', None) or exc}"
+    shown = _shown(site_dir, filename) if filename else "layouts"
+    text = Path(filename).read_text(encoding="utf-8", errors="replace") if filename and Path(filename).is_file() else ""
+    return Diagnostic(SourceLocation(shown, lineno, 1), f"{message} (while rendering {rendering})",
+                      "fix the template; the page was not written", line_of(text, lineno))
+
+
+def _shown(site_dir: Path, filename: str) -> str:
+    path = Path(filename)
+    for base in (site_dir.resolve(), builtin_theme_dir().resolve().parent):
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            continue
+    return filename
+
+
+def render_template(env: jinja2.Environment, site_dir: Path, name: str, context: dict[str, Any], rendering: str) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as e:
+        raise BuildFailed([template_diagnostic(site_dir, e, rendering)]) from None

@@ -1,0 +1,150 @@
+"""Atomic output: build the whole site in a staging folder, then swap it in at once.
+
+A killed or failed build leaves the previous output untouched: readers of the output
+folder see the old site or the new one, never a mix. On Linux the swap is a single
+renameat2(RENAME_EXCHANGE); elsewhere two renames with a very short gap.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
+from sitegen.model import OutputFile
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class UnsafeOutputPath(ValueError):
+    pass
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """root/rel, refusing anything that could land outside root."""
+    pure = PurePosixPath(rel)
+    if (not rel or pure.is_absolute() or "\\" in rel or "\x00" in rel
+            or any(part in ("..", ".", "") for part in rel.split("/"))):
+        raise UnsafeOutputPath(f"refusing to write unsafe output path {rel!r}")
+    dest = root.joinpath(*pure.parts)
+    if not dest.resolve().is_relative_to(root.resolve()):
+        raise UnsafeOutputPath(f"refusing to write outside the output folder: {rel!r}")
+    return dest
+
+
+def check_output_dir(site_dir: Path, output: Path) -> None:
+    """Refuse output folders whose replacement would destroy the user's files."""
+    site = site_dir.resolve()
+    out = output.resolve()
+    problem = ""
+    if out == site or site.is_relative_to(out):
+        problem = "the output folder contains the site itself"
+    elif any(out.is_relative_to(site / d) for d in ("content", "layouts", "static")):
+        problem = "the output folder is inside content/, layouts/ or static/"
+    elif out.is_dir() and ((out / "sitegen.yaml").exists() or (out / "content").is_dir()):
+        problem = "the output folder looks like a site (it has sitegen.yaml or content/)"
+    if problem:
+        raise BuildFailed([Diagnostic(SourceLocation(str(output), 1, 1),
+                                      f"refusing to use '{output}' as the output folder: {problem}",
+                                      "pick a dedicated folder such as public/; it is replaced on every build")])
+
+
+def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path] = ()) -> int:
+    """Write every file into a fresh staging folder, then swap it with `output`. Returns the file count."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(output)
+    staging = output.parent / f".{output.name}.sitegen-staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    count = 0
+    try:
+        for static in static_dirs:
+            if static.is_dir():
+                shutil.copytree(static, staging, dirs_exist_ok=True, symlinks=False,
+                                ignore=_outside(static))
+        made: set[Path] = set()
+        for f in files:
+            dest = safe_join(staging, f.path)
+            parent = dest.parent
+            if parent not in made:
+                parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            dest.write_bytes(f.data)
+            count += 1
+        _swap(staging, output)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _outside(root: Path):  # type: ignore[no-untyped-def]
+    """copytree ignore-callback: skip symlinks that lead outside the static folder."""
+    real_root = root.resolve()
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        skipped = []
+        for name in names:
+            p = Path(folder) / name
+            if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                skipped.append(name)
+        return skipped
+
+    return ignore
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if not output.is_dir():
+        raise BuildFailed([Diagnostic(SourceLocation(str(output), 1, 1), "the output path exists and is not a folder",
+                                      "remove it or choose another --output")])
+    if _exchange(staging, output):
+        return  # staging now holds the old site; the caller removes it
+    old = output.parent / f".{output.name}.sitegen-old-{os.getpid()}"
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def _remove_stale_staging(output: Path) -> None:
+    """Staging folders left by killed builds (their process is gone) are deleted."""
+    prefix = f".{output.name}.sitegen-"
+    for entry in output.parent.iterdir():
+        if entry.name.startswith(prefix) and entry.is_dir():
+            pid = entry.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
