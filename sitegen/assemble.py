@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic
-from sitegen.model import Brief, Page, RelatedLink, Site
+from sitegen.model import Brief, Page, Site
+from sitegen.related import compute_related
+from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
 RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", "tags", "audiences", "sources", "page", "feed.xml",
@@ -49,10 +51,9 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
         raise BuildFailed(diags)
 
     ordered = tuple(sorted(published, key=lambda b: (-b.date.timestamp(), b.slug)))
+    taxonomies, tax_diags = group_taxonomies(ordered)
+    if tax_diags:
+        raise BuildFailed(tax_diags)
     weeks, week_of = group_weeks(ordered, config.tz)
-    related = {
-        b.slug: tuple(RelatedLink(s, by_slug[s].date > b.date, True) for s in b.related if s in by_slug)
-        [: config.related.count]
-        for b in ordered
-    }
-    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related)
+    related = compute_related(ordered, config.related)
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies)

@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+
+    r = sub.add_parser("related", help="explain the related updates of one brief",
+                       description="Print the top related candidates for SLUG with the score broken down by signal.")
+    r.add_argument("slug", metavar="SLUG")
+    r.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
+    r.add_argument("--limit", "-n", type=int, default=10, help="how many candidates to show (default: 10)")
+    r.add_argument("--drafts", action="store_true", help="include drafts")
     return parser
 
 
@@ -38,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "related":
+            from sitegen.explain import explain_related
+
+            print(explain_related(BuildOptions(args.site_dir, drafts=args.drafts), args.slug, args.limit))
+            return 0
     except SitegenError as e:
         print(str(e), file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ CONFIG_NAME = "sitegen.yaml"
 class RelatedConfig:
     count: int = 5
     """How many related briefs a brief shows at most."""
-    threshold: float = 1.0
+    threshold: float = 0.5
     """Minimum automatic score; weaker matches are not shown at all."""
     half_life_days: float = 30.0
     """Closeness in time halves the time signal every this many days."""
@@ -153,6 +154,7 @@ def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str
 
     def typed(p: tuple[Any, ...], value: Any, kind: type | tuple[type, ...]) -> bool:
         ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        ok = ok and not (isinstance(value, float) and not math.isfinite(value))
         if not ok:
             diag(p, f"'{'.'.join(map(str, p))}' must be {_TYPE_NAMES[kind]}")
         return ok
@@ -185,7 +187,11 @@ def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str
                 if sub not in section:
                     diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True)
                 elif typed((key, sub), subvalue, section[sub]):
-                    if key == "markdown":
+                    if sub == "count" and subvalue < 0:
+                        diag((key, sub), f"'{key}.count' must not be negative")
+                    elif sub == "half_life_days" and subvalue <= 0:
+                        diag((key, sub), "'related.half_life_days' must be more than 0")
+                    elif key == "markdown":
                         values["unsafe_html"] = subvalue
                     elif key == "feed":
                         values["feed_count"] = subvalue

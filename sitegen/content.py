@@ -57,13 +57,15 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
         base = site_dir / folder
         if not base.is_dir():
             continue
+        # A linked folder is checked once; os.path.realpath, unlike Path.resolve, never raises on loops.
+        base_inside = Path(os.path.realpath(base)).is_relative_to(root)
         for entry in sorted(os.scandir(base), key=lambda e: e.name):
             if not entry.name.endswith(".md") or entry.name.startswith("."):
                 continue
             path = Path(entry.path)
             shown = f"{folder}/{entry.name}"
-            if entry.is_symlink():
-                target = path.resolve()
+            if entry.is_symlink() or not base_inside:
+                target = Path(os.path.realpath(path))
                 if not target.is_relative_to(root):
                     diags.append(Diagnostic(SourceLocation(shown, 1, 1),
                                             "symlink points outside the site directory",
@@ -138,6 +140,11 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
         related=fields.related,
         related_locations=fields.related_locations,
         draft=fields.draft,
+        term_locations=(
+            *(("tags", t, reader.location(("tags", i))) for i, t in enumerate(fields.tags)),
+            *(("audiences", a, reader.location(("audience", i))) for i, a in enumerate(fields.audience)),
+            ("sources", src["name"], reader.location(("source", "name"))),
+        ),
     )
     return Parsed(brief)
 
@@ -145,9 +152,10 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
 def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str | None:
     if explicit is not None:
         return explicit
-    if reader.diags and "slug" in (reader.doc.data or {}):
+    data = reader.doc.data
+    if reader.diags and isinstance(data, dict) and "slug" in data:
         return None
-    if not SLUG_RE.match(stem):
+    if not SLUG_RE.fullmatch(stem):
         reader.error((), f"file name '{stem}.md' does not make a valid slug",
                      "rename the file using letters, digits and '-', or set slug: in the front matter")
         return None

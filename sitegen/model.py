@@ -92,6 +92,8 @@ class Brief:
     """Pinned related slugs, in the author's order."""
     related_locations: tuple[SourceLocation, ...] = ()
     draft: bool = False
+    term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()
+    """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,31 @@ class RelatedLink:
 
 
 @dataclass(frozen=True)
+class Term:
+    name: str
+    """As first written by an author."""
+    slug: str
+    slugs: tuple[str, ...]
+    """Briefs with this term, newest first."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    key: str
+    """'tags', 'audiences' or 'sources': also the URL prefix."""
+    singular: str
+    """'Tag', 'Audience', 'Source'."""
+    terms: tuple[Term, ...]
+    """Sorted by name (casefolded)."""
+
+    def slug_of(self, name: str) -> str:
+        for t in self.terms:
+            if t.name == name:
+                return t.slug
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the render stage needs; built once per build by assemble()."""
 
@@ -149,3 +176,5 @@ class Site:
     week_of: Mapping[str, str]
     """Brief slug -> week key."""
     related: Mapping[str, tuple[RelatedLink, ...]]
+    taxonomies: tuple[Taxonomy, ...] = ()
+    """tags, audiences, sources."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from sitegen.assemble import assemble
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import ParseSettings, SourceFile, discover, parse_file
+from sitegen.feeds import all_feeds
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
 from sitegen.parallel import map_ordered
@@ -89,6 +90,7 @@ def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type:
     lastmod = {b_rel: b.date for b_rel, b in ((f"briefs/{b.slug}/", b) for b in site.briefs)}
     rels = [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
     yield sitemap(site, rels, lastmod)
+    yield from all_feeds(site)
     yield from extras(site)
 
 

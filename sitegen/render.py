@@ -13,7 +13,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
-from sitegen.model import Brief, OutputFile, Site
+from dataclasses import replace
+
+from sitegen.model import Brief, OutputFile, Site, Taxonomy, Term, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, week_path
 
 
@@ -29,6 +31,7 @@ class PageMeta:
     """'home', 'brief', 'page', 'list', 'week', 'archive', '404'."""
     og_type: str = "website"
     noindex: bool = False
+    published: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -85,26 +88,151 @@ def share_links(site: Site, brief: Brief) -> dict[str, str]:
     }
 
 
+def card(b: Brief) -> Brief:
+    """A brief as shown in lists: everything but the body, so a body edit only
+    changes the contexts of pages that show the body (incremental rebuilds rely on it)."""
+    return replace(b, body_html="", related_locations=(), term_locations=(), slug_location=None)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class TermLink:
+    name: str
+    rel: str
+    lang: str = ""
+
+
+def term_links(site: Site, b: Brief) -> dict[str, tuple[TermLink, ...]]:
+    """Links from a brief to its tag, audience and source pages."""
+    tax = {t.key: t for t in site.taxonomies}
+    return {
+        "tags": tuple(TermLink(n, f"tags/{tax['tags'].slug_of(n)}/") for n in dict.fromkeys(b.tags)),
+        "audiences": tuple(TermLink(n, f"audiences/{tax['audiences'].slug_of(n)}/") for n in dict.fromkeys(b.audience)),
+        "source": TermLink(b.source.name, f"sources/{tax['sources'].slug_of(b.source.name)}/", b.source.lang),
+    }
+
+
 def brief_jobs(site: Site) -> list[Job]:
     jobs = []
+    publisher = site.config.title
     for b in site.briefs:
-        related = [(site.by_slug[link.slug], link) for link in site.related.get(b.slug, ())]
+        related = [(card(site.by_slug[link.slug]), link) for link in site.related.get(b.slug, ())]
         week_key = site.week_of[b.slug]
+        rel = brief_path(b.slug)
         context = {
-            "page": PageMeta(b.title, b.summary, brief_path(b.slug), "brief", "article"),
+            "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
             "brief": b,
+            "terms": term_links(site, b),
             "freshness": freshness(b),
             "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
             "related": related,
             "share": share_links(site, b),
+            "jsonld": {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": b.title,
+                "description": b.summary,
+                "datePublished": b.date.isoformat(),
+                "url": site.config.origin + href(site.config.base_path, rel),
+                "mainEntityOfPage": site.config.origin + href(site.config.base_path, rel),
+                "isBasedOn": b.source.url,
+                "publisher": {"@type": "Organization", "name": publisher},
+                "keywords": list(b.tags),
+            },
         }
-        jobs.append(Job(output_file(brief_path(b.slug)), "brief.html", context, b.source_path))
+        jobs.append(Job(output_file(rel), "brief.html", context, b.source_path))
     return jobs
 
 
 def week_label(key: str) -> str:
     year, week = key.split("-w")
     return f"Week {int(week)}, {year}"
+
+
+def week_range(week: Week) -> str:
+    """'27 Apr – 3 May 2026' (years shown on both ends only when they differ)."""
+    a, b = week.start, week.end
+    if a.year != b.year:
+        return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+    if a.month != b.month:
+        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+    return f"{a.day}–{b.day} {b:%b %Y}"
+
+
+def _counts(site: Site, briefs: list[Brief], key: str) -> list[tuple[TermLink, int]]:
+    tax = next(t for t in site.taxonomies if t.key == key)
+    counts: dict[str, int] = {}
+    for b in briefs:
+        for name in dict.fromkeys(b.tags if key == "tags" else b.audience):
+            counts[name] = counts.get(name, 0) + 1
+    return [(TermLink(n, f"{key}/{tax.slug_of(n)}/"), c)
+            for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
+
+
+def week_jobs(site: Site) -> list[Job]:
+    jobs = []
+    base = site.config.origin + site.config.base_path
+    for i, week in enumerate(site.weeks):
+        briefs = [site.by_slug[s] for s in week.slugs]
+        n = len(briefs)
+        heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
+        rel = week_path(week.key)
+        newer = site.weeks[i - 1] if i > 0 else None
+        older = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
+        metrics = [(card(b), b.metrics) for b in briefs if b.metrics]
+        context = {
+            "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
+                             f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
+                             + "; ".join(b.title for b in briefs[:3]), rel, "week"),
+            "week": week,
+            "heading": heading,
+            "items": [card(b) for b in briefs],
+            "metrics": metrics,
+            "audiences": _counts(site, briefs, "audiences"),
+            "tags": _counts(site, briefs, "tags"),
+            "newer": (week_path(newer.key), week_label(newer.key)) if newer else None,
+            "older": (week_path(older.key), week_label(older.key)) if older else None,
+            "jsonld": {
+                "@context": "https://schema.org",
+                "@type": "ItemList",
+                "name": heading,
+                "numberOfItems": n,
+                "itemListElement": [
+                    {"@type": "ListItem", "position": k + 1, "url": base + href("", brief_path(b.slug)).lstrip("/"),
+                     "name": b.title}
+                    for k, b in enumerate(briefs)
+                ],
+            },
+        }
+        jobs.append(Job(output_file(rel), "week.html", context, f"weekly recap {week.key}"))
+    archive = {
+        "page": PageMeta("Weekly recaps", f"Every week of {site.config.title}, newest first.", "weekly/", "archive"),
+        "weeks": [(w, week_label(w.key), week_range(w)) for w in site.weeks],
+    }
+    jobs.append(Job("weekly/index.html", "weekly.html", archive, "weekly archive"))
+    return jobs
+
+
+def taxonomy_jobs(site: Site) -> list[Job]:
+    jobs = []
+    plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
+    for tax in site.taxonomies:
+        for term in tax.terms:
+            items = tuple(card(site.by_slug[s]) for s in term.slugs)
+            extra = {"term": term, "taxonomy": tax,
+                     "feed_rel": f"{tax.key}/{term.slug}/feed.xml" if tax.key in FEED_TAXONOMIES else None}
+            jobs += list_jobs(site, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
+                              f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra)
+        context = {
+            "page": PageMeta(plural[tax.key], f"All {tax.key} of {site.config.title} with their brief counts.",
+                             f"{tax.key}/", "terms"),
+            "taxonomy": tax,
+            "heading": plural[tax.key],
+        }
+        jobs.append(Job(f"{tax.key}/index.html", "terms.html", context, f"{tax.key} index"))
+    return jobs
+
+
+FEED_TAXONOMIES = ("tags", "audiences")
 
 
 def list_jobs(site: Site, items: tuple[Brief, ...], prefix: str, title: str, description: str,
@@ -115,7 +243,7 @@ def list_jobs(site: Site, items: tuple[Brief, ...], prefix: str, title: str, des
         context = {
             "page": PageMeta(page_title, description, rel, kind),
             "heading": title,
-            "items": chunk,
+            "items": tuple(card(b) for b in chunk),
             "pager": pager,
             **(extra or {}),
         }
@@ -134,18 +262,20 @@ def page_jobs(site: Site) -> list[Job]:
 
 def not_found_job(site: Site) -> Job:
     meta = PageMeta("Page not found", "The page you asked for does not exist.", "404.html", "404", noindex=True)
-    return Job("404.html", "404.html", {"page": meta, "items": site.briefs[:5]}, "404.html")
+    return Job("404.html", "404.html", {"page": meta, "items": tuple(card(b) for b in site.briefs[:5])}, "404.html")
 
 
 def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
     """Header links: the latest briefs, then every plain page."""
-    return (("Latest", ""),) + tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=lambda p: p.slug))
+    return (("Latest", ""), ("Weekly", "weekly/"), ("Tags", "tags/"), ("Sources", "sources/")) + tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=lambda p: p.slug))
 
 
 def all_jobs(site: Site) -> list[Job]:
     c = site.config
     jobs = list_jobs(site, site.briefs, "", c.title, c.description, "home")
     jobs += brief_jobs(site)
+    jobs += week_jobs(site)
+    jobs += taxonomy_jobs(site)
     jobs += page_jobs(site)
     jobs.append(not_found_job(site))
     return jobs

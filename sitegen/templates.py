@@ -11,7 +11,7 @@ import jinja2
 
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
-from sitegen.urls import href
+from sitegen.urls import href, taxonomy_slug
 
 THEME_DIR_NAMES = ("layouts",)
 
@@ -48,6 +48,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         abs_url=lambda rel="": origin + href(base_path, rel),
         site=config,
         nav=nav,
+        term_rel=lambda key, name: f"{key}/{taxonomy_slug(name)}/",
     )
     env.filters.update(day=format_day, iso=format_iso)
     return env

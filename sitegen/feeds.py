@@ -1,0 +1,131 @@
+"""Atom and JSON Feed output. Timestamps come from the content, never the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from sitegen.model import Brief, OutputFile, Site
+from sitegen.render import week_label, week_range
+from sitegen.urls import brief_path, href, week_path
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _abs(site: Site, rel: str) -> str:
+    return site.config.origin + href(site.config.base_path, rel)
+
+
+def _brief_html(b: Brief) -> str:
+    """Entry content: the TL;DR, then the analysis."""
+    parts = []
+    tldr = [("What changed", b.tldr.what_changed), ("Why it matters", b.tldr.why_it_matters),
+            ("What to do next", b.tldr.what_to_do_next)]
+    items = "".join(f"<li><strong>{label}:</strong> {text}</li>" for label, text in tldr if text)
+    if items:
+        parts.append(f"<ul>{items}</ul>")
+    parts.append(b.body_html)
+    parts.append(f'<p>Source: <a href="{html.escape(b.source.url)}">{html.escape(b.source.name)}</a></p>')
+    return "\n".join(parts)
+
+
+def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence[tuple[str, str, dt.datetime, str, str, Sequence[str]]]) -> OutputFile:
+    """entries: (id/url, title, updated, summary, content_html, categories)."""
+    c = site.config
+    updated = max((e[2] for e in entries), default=EPOCH)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(c.language)}>',
+        f"  <id>{escape(_abs(site, rel))}</id>",
+        f"  <title>{escape(title)}</title>",
+        f"  <subtitle>{escape(c.description)}</subtitle>",
+        f"  <updated>{updated.isoformat()}</updated>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(_abs(site, rel))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(_abs(site, alternate_rel))}/>',
+        f"  <author><name>{escape(c.author or c.title)}</name></author>",
+        "  <generator>sitegen</generator>",
+    ]
+    for url, entry_title, when, summary, content, categories in entries:
+        out += [
+            "  <entry>",
+            f"    <id>{escape(url)}</id>",
+            f"    <title>{escape(entry_title)}</title>",
+            f"    <updated>{when.isoformat()}</updated>",
+            f"    <published>{when.isoformat()}</published>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <summary>{escape(summary)}</summary>",
+            f'    <content type="html">{escape(content)}</content>',
+            *(f"    <category term={quoteattr(cat)}/>" for cat in categories),
+            "  </entry>",
+        ]
+    out.append("</feed>\n")
+    return OutputFile(rel, "\n".join(out).encode("utf-8"))
+
+
+def brief_entries(site: Site, briefs: Sequence[Brief]) -> list[tuple[str, str, dt.datetime, str, str, Sequence[str]]]:
+    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b), b.tags) for b in briefs]
+
+
+def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
+    c = site.config
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": c.title,
+        "home_page_url": _abs(site, ""),
+        "feed_url": _abs(site, "feed.json"),
+        "description": c.description,
+        "language": c.language,
+        "authors": [{"name": c.author or c.title}],
+        "items": [
+            {
+                "id": _abs(site, brief_path(b.slug)),
+                "url": _abs(site, brief_path(b.slug)),
+                "external_url": b.source.url,
+                "title": b.title,
+                "summary": b.summary,
+                "content_html": _brief_html(b),
+                "date_published": b.date.isoformat(),
+                "tags": list(b.tags),
+            }
+            for b in briefs
+        ],
+    }
+    return OutputFile("feed.json", (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def week_digest_html(site: Site, slugs: Sequence[str]) -> str:
+    items = []
+    for s in slugs:
+        b = site.by_slug[s]
+        tldr = " ".join(t for t in (b.tldr.what_changed, b.tldr.why_it_matters, b.tldr.what_to_do_next) if t)
+        items.append(f'<li><a href="{html.escape(_abs(site, brief_path(b.slug)))}">{html.escape(b.title)}</a>: '
+                     f"{html.escape(b.summary)}{' ' + tldr if tldr else ''}</li>")
+    return "<ol>" + "".join(items) + "</ol>"
+
+
+def all_feeds(site: Site) -> list[OutputFile]:
+    c = site.config
+    newest = site.briefs[: c.feed_count]
+    files = [
+        atom(site, "feed.xml", c.title, "", brief_entries(site, newest)),
+        json_feed(site, newest),
+    ]
+    for tax in site.taxonomies:
+        if tax.key not in ("tags", "audiences"):
+            continue
+        for term in tax.terms:
+            briefs = [site.by_slug[s] for s in term.slugs[: c.feed_count]]
+            prefix = f"{tax.key}/{term.slug}/"
+            files.append(atom(site, prefix + "feed.xml", f"{c.title}: {term.name}", prefix, brief_entries(site, briefs)))
+    weeks = []
+    for w in site.weeks[: c.feed_count]:
+        updated = max(site.by_slug[s].date for s in w.slugs)
+        n = len(w.slugs)
+        title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
+        summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
+        weeks.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
+    files.append(atom(site, "weekly/feed.xml", f"{c.title}: weekly recaps", "weekly/", weeks))
+    return files
