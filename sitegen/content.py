@@ -155,7 +155,7 @@ def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str |
     data = reader.doc.data
     if reader.diags and isinstance(data, dict) and "slug" in data:
         return None
-    if not SLUG_RE.fullmatch(stem):
+    if not SLUG_RE.match(stem):
         reader.error((), f"file name '{stem}.md' does not make a valid slug",
                      "rename the file using letters, digits and '-', or set slug: in the front matter")
         return None

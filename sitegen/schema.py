@@ -7,6 +7,7 @@ Markdown); it never stops at the first problem, so a build reports every mistake
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +32,13 @@ COMPARISON_KEYS = ("title", "columns", "rows")
 PREDICTION_KEYS = ("claim", "rationale")
 TIMELINE_KEYS = ("date", "event")
 
-SLUG_RE = re.compile(r"^[^\W_][\w-]*(?:\.[\w-]+)*$", re.UNICODE)
+# Anchored with \Z, not $: '$' also matches before a trailing newline ("x\n" is no slug).
+SLUG_RE = re.compile(r"^[^\W_][\w-]*(?:\.[\w-]+)*\Z", re.UNICODE)
 """Letters (any script), digits, '-', '_' and inner dots: one path segment, never '..'."""
-LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
-TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATE_ONLY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
+TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
+DATE_ONLY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z", re.ASCII)
+MIN_YEAR, MAX_YEAR = 2, 9998
 
 
 @dataclass
@@ -69,25 +72,26 @@ class FieldReader:
         if isinstance(value, (int, float)):
             value = str(value)  # `unit: 5` or a numeric label is still meaningful text
         if not empty_ok and not value.strip():
-            self.error(p, f"'{name}' must not be empty")
+            self.error(p, f"'{name}' must not be empty", "write some text, or remove the key")
             return None
         return value
 
     def boolean(self, p: Path, value: Any, name: str) -> bool | None:
         if not isinstance(value, bool):
-            self.error(p, f"'{name}' must be true or false")
+            self.error(p, f"'{name}' must be true or false", f"write {name}: true or {name}: false, without quotes")
             return None
         return value
 
     def number(self, p: Path, value: Any, name: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(p, f"'{name}' must be a number")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.error(p, f"'{name}' must be a number", f"write a plain number, e.g. {name}: 10")
             return None
         return float(value)
 
     def mapping(self, p: Path, value: Any, name: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.error(p, f"'{name}' must be a mapping with keys: {', '.join(keys)}")
+            self.error(p, f"'{name}' must be a mapping with keys: {', '.join(keys)}",
+                       f"indent the keys under '{name}:' or write them as {{{keys[0]}: ...}}")
             return None
         self.known_keys(p, value, keys, f"'{name}'")
         return value
@@ -113,7 +117,10 @@ class FieldReader:
         s = self.string(p, value, name)
         if s is None:
             return None
-        parts = urlsplit(s.strip())
+        try:
+            parts = urlsplit(s.strip())
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            parts = urlsplit("")
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             self.error(p, f"'{name}' must be an http or https URL, got '{s}'",
                        "use a full address such as https://example.com/article")
@@ -123,13 +130,14 @@ class FieldReader:
     def datetime(self, p: Path, value: Any, name: str, tz: ZoneInfo) -> tuple[dt.datetime, bool] | None:
         """(aware datetime, has_time). Bare dates are midnight in the site timezone."""
         if isinstance(value, bool) or not isinstance(value, str):
-            self.error(p, f"'{name}' must be a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM:SS+08:00)")
+            self.error(p, f"'{name}' must be a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM:SS+08:00)",
+                       f"e.g. {name}: 2026-05-02 or {name}: 2026-05-02T08:14:00+08:00")
             return None
         s = value.strip()
         try:
             if DATE_ONLY_RE.match(s):
                 d = dt.date.fromisoformat(_pad_date(s))
-                return dt.datetime(d.year, d.month, d.day, tzinfo=tz), False
+                return self._in_range(p, name, s, dt.datetime(d.year, d.month, d.day, tzinfo=tz), False)
             when = dt.datetime.fromisoformat(s)
         except ValueError as e:
             self.error(p, f"'{name}' is not a valid date: '{s}' ({e})",
@@ -137,7 +145,18 @@ class FieldReader:
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=tz)
-        return when, True
+        return self._in_range(p, name, s, when, True)
+
+    def _in_range(self, p: Path, name: str, s: str, when: dt.datetime, has_time: bool) -> tuple[dt.datetime, bool] | None:
+        # Later stages convert to UTC and step by days and weeks: keep clear of year 1 and 9999.
+        try:
+            ok = MIN_YEAR <= when.astimezone(dt.timezone.utc).year <= MAX_YEAR
+        except (OverflowError, ValueError):
+            ok = False
+        if not ok:
+            self.error(p, f"'{name}' is out of range: '{s}'", f"use a year between {MIN_YEAR} and {MAX_YEAR}")
+            return None
+        return when, has_time
 
 
 def _pad_date(s: str) -> str:
@@ -220,7 +239,7 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> BriefFields | None:
             for key in ("name", "url"):
                 if key not in m:
                     r.error(("source",), f"missing required key 'source.{key}'",
-                            "source needs a name and an http(s) url")
+                            "source needs a name and an http(s) url", key=True)
             if "name" in m:
                 source["name"] = r.string(("source", "name"), m["name"], "source.name")
             if "url" in m:
@@ -259,7 +278,7 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> BriefFields | None:
         if "value" in m:
             v = m["value"]
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                r.error(p + ("value",), "metric 'value' must be a number or text")
+                r.error(p + ("value",), "metric 'value' must be a number or text", "e.g. value: 37.6 or value: \"n/a\"")
             else:
                 metric["value"] = str(v)
         for key in ("unit", "change"):
@@ -356,7 +375,7 @@ def _comparison(r: FieldReader, m: dict[str, Any]) -> dict[str, Any] | None:
                     "give every row exactly one cell per column")
         rows.append(cells)
     if not columns:
-        r.error(p + ("columns",), "'comparison.columns' must not be empty")
+        r.error(p + ("columns",), "'comparison.columns' must not be empty", "list the column headings, e.g. columns: [Feature, A, B]")
     return {"title": title or "Competitor analysis", "columns": columns, "rows": tuple(rows)}
 
 
@@ -370,7 +389,7 @@ def _timeline_date(r: FieldReader, p: Path, value: Any) -> str | None:
     try:
         dt.date(int(y), int(mo or 1), int(d or 1))
     except ValueError as e:
-        r.error(p, f"timeline date '{s}' is not a real date ({e})")
+        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day")
         return None
     return s.strip()
 
@@ -379,7 +398,8 @@ def validate_page(r: FieldReader) -> tuple[str, str | None, str, bool] | None:
     """(title, slug, summary, draft) of a plain page."""
     data = r.doc.data if r.doc.data is not None else {}
     if not isinstance(data, dict):
-        r.error((), "front matter must be a mapping of keys to values")
+        r.error((), "front matter must be a mapping of keys to values",
+                "write lines such as 'title: ...' between the --- lines")
         return None
     r.known_keys((), data, PAGE_KEYS, "page front matter")
     if "title" not in data:

@@ -9,6 +9,7 @@ schema can parse them strictly (`2026-13-45` gets a message, not a ValueError).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,9 @@ MAX_DEPTH = 32
 """Deeper nesting than any brief needs; refusing it keeps the converter bounded."""
 
 Path = tuple[Any, ...]
+
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters the YAML spec forbids in a stream (control characters, lone surrogates, ...)."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -76,6 +80,7 @@ class YamlError(Exception):
 
 def load_located(text: str) -> Located:
     """Parse one YAML document. Raises YamlError with a 1-based line/col relative to `text`."""
+    _check_characters(text)
     _check_shape(text)
     loader = _Loader(text)
     try:
@@ -97,6 +102,16 @@ def load_located(text: str) -> Located:
     located = Located(None)
     data = _convert(loader, node, (), located, set(), 0)
     return Located(data, located.value_marks, located.key_marks)
+
+
+def _check_characters(text: str) -> None:
+    """Locate characters YAML refuses ourselves: the reader's own error has no line."""
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise YamlError(line, col, f"character U+{ord(bad.group()):04X} is not allowed in YAML",
+                        "remove it; inside double quotes it can be written as an escape such as \\x01")
 
 
 def _check_shape(text: str) -> None:
@@ -122,7 +137,7 @@ def _check_shape(text: str) -> None:
                 raise YamlError(m.line + 1, m.column + 1,
                                 "YAML anchors and aliases (&name / *name) are not allowed",
                                 "write the value out in full")
-    except yaml.MarkedYAMLError:
+    except yaml.YAMLError:
         pass  # reported with its location by the composing pass
     finally:
         loader.dispose()

@@ -52,7 +52,9 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m sitegen ARGS` in a subprocess, as a user would."""
-    full_env = {**os.environ, **(env or {})}
+    # The repository's package, whether or not it is installed and wherever pytest runs from.
+    pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))
+    full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
     return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=300)
 
@@ -60,3 +62,10 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """{relative path: bytes} of every file under root ({} when root does not exist)."""
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
