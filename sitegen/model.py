@@ -155,12 +155,6 @@ class Taxonomy:
     terms: tuple[Term, ...]
     """Sorted by name (casefolded)."""
 
-    def slug_of(self, name: str) -> str:
-        for t in self.terms:
-            if t.name == name:
-                return t.slug
-        raise KeyError(name)
-
 
 @dataclass(frozen=True)
 class Site:

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from dataclasses import replace
 
-from sitegen.model import Brief, OutputFile, Site, Taxonomy, Term, Week
-from sitegen.urls import brief_path, href, list_path, output_file, page_path, week_path
+from sitegen.model import Brief, OutputFile, Site, Week
+from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,11 @@ def share_links(site: Site, brief: Brief) -> dict[str, str]:
     }
 
 
+def cards_of(site: Site) -> dict[str, Brief]:
+    """Card projections of every brief, made once per build."""
+    return {b.slug: card(b) for b in site.briefs}
+
+
 def card(b: Brief) -> Brief:
     """A brief as shown in lists: everything but the body, so a body edit only
     changes the contexts of pages that show the body (incremental rebuilds rely on it)."""
@@ -103,19 +108,18 @@ class TermLink:
 
 def term_links(site: Site, b: Brief) -> dict[str, tuple[TermLink, ...]]:
     """Links from a brief to its tag, audience and source pages."""
-    tax = {t.key: t for t in site.taxonomies}
     return {
-        "tags": tuple(TermLink(n, f"tags/{tax['tags'].slug_of(n)}/") for n in dict.fromkeys(b.tags)),
-        "audiences": tuple(TermLink(n, f"audiences/{tax['audiences'].slug_of(n)}/") for n in dict.fromkeys(b.audience)),
-        "source": TermLink(b.source.name, f"sources/{tax['sources'].slug_of(b.source.name)}/", b.source.lang),
+        "tags": tuple(TermLink(n, f"tags/{taxonomy_slug(n)}/") for n in dict.fromkeys(b.tags)),
+        "audiences": tuple(TermLink(n, f"audiences/{taxonomy_slug(n)}/") for n in dict.fromkeys(b.audience)),
+        "source": TermLink(b.source.name, f"sources/{taxonomy_slug(b.source.name)}/", b.source.lang),
     }
 
 
-def brief_jobs(site: Site) -> list[Job]:
+def brief_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
     jobs = []
     publisher = site.config.title
     for b in site.briefs:
-        related = [(card(site.by_slug[link.slug]), link) for link in site.related.get(b.slug, ())]
+        related = [(cards[link.slug], link) for link in site.related.get(b.slug, ())]
         week_key = site.week_of[b.slug]
         rel = brief_path(b.slug)
         context = {
@@ -159,16 +163,15 @@ def week_range(week: Week) -> str:
 
 
 def _counts(site: Site, briefs: list[Brief], key: str) -> list[tuple[TermLink, int]]:
-    tax = next(t for t in site.taxonomies if t.key == key)
     counts: dict[str, int] = {}
     for b in briefs:
         for name in dict.fromkeys(b.tags if key == "tags" else b.audience):
             counts[name] = counts.get(name, 0) + 1
-    return [(TermLink(n, f"{key}/{tax.slug_of(n)}/"), c)
+    return [(TermLink(n, f"{key}/{taxonomy_slug(n)}/"), c)
             for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
 
 
-def week_jobs(site: Site) -> list[Job]:
+def week_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
     jobs = []
     base = site.config.origin + site.config.base_path
     for i, week in enumerate(site.weeks):
@@ -178,14 +181,14 @@ def week_jobs(site: Site) -> list[Job]:
         rel = week_path(week.key)
         newer = site.weeks[i - 1] if i > 0 else None
         older = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
-        metrics = [(card(b), b.metrics) for b in briefs if b.metrics]
+        metrics = [(cards[b.slug], b.metrics) for b in briefs if b.metrics]
         context = {
             "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
                              f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
                              + "; ".join(b.title for b in briefs[:3]), rel, "week"),
             "week": week,
             "heading": heading,
-            "items": [card(b) for b in briefs],
+            "items": [cards[b.slug] for b in briefs],
             "metrics": metrics,
             "audiences": _counts(site, briefs, "audiences"),
             "tags": _counts(site, briefs, "tags"),
@@ -212,12 +215,12 @@ def week_jobs(site: Site) -> list[Job]:
     return jobs
 
 
-def taxonomy_jobs(site: Site) -> list[Job]:
+def taxonomy_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
     jobs = []
     plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
     for tax in site.taxonomies:
         for term in tax.terms:
-            items = tuple(card(site.by_slug[s]) for s in term.slugs)
+            items = tuple(cards[s] for s in term.slugs)
             extra = {"term": term, "taxonomy": tax,
                      "feed_rel": f"{tax.key}/{term.slug}/feed.xml" if tax.key in FEED_TAXONOMIES else None}
             jobs += list_jobs(site, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
@@ -243,7 +246,7 @@ def list_jobs(site: Site, items: tuple[Brief, ...], prefix: str, title: str, des
         context = {
             "page": PageMeta(page_title, description, rel, kind),
             "heading": title,
-            "items": tuple(card(b) for b in chunk),
+            "items": chunk,
             "pager": pager,
             **(extra or {}),
         }
@@ -260,9 +263,9 @@ def page_jobs(site: Site) -> list[Job]:
     ]
 
 
-def not_found_job(site: Site) -> Job:
+def not_found_job(site: Site, cards: dict[str, Brief]) -> Job:
     meta = PageMeta("Page not found", "The page you asked for does not exist.", "404.html", "404", noindex=True)
-    return Job("404.html", "404.html", {"page": meta, "items": tuple(card(b) for b in site.briefs[:5])}, "404.html")
+    return Job("404.html", "404.html", {"page": meta, "items": tuple(cards[b.slug] for b in site.briefs[:5])}, "404.html")
 
 
 def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
@@ -272,12 +275,13 @@ def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
 
 def all_jobs(site: Site) -> list[Job]:
     c = site.config
-    jobs = list_jobs(site, site.briefs, "", c.title, c.description, "home")
-    jobs += brief_jobs(site)
-    jobs += week_jobs(site)
-    jobs += taxonomy_jobs(site)
+    cards = cards_of(site)
+    jobs = list_jobs(site, tuple(cards.values()), "", c.title, c.description, "home")
+    jobs += brief_jobs(site, cards)
+    jobs += week_jobs(site, cards)
+    jobs += taxonomy_jobs(site, cards)
     jobs += page_jobs(site)
-    jobs.append(not_found_job(site))
+    jobs.append(not_found_job(site, cards))
     return jobs
 
 
