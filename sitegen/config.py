@@ -20,7 +20,7 @@ CONFIG_NAME = "sitegen.yaml"
 class RelatedConfig:
     count: int = 5
     """How many related briefs a brief shows at most."""
-    threshold: float = 0.5
+    threshold: float = 0.35
     """Minimum automatic score; weaker matches are not shown at all."""
     half_life_days: float = 30.0
     """Closeness in time halves the time signal every this many days."""

@@ -1,7 +1,8 @@
 """Related updates: weighted signals over an inverted index, never all pairs.
 
 Each brief becomes one sparse vector per signal (tags, audience, source, text), each
-term weighted by its rarity (IDF: a tag on half the site says little) and normalised,
+term weighted by its rarity (IDF: a tag on half the site or more says nothing and is
+dropped) and normalised,
 so each signal's similarity is a cosine in [0, 1]. The score of a pair is
 
     (Σ weight[signal] · cosine[signal]) · time_factor
@@ -107,7 +108,9 @@ class RelatedIndex:
         for f in feats:
             for sig in SIGNALS:
                 df.update((sig, t) for t in f[sig])
-        idf = {key: math.log(1.0 + n / count) for key, count in df.items()}
+        # Probabilistic IDF (as in BM25), floored at 0: a term on half the briefs or more
+        # says nothing and is dropped, so it can neither find nor rank a neighbour.
+        idf = {key: max(0.0, math.log((n - count + 0.5) / (count + 0.5))) for key, count in df.items()}
         # vectors[i][sig] = {term: normalised weight}
         self.vectors: list[dict[str, dict[str, float]]] = []
         postings_idx: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -115,7 +118,7 @@ class RelatedIndex:
         for i, f in enumerate(feats):
             vec: dict[str, dict[str, float]] = {}
             for sig in SIGNALS:
-                raw = {t: (1.0 + math.log(c)) * idf[(sig, t)] for t, c in f[sig].items()}
+                raw = {t: (1.0 + math.log(c)) * idf[(sig, t)] for t, c in f[sig].items() if idf[(sig, t)] > 0}
                 norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
                 vec[sig] = {t: v / norm for t, v in raw.items()}
                 for t, v in vec[sig].items():
@@ -170,7 +173,7 @@ class RelatedIndex:
             return []
         shortlist = heapq.nlargest(limit * 3, acc, key=lambda j: (acc[j] * self.time_factor(i, j), j))
         exact = [self.exact(i, j) for j in shortlist]
-        exact.sort(key=lambda c: (-c.score, -self.position[c.slug], c.slug))
+        exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
         return exact[:limit]
 
 

@@ -1,0 +1,118 @@
+"""Related updates on a hand-built fixture whose right neighbours are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from sitegen.config import RelatedConfig
+from sitegen.errors import SourceLocation
+from sitegen.model import Brief, Source
+from sitegen.related import RelatedIndex, compute_related, tokenize
+
+
+def make(slug: str, day: int, title: str, summary: str = "", tags: tuple[str, ...] = (),
+         audience: tuple[str, ...] = (), source: str = "Wire", related: tuple[str, ...] = ()) -> Brief:
+    return Brief(
+        source_path=f"content/briefs/{slug}.md", slug=slug, slug_location=SourceLocation("x", 1, 1),
+        title=title, date=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=day), has_time=True,
+        source=Source(source, "https://example.com/" + slug), summary=summary or title, body_html="",
+        tags=tags, audience=audience, related=related,
+    )
+
+
+# Two story arcs, filler that shares only a tag used everywhere, and a loner.
+FIXTURE = [
+    make("chip-a", 0, "Foundry raises wafer prices", tags=("chips", "foundry", "news"), audience=("Investors",)),
+    make("chip-b", 7, "Foundry wafer price rise hits designers", tags=("chips", "foundry", "news"), audience=("Investors",)),
+    make("chip-c", 30, "Designers switch foundry after wafer price rise", tags=("chips", "news")),
+    make("vote-a", 2, "Parliament debates the data law", tags=("policy", "privacy", "news"), source="Gazette"),
+    make("vote-b", 9, "Parliament passes the data law", tags=("policy", "privacy", "news"), source="Gazette"),
+    *(make(f"filler-{i}", 3 + i, title, tags=("news",))
+      for i, title in enumerate(["Rover lands on Mars", "Bakery wins award", "Orchestra tours Asia",
+                                 "Marathon record falls", "Museum reopens wing", "Ferry timetable changes"])),
+    make("loner", 5, "Octopus learns to juggle", tags=("marine-biology",), audience=("Investors",), source="Wire"),
+]
+
+
+def test_right_neighbours_and_order() -> None:
+    related = compute_related(FIXTURE, RelatedConfig())
+    assert [link.slug for link in related["chip-a"]] == ["chip-b", "chip-c"]
+    assert [link.slug for link in related["vote-a"]] == ["vote-b"]
+    assert [link.slug for link in related["vote-b"]] == ["vote-a"]
+
+
+def test_a_brief_that_shares_nothing_meaningful_gets_none() -> None:
+    related = compute_related(FIXTURE, RelatedConfig())
+    # The loner shares audience and source with others, but no tag or word: nothing.
+    assert related["loner"] == ()
+    # Filler shares only the tag that is on every brief: below the threshold.
+    assert related["filler-0"] == ()
+
+
+def test_newer_briefs_are_later_updates() -> None:
+    related = compute_related(FIXTURE, RelatedConfig())
+    assert [(l.slug, l.later) for l in related["chip-a"]] == [("chip-b", True), ("chip-c", True)]
+    assert [(l.slug, l.later) for l in related["chip-c"]][0] == ("chip-b", False)
+
+
+def test_pinned_first_then_automatic_up_to_count() -> None:
+    briefs = [replace(b, related=("loner",)) if b.slug == "chip-a" else b for b in FIXTURE]
+    related = compute_related(briefs, RelatedConfig(count=2))
+    assert [(l.slug, l.pinned) for l in related["chip-a"]] == [("loner", True), ("chip-b", False)]
+
+
+def test_threshold_and_weights_are_configurable() -> None:
+    strict = compute_related(FIXTURE, RelatedConfig(threshold=10.0))
+    assert all(links == () for links in strict.values())
+    # With tags weighted out, the chip arc still relates through shared words.
+    text_only = RelatedConfig(weights=(("tags", 0.0), ("audience", 0.0), ("source", 0.0), ("text", 1.0), ("time", 0.0)),
+                              threshold=0.05)
+    assert "chip-b" in [l.slug for l in compute_related(FIXTURE, text_only)["chip-a"]]
+
+
+def test_time_decay_prefers_the_closer_brief() -> None:
+    twins = [
+        make("base", 0, "Quantum modem launch", tags=("quantum", "modems")),
+        make("near", 3, "Quantum modem launch", tags=("quantum", "modems")),
+        make("far", 300, "Quantum modem launch", tags=("quantum", "modems")),
+        *(make(f"pad-{i}", 100 + i, f"Pad {i}", tags=(f"pad{i}",)) for i in range(5)),
+    ]
+    index = RelatedIndex(twins, RelatedConfig())
+    near, far = index.candidates(index.position["base"], 5)[:2]
+    assert (near.slug, far.slug) == ("near", "far")
+    assert near.score > far.score
+
+
+def test_ties_break_by_newer_date_then_slug() -> None:
+    same = [make("base", 0, "Same words here", tags=("t",)),
+            make("b-twin", 5, "Same words here", tags=("t",)),
+            make("a-twin", 5, "Same words here", tags=("t",)),
+            make("older", -5, "Same words here", tags=("t",)),
+            *(make(f"pad-{i}", 50 + i, f"Pad {i}", tags=(f"pad{i}",)) for i in range(12))]
+    cfg = RelatedConfig(weights=(("tags", 1.0), ("audience", 0.3), ("source", 0.0), ("text", 1.0), ("time", 0.0)))
+    assert [l.slug for l in compute_related(same, cfg)["base"]] == ["a-twin", "b-twin", "older"]
+
+
+def test_tokenize_is_unicode_aware() -> None:
+    assert tokenize("The Foundry's WAFER prices") == ["foundry", "wafer", "prices"]
+    assert tokenize("ＡＩ芯片价格上涨") == ["ai", "芯片", "片价", "价格", "格上", "上涨"]
+
+
+@pytest.mark.parametrize("slug", ["chip-a", "vote-b"])
+def test_related_cli_explains_scores(make_site, cli, slug: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import brief
+
+    files = {f"content/briefs/{b.slug}.md": brief(b.title, date=b.date.isoformat(), extra=f"tags: {list(b.tags)}")
+             for b in FIXTURE}
+    site = make_site(files)
+    result = cli("related", slug, str(site))
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[2]
+    for column in ("tags", "audience", "source", "text", "time×", "score", "shown"):
+        assert column in header
+    assert "yes" in result.stdout
+    missing = cli("related", "nope", str(site))
+    assert missing.returncode == 1 and "no published brief with slug 'nope'" in missing.stderr
