@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,53 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     if not root.exists():
         return {}
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background"})
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def executable_url(url: str) -> bool:
+    """Would a browser run this URL? It drops leading C0/space and every tab/newline first."""
+    cleaned = "".join(ch for ch in url.lstrip("".join(map(chr, range(0x21)))) if ch not in "\t\n\r")
+    return cleaned.lower().startswith(_SCRIPT_SCHEMES)
+
+
+class _MarkupAudit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._script_type: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:  # html.parser has already decoded entities in values
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...> event handler")
+            if name in _URL_ATTRS and value and executable_url(value):
+                self.problems.append(f"<{tag} {name}={value!r}> script URL")
+        if tag == "script":
+            kind = dict(attrs).get("type") or ""
+            if kind != "application/ld+json":
+                self.problems.append(f"<script type={kind!r}>")
+            self._script_type = kind
+        elif tag in ("iframe", "object", "embed", "base", "frame", "frameset"):
+            self.problems.append(f"<{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._script_type == "application/ld+json":
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append(f"ld+json that is not JSON (broken out of?): {data[:80]!r}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script_type = None
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """Everything in `html` that could run script: [] means safe. Parsed, not grepped."""
+    audit = _MarkupAudit()
+    audit.feed(html)
+    audit.close()
+    return audit.problems
