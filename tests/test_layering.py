@@ -1,0 +1,112 @@
+"""Imports go one way: a module may import only modules earlier in ORDER.
+
+Parsed with `ast`, so imports inside functions and under TYPE_CHECKING count too.
+A new module must be given its place in ORDER: that is the point where its
+dependencies are decided, rather than discovered later as an import cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
+
+ORDER = [
+    "errors", "hints", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls", "content",
+    "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "parallel", "writer", "cache",
+    "pipeline", "explain", "check", "scaffold", "serve", "cli",
+]
+"""Top to bottom. `serve` is a package: every module in it counts as `serve`.
+taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import."""
+
+PLUMBING = {"__init__", "__main__"}
+"""`sitegen/__init__.py` holds the version (anyone may import it, it imports nothing of ours);
+`__main__.py` is the `python -m sitegen` entry point (may import anything)."""
+
+
+def layer_of(module: str) -> str:
+    """'sitegen.serve.watch' -> 'serve'; 'sitegen.errors' -> 'errors'; 'sitegen' -> '__init__'."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def source_modules() -> dict[str, Path]:
+    """Dotted name -> file, for every module of the package (the serve/ package included)."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(rel.parts)
+        out[name.removesuffix(".__init__")] = path
+    return out
+
+
+def imported(module: str, path: Path) -> set[str]:
+    """Dotted names of the sitegen modules `module` imports."""
+    is_package = path.name == "__init__.py"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against this module's package
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            # `from sitegen import errors` imports sitegen.errors; for `from sitegen.errors import X`
+            # the extra name lands in the same layer. Dunders (`__version__`) are package attributes.
+            found |= {f"{target}.{alias.name}" for alias in node.names if not alias.name.startswith("__")}
+    return {name for name in found if name == "sitegen" or name.startswith("sitegen.")}
+
+
+def layering_problems(modules: dict[str, Path]) -> list[str]:
+    problems = []
+    for module, path in modules.items():
+        layer = layer_of(module)
+        if layer not in ORDER and layer not in PLUMBING:
+            problems.append(f"{module}: module '{layer}' has no place in the import order; "
+                            f"add it to ORDER in tests/test_layering.py after everything it imports")
+            continue
+        layers = {layer_of(t): t for t in sorted(imported(module, path), reverse=True) if t != "sitegen"}
+        for to, target in sorted(layers.items()):
+            if layer == "__main__" or to == layer:
+                continue
+            if layer == "__init__":
+                problems.append(f"sitegen/__init__.py imports {target}: the package root must stay import-free")
+            elif to not in ORDER:
+                problems.append(f"{module} imports {target}, which has no place in the import order; "
+                                f"add '{to}' to ORDER in tests/test_layering.py")
+            elif ORDER.index(to) > ORDER.index(layer):
+                problems.append(f"{module} imports {target}, but '{to}' comes after '{layer}' in the order "
+                                f"(imports go one way: {' < '.join(ORDER)})")
+    return problems
+
+
+def test_imports_go_one_way() -> None:
+    problems = layering_problems(source_modules())
+    assert not problems, "\n".join(problems)
+
+
+def test_checker_catches_upward_and_unknown_imports(tmp_path: Path) -> None:
+    """The test above would pass vacuously if the parser missed imports: prove it sees them."""
+    fake = {
+        "sitegen.errors": "from sitegen.pipeline import build\n",
+        "sitegen.config": "def f():\n    from . import cli\n",
+        "sitegen.schema": "import sitegen.errors\nfrom sitegen import hints\n",
+        "sitegen.mystery": "",
+        "sitegen.serve.watch": "from sitegen.serve import server\nfrom ..pipeline import build\n",
+    }
+    modules = {}
+    for name, text in fake.items():
+        path = tmp_path / (name.replace(".", "/") + ".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        modules[name] = path
+    problems = layering_problems(modules)
+    assert len(problems) == 3, problems
+    assert "sitegen.errors imports sitegen.pipeline" in problems[0]
+    assert "sitegen.config imports sitegen.cli" in problems[1]
+    assert "module 'mystery' has no place" in problems[2]
