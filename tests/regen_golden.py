@@ -1,0 +1,31 @@
+"""Regenerate the golden output of tests/sites/*/ into each site's expected/ folder.
+
+Run after an intended change to the output (templates, rendering, new pages):
+
+    python tests/regen_golden.py
+
+then review `git diff tests/sites/` before committing: every changed line is a change users see.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN_SITES = ("basic",)
+
+
+def main() -> int:
+    sys.path.insert(0, str(REPO))
+    from sitegen.pipeline import BuildOptions, build
+
+    for name in GOLDEN_SITES:
+        site = REPO / "tests" / "sites" / name
+        result = build(BuildOptions(site, output=site / "expected", jobs=1))
+        print(f"{site.relative_to(REPO)}/expected: {result.files} files")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
