@@ -24,19 +24,19 @@ import heapq
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
+from sitegen.parallel import map_ordered
 
 SIGNALS = ("tags", "audience", "source", "text")
 MEANINGFUL = ("tags", "text")
 """A pair must share at least one of these to be related at all."""
-WINDOW = 8
+WINDOW = 6
 """Posting-list neighbours visited on each side of a brief (nearest in time)."""
-QUERY_TERMS = 12
+QUERY_TERMS = 10
 """Most distinctive words of a brief used to find candidates (all words are scored)."""
 
 _STOPWORDS = frozenset("""
@@ -74,13 +74,14 @@ def _split_cjk(word: str) -> list[str]:
     return out
 
 
-def _features(b: Brief) -> dict[str, Counter[str]]:
-    return {
-        "tags": Counter(t.casefold() for t in b.tags),
-        "audience": Counter(a.casefold() for a in b.audience),
-        "source": Counter([b.source.name.casefold()]),
-        "text": Counter(tokenize(b.title + " " + b.summary)),
-    }
+def _terms(b: Brief) -> tuple[tuple[str, ...], ...]:
+    """The raw terms of each signal, in SIGNALS order (runs in worker processes)."""
+    return (
+        tuple(t.casefold() for t in b.tags),
+        tuple(a.casefold() for a in b.audience),
+        (b.source.name.casefold(),),
+        tuple(tokenize(b.title + " " + b.summary)),
+    )
 
 
 @dataclass(frozen=True)
@@ -94,40 +95,62 @@ class Candidate:
 
 
 class RelatedIndex:
-    """Vectors and posting lists for one set of briefs (built once per build)."""
+    """Vectors and posting lists for one set of briefs (built once per build).
 
-    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig):
+    Terms are small integers; `sig_of[term]` says which signal a term belongs to.
+    """
+
+    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None):
         self.config = config
         # Oldest first, so every posting list is sorted by date without sorting it.
         self.briefs = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
         self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
         n = len(self.briefs)
-        feats = [_features(b) for b in self.briefs]
-        df: Counter[tuple[str, str]] = Counter()
-        for f in feats:
-            for sig in SIGNALS:
-                df.update((sig, t) for t in f[sig])
+        ids: dict[tuple[int, str], int] = {}
+        sig_of: list[int] = []
+        df: list[int] = []
+        counts_per_brief: list[dict[int, int]] = []
+        for per_signal in map_ordered(_terms, self.briefs, jobs):
+            counts: dict[int, int] = {}
+            for sig, terms in enumerate(per_signal):
+                for t in terms:
+                    tid = ids.get((sig, t))
+                    if tid is None:
+                        tid = ids[(sig, t)] = len(sig_of)
+                        sig_of.append(sig)
+                        df.append(0)
+                    counts[tid] = counts.get(tid, 0) + 1
+            for tid in counts:
+                df[tid] += 1
+            counts_per_brief.append(counts)
         # Probabilistic IDF (as in BM25), floored at 0: a term on half the briefs or more
         # says nothing and is dropped, so it can neither find nor rank a neighbour.
-        idf = {key: max(0.0, math.log((n - count + 0.5) / (count + 0.5))) for key, count in df.items()}
-        # vectors[i][sig] = {term: normalised weight}
-        self.vectors: list[dict[str, dict[str, float]]] = []
-        postings_idx: dict[tuple[str, str], list[int]] = defaultdict(list)
-        postings_val: dict[tuple[str, str], list[float]] = defaultdict(list)
-        for i, f in enumerate(feats):
-            vec: dict[str, dict[str, float]] = {}
-            for sig in SIGNALS:
-                raw = {t: (1.0 + math.log(c)) * idf[(sig, t)] for t, c in f[sig].items() if idf[(sig, t)] > 0}
-                norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-                vec[sig] = {t: v / norm for t, v in raw.items()}
-                for t, v in vec[sig].items():
-                    postings_idx[(sig, t)].append(i)
-                    postings_val[(sig, t)].append(v)
+        idf = [max(0.0, math.log((n - d + 0.5) / (d + 0.5))) for d in df]
+        self.sig_of = sig_of
+        self.vectors: list[dict[int, float]] = []
+        postings_idx: list[list[int]] = [[] for _ in df]
+        postings_val: list[list[float]] = [[] for _ in df]
+        for i, counts in enumerate(counts_per_brief):
+            raw: dict[int, float] = {}
+            norms = [0.0] * len(SIGNALS)
+            for tid, c in counts.items():
+                w = idf[tid]
+                if w > 0.0:
+                    if c > 1:
+                        w *= 1.0 + math.log(c)
+                    raw[tid] = w
+                    norms[sig_of[tid]] += w * w
+            roots = [math.sqrt(x) or 1.0 for x in norms]
+            vec = {tid: w / roots[sig_of[tid]] for tid, w in raw.items()}
+            for tid, v in vec.items():
+                postings_idx[tid].append(i)
+                postings_val[tid].append(v)
             self.vectors.append(vec)
-        self.postings_idx = dict(postings_idx)
-        self.postings_val = dict(postings_val)
-        self.weights = {sig: config.weight(sig) for sig in SIGNALS}
+        self.postings_idx = postings_idx
+        self.postings_val = postings_val
+        self.weights = [config.weight(sig) for sig in SIGNALS]
+        self.meaningful = {SIGNALS.index(s) for s in MEANINGFUL}
         self.w_time = min(max(config.weight("time"), 0.0), 1.0)
 
     def time_factor(self, i: int, j: int) -> float:
@@ -137,60 +160,72 @@ class RelatedIndex:
 
     def exact(self, i: int, j: int) -> Candidate:
         a, b = self.vectors[i], self.vectors[j]
-        parts = []
-        for sig in SIGNALS:
-            va, vb = a[sig], b[sig]
-            if len(vb) < len(va):
-                va, vb = vb, va
-            cos = sum(v * vb[t] for t, v in va.items() if t in vb)
-            parts.append((sig, self.weights[sig] * cos))
-        shares = any(a[s].keys() & b[s].keys() for s in MEANINGFUL)
+        if len(b) < len(a):
+            a, b = b, a
+        parts = [0.0] * len(SIGNALS)
+        shares = False
+        sig_of = self.sig_of
+        for tid, v in a.items():
+            other = b.get(tid)
+            if other is not None:
+                sig = sig_of[tid]
+                parts[sig] += v * other
+                shares = shares or sig in self.meaningful
+        weighted = tuple((SIGNALS[k], self.weights[k] * p) for k, p in enumerate(parts))
         factor = self.time_factor(i, j)
-        score = sum(p for _, p in parts) * factor if shares else 0.0
-        later = self.briefs[j].date > self.briefs[i].date
-        return Candidate(self.briefs[j].slug, score, tuple(parts), factor, later)
+        score = sum(p for _, p in weighted) * factor if shares else 0.0
+        later = self.days[j] > self.days[i]
+        return Candidate(self.briefs[j].slug, score, weighted, factor, later)
 
     def candidates(self, i: int, limit: int) -> list[Candidate]:
         """The `limit` best-scoring other briefs, exactly scored, best first."""
-        acc: dict[int, float] = defaultdict(float)
+        acc: dict[int, float] = {}
         vec = self.vectors[i]
-        for sig in SIGNALS:
-            terms = vec[sig].items()
-            if sig == "text" and len(vec[sig]) > QUERY_TERMS:
-                terms = heapq.nlargest(QUERY_TERMS, terms, key=lambda kv: kv[1])
-            w = self.weights[sig]
-            for t, v in terms:
-                idx = self.postings_idx[(sig, t)]
-                if len(idx) == 1:
-                    continue
-                vals = self.postings_val[(sig, t)]
-                pos = bisect.bisect_left(idx, i)
-                for k in range(max(0, pos - WINDOW), min(len(idx), pos + WINDOW + 1)):
-                    j = idx[k]
-                    if j != i:
-                        acc[j] += w * v * vals[k]
+        text = SIGNALS.index("text")
+        query = [(tid, v) for tid, v in vec.items() if self.sig_of[tid] in self.meaningful]
+        words = [kv for kv in query if self.sig_of[kv[0]] == text]
+        if len(words) > QUERY_TERMS:
+            keep = set(heapq.nlargest(QUERY_TERMS, words, key=lambda kv: kv[1]))
+            query = [kv for kv in query if self.sig_of[kv[0]] != text or kv in keep]
+        for tid, v in query:
+            idx = self.postings_idx[tid]
+            if len(idx) == 1:
+                continue
+            vals = self.postings_val[tid]
+            wv = self.weights[self.sig_of[tid]] * v
+            pos = bisect.bisect_left(idx, i)
+            for k in range(max(0, pos - WINDOW), min(len(idx), pos + WINDOW + 1)):
+                j = idx[k]
+                if j != i:
+                    acc[j] = acc.get(j, 0.0) + wv * vals[k]
         if not acc:
             return []
-        shortlist = heapq.nlargest(limit * 3, acc, key=lambda j: (acc[j] * self.time_factor(i, j), j))
-        exact = [self.exact(i, j) for j in shortlist]
+        # Shortlist on the accumulated similarity, then rank exactly (all signals, time).
+        shortlist = heapq.nlargest(limit * 2, acc.items(), key=lambda kv: (kv[1], kv[0]))
+        exact = [self.exact(i, j) for j, _ in shortlist]
         exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
         return exact[:limit]
 
-
-def compute_related(briefs: Sequence[Brief], config: RelatedConfig) -> dict[str, tuple[RelatedLink, ...]]:
-    """slug -> pinned related briefs first, then automatic ones above the threshold."""
-    index = RelatedIndex(briefs, config)
-    by_slug = {b.slug: b for b in briefs}
-    result: dict[str, tuple[RelatedLink, ...]] = {}
-    for i, b in enumerate(index.briefs):
-        links = [RelatedLink(s, by_slug[s].date > b.date, True) for s in dict.fromkeys(b.related) if s in by_slug]
+    def links(self, i: int) -> tuple[RelatedLink, ...]:
+        """Pinned related briefs first, then automatic ones above the threshold."""
+        config = self.config
+        b = self.briefs[i]
+        links = [RelatedLink(s, self.days[self.position[s]] > self.days[i], True)
+                 for s in dict.fromkeys(b.related) if s in self.position]
         taken = {b.slug, *(link.slug for link in links)}
         if len(links) < config.count:
-            for c in index.candidates(i, config.count + len(links)):
+            for c in self.candidates(i, config.count + len(links)):
                 if len(links) >= config.count:
                     break
                 if c.score >= config.threshold and c.slug not in taken:
                     links.append(RelatedLink(c.slug, c.later))
                     taken.add(c.slug)
-        result[b.slug] = tuple(links[: config.count])
-    return result
+        return tuple(links[: config.count])
+
+
+def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
+                    jobs: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+    """slug -> pinned related briefs first, then automatic ones above the threshold."""
+    index = RelatedIndex(briefs, config, jobs)
+    links = map_ordered(index.links, range(len(index.briefs)), jobs)
+    return {b.slug: result for b, result in zip(index.briefs, links)}
