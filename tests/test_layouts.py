@@ -1,0 +1,66 @@
+"""Layout lookup (site first, built-in theme as default/<name>) and template errors."""
+
+from __future__ import annotations
+
+from tests.conftest import brief
+
+
+def test_site_partial_overrides_one_section(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "content/briefs/a.md": brief("Override me", extra="tldr: {what_changed: Something}"),
+        "layouts/partials/brief-tldr.html": '<section class="my-tldr">{{ brief.tldr.what_changed | safe }}</section>\n',
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 0, result.stderr
+    page = (site / "public/briefs/a/index.html").read_text()
+    assert '<section class="my-tldr">Something</section>' in page
+    assert "Key metrics" not in page  # absent parts stay absent
+    assert "<h1>Override me</h1>" in page  # the rest of the built-in page is intact
+
+
+def test_site_template_can_extend_the_builtin_one(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "content/briefs/a.md": brief("Extended"),
+        "layouts/brief.html": '{% extends "default/brief.html" %}\n'
+                              '{% block main %}<p class="banner">Sponsored by nobody</p>{{ super() }}{% endblock %}\n',
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 0, result.stderr
+    page = (site / "public/briefs/a/index.html").read_text()
+    assert page.index('class="banner"') < page.index("<h1>Extended</h1>")
+
+
+def test_template_syntax_error_names_file_and_line(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "content/briefs/a.md": brief("A"),
+        "layouts/partials/brief-share.html": "<p>ok</p>\n<p>{% if %}</p>\n",
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert "layouts/partials/brief-share.html:2:1: error: template error:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "public").exists()
+
+
+def test_undefined_variable_names_file_and_line(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "content/briefs/a.md": brief("A"),
+        "layouts/partials/brief-week.html": "<p>\n{{ brief.no_such_field }}\n</p>\n",
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert "layouts/partials/brief-week.html:2:1: error: template error:" in result.stderr
+    assert "no_such_field" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_template_error_keeps_previous_output(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({"content/briefs/a.md": brief("A")})
+    assert cli("build", str(site)).returncode == 0
+    before = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    (site / "layouts").mkdir()
+    (site / "layouts/list.html").write_text("{% for %}\n")
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    after = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    assert after == before
