@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except SitegenError as e:
         print(str(e), file=sys.stderr)
         return 1
+    except OSError as e:  # the machine, not the input: still a message, not a traceback
+        print(f"sitegen: error: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 2

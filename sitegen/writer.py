@@ -56,7 +56,15 @@ def check_output_dir(site_dir: Path, output: Path) -> None:
 
 def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path] = ()) -> int:
     """Write every file into a fresh staging folder, then swap it with `output`. Returns the file count."""
-    output = output.absolute()
+    try:
+        return _write_site(output.absolute(), files, static_dirs)
+    except OSError as e:  # a full disk, a read-only folder, a file where a folder must go, ...
+        raise BuildFailed([Diagnostic(
+            SourceLocation(str(output), 1, 1), f"cannot write the output: {e.strerror or e} ({e.filename or output})",
+            "check that the output folder can be created and written; the previous output was kept")]) from None
+
+
+def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path]) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output)
     staging = output.parent / f".{output.name}.sitegen-staging-{os.getpid()}"

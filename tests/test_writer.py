@@ -145,3 +145,10 @@ def test_template_error_during_render_keeps_the_old_site(make_site) -> None:  # 
         build(BuildOptions(site, jobs=1))
     assert str(info.value.diagnostics[0].location) == "layouts/brief.html:1:1"
     assert tree_bytes(site / "public") == before
+
+
+def test_os_errors_become_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(BuildFailed) as info:
+        write_site(tmp_path / "a-file" / "public", files({"index.html": "x"}))
+    assert "cannot write the output" in info.value.diagnostics[0].message
