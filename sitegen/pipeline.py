@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.assemble import assemble
+from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import ParseSettings, SourceFile, discover, parse_file
 from sitegen.feeds import all_feeds
@@ -38,17 +39,21 @@ class BuildResult:
     output: Path
 
 
-def _parse_one(settings: ParseSettings, f: SourceFile) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
+def _parse_one(settings: ParseSettings, f: SourceFile,
+               data: bytes | None = None) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
     try:
-        data = f.path.read_bytes()
+        data = f.path.read_bytes() if data is None else data
     except OSError as e:
         return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
     parsed = parse_file(f.kind, f.shown, data, settings)
     return f, parsed.item, parsed.diagnostics
 
 
-def load_site(options: BuildOptions) -> tuple[SiteConfig, Site]:
-    """Everything but rendering: raises BuildFailed with every problem found."""
+def load_site(options: BuildOptions, cache: ParseCache | None = None) -> tuple[SiteConfig, Site]:
+    """Everything but rendering: raises BuildFailed with every problem found.
+
+    With a cache (serve keeps one), unchanged files are not parsed again.
+    """
     site_dir = options.site_dir
     config = load_config(site_dir, options.base_url)
     files, diags = discover(site_dir)
@@ -56,7 +61,10 @@ def load_site(options: BuildOptions) -> tuple[SiteConfig, Site]:
     errors = list(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    for _, item, item_diags in map_ordered(functools.partial(_parse_one, settings), files, options.jobs):
+    parse = functools.partial(_parse_one, settings)
+    parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
+                                                                                           options.jobs)
+    for _, item, item_diags in parsed:
         errors.extend(item_diags)
         if isinstance(item, Brief):
             briefs.append(item)
@@ -82,11 +90,20 @@ class _Renderer:
         return OutputFile(job.path, html.encode("utf-8"))
 
 
+def page_renderer(site: Site, site_dir: Path) -> _Renderer:
+    return _Renderer(site_dir, site.config, site_nav(site))
+
+
 def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type: ignore[no-untyped-def]
     """Yield every output file of the site (pages, sitemap, robots, ...)."""
     jobs = all_jobs(site)
-    renderer = _Renderer(site_dir, site.config, site_nav(site))
-    yield from map_ordered(renderer, jobs, jobs_n)
+    yield from map_ordered(page_renderer(site, site_dir), jobs, jobs_n)
+    yield from other_files(site, jobs)
+
+
+def other_files(site: Site, jobs: list[Job]):  # type: ignore[no-untyped-def]
+    """Every output that is not a page job. serve's incremental rebuild relies on
+    render_site == rendered jobs + other_files: add any new kind of output here."""
     lastmod = {b_rel: b.date for b_rel, b in ((f"briefs/{b.slug}/", b) for b in site.briefs)}
     rels = [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
     yield sitemap(site, rels, lastmod)

@@ -1,0 +1,261 @@
+"""Caches that make rebuilds incremental: parsed files by content, rendered pages by inputs.
+
+Both are plain objects owned by their caller (serve keeps one of each for its lifetime);
+nothing here is global. Correctness rule: a cache hit must give exactly what a clean
+build would compute, so every key covers every input of the cached function.
+
+- ParseCache: parse_file() is pure in (kind, path, bytes, settings). A file is re-read
+  when its stat signature changed or when the watcher marked it dirty; it is re-parsed
+  only when its content hash or the settings changed.
+- Fingerprinter + TemplateDeps + RenderKeys: a page job's key hashes its template name,
+  its context, the Environment globals (config, nav) and the source of every template
+  the job's template can reach through extends/include/import. A job is re-rendered only
+  when its key differs from the key of the bytes already in the output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+import jinja2.meta
+
+from sitegen.content import ParseSettings, SourceFile
+from sitegen.parallel import map_ordered
+
+R = TypeVar("R")
+
+RACY_NS = 2_000_000_000
+"""A file modified this close to when we read it may change again within the same
+timestamp tick, so its stat signature is not trusted next time (git's 'racy' rule)."""
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class StatSig:
+    mtime_ns: int
+    ctime_ns: int
+    size: int
+    inode: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> StatSig:
+        return cls(st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+@dataclass(frozen=True)
+class _ParseEntry:
+    sig: StatSig | None
+    """None when the signature cannot be trusted (racy): the content is hashed again."""
+    content: bytes
+    settings: ParseSettings
+    result: Any
+
+
+class _ParseMiss:
+    """The parse function over (file, bytes) pairs, for map_ordered."""
+
+    def __init__(self, parse: Callable[[SourceFile, bytes], R]):
+        self.parse = parse
+
+    def __call__(self, item: tuple[SourceFile, bytes]) -> R:
+        return self.parse(*item)
+
+
+class ParseCache:
+    """Parsed content files by (path, content hash, settings)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _ParseEntry] = {}
+        self._dirty: set[str] = set()
+        self.parsed = 0
+        """Files parsed by the last parse_all (misses): for tests and the benchmark."""
+
+    def mark_dirty(self, paths: Iterable[str | Path]) -> None:
+        """Files the watcher saw change: re-read them even if their stat looks the same."""
+        self._dirty.update(os.path.abspath(p) for p in paths)
+
+    def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
+                  parse: Callable[[SourceFile, bytes], R], jobs: int | None = None) -> list[R]:
+        """parse(f, bytes) for every file, in order, reusing earlier results where the input is unchanged."""
+        now = dt.datetime.now().timestamp()
+        now_ns = int(now * 1e9)
+        results: list[Any] = [None] * len(files)
+        misses: list[tuple[int, SourceFile, bytes, StatSig | None]] = []
+        entries: dict[str, _ParseEntry] = {}
+        dirty, self._dirty = self._dirty, set()
+        for i, f in enumerate(files):
+            old = self._entries.get(f.shown)
+            try:
+                sig = StatSig.of(f.path.stat())
+            except OSError:
+                results[i] = parse(f, None)  # type: ignore[arg-type]  # reports the read error
+                continue
+            if (old is not None and old.sig == sig and old.settings == settings
+                    and os.path.abspath(f.path) not in dirty):
+                entries[f.shown] = old
+                results[i] = old.result
+                continue
+            try:
+                data = f.path.read_bytes()
+            except OSError:
+                results[i] = parse(f, None)  # type: ignore[arg-type]
+                continue
+            trusted = sig if sig.mtime_ns < now_ns - RACY_NS else None
+            content = digest(data)
+            if old is not None and old.content == content and old.settings == settings:
+                entries[f.shown] = _ParseEntry(trusted, content, settings, old.result)
+                results[i] = old.result
+                continue
+            misses.append((i, f, data, trusted))
+        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _ in misses], jobs)
+        for (i, f, data, trusted), result in zip(misses, parsed):
+            entries[f.shown] = _ParseEntry(trusted, digest(data), settings, result)
+            results[i] = result
+        self._entries = entries  # files gone from disk are forgotten
+        self.parsed = len(misses)
+        return results
+
+
+# --- page keys -----------------------------------------------------------------------------
+
+class _Digested:
+    """Stands in for an already digested frozen dataclass inside a pickle."""
+
+    def __init__(self, d: bytes):
+        self.d = d
+
+
+class _KeyPickler(pickle.Pickler):
+    """A pickler whose bytes depend only on values: no memo (fast mode), and frozen
+    dataclasses replaced by their remembered digest."""
+
+    def __init__(self, file: io.BytesIO, fingerprints: Fingerprinter):
+        super().__init__(file, protocol=5)
+        self.fast = True  # no memo: equal values give equal bytes whatever their identity
+        self.fingerprints = fingerprints
+
+    def reducer_override(self, obj: Any) -> Any:
+        fields = self.fingerprints._fields(type(obj))
+        if fields is None:
+            return NotImplemented
+        return _Digested, (self.fingerprints._dataclass(obj, fields),)
+
+
+class Fingerprinter:
+    """Stable digests of render contexts.
+
+    Frozen dataclasses are immutable, so each instance is digested once and remembered by
+    identity for as long as it is alive in the current or previous round (parsed briefs are
+    reused across rebuilds by ParseCache, so most of a large site is a lookup).
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._next: dict[int, tuple[object, bytes]] = {}
+        self._frozen: dict[type, tuple[str, ...] | None] = {}
+
+    def new_round(self) -> None:
+        """Forget objects not used since the previous round (keeps memory bounded)."""
+        self._memo, self._next = self._next, {}
+
+    def digest(self, obj: Any) -> bytes:
+        return self._pickle(obj)
+
+    def _pickle(self, obj: Any) -> bytes:
+        buf = io.BytesIO()
+        _KeyPickler(buf, self).dump(obj)
+        return digest(buf.getvalue())
+
+    def _fields(self, t: type) -> tuple[str, ...] | None:
+        try:
+            return self._frozen[t]
+        except KeyError:
+            params = getattr(t, "__dataclass_params__", None)
+            fields = (tuple(f.name for f in dataclasses.fields(t))  # type: ignore[arg-type]
+                      if params is not None and params.frozen else None)
+            self._frozen[t] = fields
+            return fields
+
+    def _dataclass(self, obj: Any, fields: tuple[str, ...]) -> bytes:
+        key = id(obj)
+        hit = self._next.get(key) or self._memo.get(key)
+        if hit is not None and hit[0] is obj:
+            self._next[key] = hit
+            return hit[1]
+        t = type(obj)
+        d = self._pickle((t.__module__, t.__qualname__, tuple([getattr(obj, f) for f in fields])))
+        self._next[key] = (obj, d)
+        return d
+
+
+class TemplateDeps:
+    """For one Environment: a digest of every template source a template can reach."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._closure: dict[str, bytes] = {}
+        self._sources: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+    def digest(self, name: str) -> bytes:
+        if name not in self._closure:
+            names = self._reachable(name)
+            h = hashlib.blake2b(digest_size=16)
+            if names is None:  # a dynamic include: any template may be used
+                names = self._all_names()
+            for n in sorted(names):
+                h.update(n.encode() + b"\0" + self._source(n)[0].encode() + b"\0")
+            self._closure[name] = h.digest()
+        return self._closure[name]
+
+    def _source(self, name: str) -> tuple[str, tuple[str, ...] | None]:
+        if name not in self._sources:
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                self._sources[name] = ("\0missing", ())
+                return self._sources[name]
+            try:
+                refs = tuple(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+                deps: tuple[str, ...] | None = None if None in refs else tuple(r for r in refs if r)
+            except jinja2.TemplateSyntaxError:
+                deps = ()  # rendering reports the error itself
+            self._sources[name] = (source, deps)
+        return self._sources[name]
+
+    def _reachable(self, name: str) -> set[str] | None:
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            deps = self._source(n)[1]
+            if deps is None:
+                return None
+            todo.extend(deps)
+        return seen
+
+    def _all_names(self) -> set[str]:
+        return set(self.env.list_templates())
+
+
+def render_keys(jobs: Sequence[Any], fingerprints: Fingerprinter, deps: TemplateDeps,
+                globals_digest: bytes) -> Iterator[bytes]:
+    """One key per job: what the job's bytes depend on."""
+    for job in jobs:
+        yield digest(b"".join((job.template.encode(), b"\0", deps.digest(job.template), globals_digest,
+                               fingerprints.digest(job.context))))

@@ -1,0 +1,265 @@
+"""Incremental rebuilds into a live output folder, for `sitegen serve`.
+
+Each rebuild runs the whole pipeline up to the list of page jobs (cheap: parsed files
+come from the ParseCache), then renders only the jobs whose key changed and writes only
+the files whose bytes changed; files that are no longer part of the site are removed.
+The result is byte-identical to a clean `sitegen build` of the same files (a property
+test checks it). A failed rebuild raises BuildFailed before touching the output, so the
+last good site stays in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, digest, render_keys
+from sitegen.errors import BuildFailed
+from sitegen.parallel import map_ordered
+from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer
+from sitegen.render import all_jobs
+from sitegen.templates import builtin_theme_dir
+from sitegen.writer import safe_join
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    rendered: tuple[str, ...]
+    """Page jobs rendered this time (output paths)."""
+    written: tuple[str, ...]
+    """Files whose bytes changed on disk."""
+    removed: tuple[str, ...]
+    seconds: float
+    pages: int
+    """Page jobs in the site."""
+    base_path: str
+    """Where the site is served: '/' or '/repo/'."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+@dataclass
+class _OnDisk:
+    """What each file in the output folder currently holds."""
+
+    page_keys: dict[str, bytes] = field(default_factory=dict)
+    """Output path -> render key of the page job whose bytes are there."""
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Output path -> digest of the bytes there (b'' when unknown)."""
+
+
+class _CollectErrors:
+    """A renderer that returns its errors instead of raising them (they cross process boundaries)."""
+
+    def __init__(self, renderer):  # type: ignore[no-untyped-def]
+        self.renderer = renderer
+
+    def __call__(self, job):  # type: ignore[no-untyped-def]
+        try:
+            return self.renderer(job), ()
+        except BuildFailed as e:
+            return None, e.diagnostics
+
+
+class LiveSite:
+    """One site being served: owns its caches and its output folder."""
+
+    def __init__(self, options: BuildOptions, output: Path):
+        self.options = options
+        self.site_dir = options.site_dir
+        self.output = output.absolute()
+        self.parse_cache = ParseCache()
+        self.fingerprints = Fingerprinter()
+        self._renderer = None
+        self._renderer_key: tuple[bytes, tuple[tuple[str, StatSig], ...]] | None = None
+        self._deps: TemplateDeps | None = None
+        self._disk = _OnDisk()
+        self._static_sigs: dict[str, StatSig] = {}
+        self.output.mkdir(parents=True, exist_ok=True)
+        for rel in _walk_files(self.output):  # leftovers are replaced or removed by the first rebuild
+            self._disk.digests[rel] = b""
+
+    # --- the rebuild --------------------------------------------------------------------------
+    def rebuild(self, dirty: Iterable[str | Path] = ()) -> RebuildResult:
+        """Bring the output folder up to date. `dirty`: paths the watcher saw change."""
+        start = time.perf_counter()
+        dirty = [Path(p) for p in dirty]
+        self.parse_cache.mark_dirty(dirty)
+        config, site = load_site(self.options, self.parse_cache)
+        jobs = all_jobs(site)
+        renderer = self._current_renderer(site, dirty)
+        assert self._deps is not None
+        self.fingerprints.new_round()
+        keys = list(render_keys(jobs, self.fingerprints, self._deps,
+                                self.fingerprints.digest((renderer.config, renderer.nav))))
+        # Later jobs win a path, as when the writer writes them in order.
+        wanted_keys: dict[str, bytes] = {}
+        job_at: dict[str, int] = {}
+        for i, (job, key) in enumerate(zip(jobs, keys)):
+            wanted_keys[job.path] = key
+            job_at[job.path] = i
+        todo = [jobs[i] for path, i in job_at.items() if self._disk.page_keys.get(path) != wanted_keys[path]]
+        rendered = self._render(renderer, todo)
+        generated: dict[str, bytes] = {f.path: f.data for f in rendered}
+        for f in other_files(site, jobs):
+            generated[f.path] = f.data
+            job_at.pop(f.path, None)
+            wanted_keys.pop(f.path, None)
+        static = self._scan_static()
+        result = self._commit(generated, wanted_keys, static, [j.path for j in todo], start, len(jobs))
+        return dataclasses.replace(result, base_path=config.base_path)
+
+    def _current_renderer(self, site, dirty: list[Path]):  # type: ignore[no-untyped-def]
+        """Reuse the Jinja environment (and its compiled templates) while nothing it depends on changed."""
+        renderer = page_renderer(site, self.site_dir)
+        key = (self.fingerprints.digest((renderer.config, renderer.nav)), self._layout_sigs())
+        layout_roots = [os.path.abspath(self.site_dir / "layouts"), os.path.abspath(builtin_theme_dir())]
+        touched = any(os.path.abspath(p).startswith(tuple(r + os.sep for r in layout_roots)) for p in dirty)
+        if self._renderer is None or key != self._renderer_key or touched:
+            self._renderer, self._renderer_key = renderer, key
+            self._deps = TemplateDeps(renderer.env)
+        return self._renderer
+
+    def _layout_sigs(self) -> tuple[tuple[str, StatSig], ...]:
+        sigs = []
+        for root in (self.site_dir / "layouts", builtin_theme_dir()):
+            for rel in _walk_files(root):
+                try:
+                    sigs.append((f"{root}/{rel}", StatSig.of(os.stat(root / rel))))
+                except OSError:
+                    continue
+        if not (self.site_dir / "layouts").is_dir():
+            sigs.append(("no site layouts", StatSig(0, 0, 0, 0)))
+        return tuple(sigs)
+
+    def _render(self, renderer, todo):  # type: ignore[no-untyped-def]
+        """Render jobs, collecting every template error; many jobs (a cold start, a config
+        or layout change) use every core."""
+        errors = []
+        out = []
+        for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.jobs if len(todo) >= 400 else 1):
+            if f is not None:
+                out.append(f)
+            errors.extend(diags)
+        if errors:
+            raise BuildFailed(errors)
+        return out
+
+    def _scan_static(self) -> dict[str, Path]:
+        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped)."""
+        root = self.site_dir / "static"
+        if not root.is_dir():
+            return {}
+        real_root = root.resolve()
+        found: dict[str, Path] = {}
+        for folder, dirs, files in os.walk(root, followlinks=True):
+            here = Path(folder)
+            for name in list(dirs):
+                p = here / name
+                if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                    dirs.remove(name)
+            for name in files:
+                p = here / name
+                if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                    continue
+                if p.is_file():
+                    found[p.relative_to(root).as_posix()] = p
+        return found
+
+    # --- writing ------------------------------------------------------------------------------
+    def _commit(self, generated: dict[str, bytes], page_keys: dict[str, bytes], static: dict[str, Path],
+                rendered: list[str], start: float, pages: int) -> RebuildResult:
+        disk = self._disk
+        written: list[str] = []
+        wanted = set(static) | set(generated) | set(page_keys)
+        removed = sorted(rel for rel in disk.digests if rel not in wanted)
+        for rel in removed:
+            self._remove(rel)
+        static_sigs: dict[str, StatSig] = {}
+        for rel, src in static.items():
+            if rel in generated or rel in page_keys:
+                continue  # generated files win, as in a clean build
+            try:
+                sig = StatSig.of(src.stat())
+            except OSError:
+                continue
+            static_sigs[rel] = sig
+            if self._static_sigs.get(rel) == sig and rel not in disk.page_keys and disk.digests.get(rel):
+                continue
+            data = src.read_bytes()
+            d = digest(data)
+            if disk.digests.get(rel) != d:
+                self._write(rel, data)
+                written.append(rel)
+            disk.digests[rel] = d
+            disk.page_keys.pop(rel, None)
+        self._static_sigs = static_sigs
+        for rel, data in generated.items():
+            d = digest(data)
+            if disk.digests.get(rel) != d:
+                self._write(rel, data)
+                written.append(rel)
+            disk.digests[rel] = d
+            disk.page_keys.pop(rel, None)
+        for rel, key in page_keys.items():
+            disk.page_keys[rel] = key
+        return RebuildResult(tuple(rendered), tuple(written), tuple(removed), time.perf_counter() - start, pages, "/")
+
+    def _write(self, rel: str, data: bytes) -> None:
+        dest = safe_join(self.output, rel)
+        # A stale file where a folder must go (or the reverse) is replaced.
+        for parent in reversed(dest.relative_to(self.output).parents[:-1]):
+            p = self.output / parent
+            if p.is_file() or p.is_symlink():
+                p.unlink()
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, dest)  # readers see the old file or the new one, never half
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def _remove(self, rel: str) -> None:
+        self._disk.digests.pop(rel, None)
+        self._disk.page_keys.pop(rel, None)
+        path = self.output / rel
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            shutil.rmtree(path, ignore_errors=True)
+        parent = path.parent
+        while parent != self.output and parent.is_relative_to(self.output):
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+            parent = parent.parent
+
+
+def _walk_files(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    out = []
+    for folder, _, files in os.walk(root):
+        for name in files:
+            out.append((Path(folder) / name).relative_to(root).as_posix())
+    return sorted(out)

@@ -1,0 +1,137 @@
+"""One `sitegen serve` session: the live site, the HTTP server, the watcher, and how they meet.
+
+The server never exits on a user mistake: a failed rebuild is printed and shown in the
+browser overlay while the last good output stays served.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.pipeline import BuildOptions
+from sitegen.serve.incremental import LiveSite, RebuildResult
+from sitegen.serve.server import DevServer, ServeState
+from sitegen.serve.watch import ChangeBatch, ChangeKind, run_watch_loop
+from sitegen.writer import check_output_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    site_dir: Path
+    port: int = 8000
+    bind: str = "127.0.0.1"
+    """Loopback by default: the preview is not published to the network."""
+    drafts: bool = False
+    output: Path | None = None
+    """Where the live output is kept; default a temporary folder removed on exit."""
+    base_url: str | None = None
+    jobs: int | None = None
+
+
+def failure_report(diagnostics: tuple[Diagnostic, ...]) -> str:
+    """The CLI's path:line:col text, with the serve-specific last line."""
+    n = len(diagnostics)
+    body = "\n".join(d.format() for d in diagnostics)
+    return f"{body}\n{n} error{'s' if n != 1 else ''}; still serving the last good build."
+
+
+class Session:
+    def __init__(self, options: ServeOptions, out: TextIO | None = None):
+        self.options = options
+        self.out = out if out is not None else sys.stderr
+        site_dir = options.site_dir.absolute()
+        self.site_dir = site_dir
+        if options.output is not None:
+            check_output_dir(site_dir, options.output)
+            self.output = options.output.absolute()
+            self._temporary = False
+        else:
+            self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+            self._temporary = True
+        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.jobs)
+        self.live = LiveSite(build_options, self.output)
+        self.state = ServeState()
+        self.server: DevServer | None = None
+        self._lock = threading.Lock()
+        self.last: RebuildResult | None = None
+
+    def rebuild(self, batch: ChangeBatch | None = None) -> RebuildResult | None:
+        """Rebuild now; on a user mistake, report it and keep the last good output."""
+        with self._lock:
+            dirty = batch.paths if batch is not None else ()
+            try:
+                result = self.live.rebuild(dirty)
+            except BuildFailed as e:
+                report = failure_report(e.diagnostics)
+                self._print(report)
+                self.state.failed(report)
+                return None
+            except Exception as e:  # a bug of ours must not kill the preview either
+                report = f"internal error while rebuilding: {e!r}\n{traceback.format_exc()}"
+                self._print(report)
+                self.state.failed(report)
+                return None
+            self.last = result
+            if self.server is not None:
+                self.server.base_path = result.base_path
+            kinds = ", ".join(sorted(k.value for k in batch.kinds)) if batch else "start"
+            self._print(f"[{kinds}] rendered {len(result.rendered)} of {result.pages} pages, "
+                        f"wrote {len(result.written)} files, removed {len(result.removed)} "
+                        f"in {result.seconds * 1000:.0f} ms")
+            self.state.built(result.changed)
+            return result
+
+    def start(self) -> DevServer:
+        """Build once, then start serving (even if that first build failed)."""
+        result = self.rebuild()
+        base_path = result.base_path if result is not None else "/"
+        self.server = DevServer(self.output, base_path, self.state, self.options.bind, self.options.port)
+        self.server.start()
+        return self.server
+
+    def on_change(self, batch: ChangeBatch) -> None:
+        if ChangeKind.CONFIG in batch.kinds:
+            log.info("sitegen.yaml changed: rebuilding everything")
+        self.rebuild(batch)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        if self._temporary:
+            shutil.rmtree(self.output, ignore_errors=True)
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+def serve(options: ServeOptions, stop: threading.Event | None = None) -> int:
+    """Run until Ctrl-C (or `stop` is set). Returns the exit code."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill`: stop as cleanly as Ctrl-C
+    session = Session(options)
+    try:
+        server = session.start()
+        if options.bind not in ("127.0.0.1", "::1", "localhost"):
+            session._print(f"warning: listening on {options.bind}: other machines can see this preview")
+        print(f"Serving {session.site_dir} at {server.url()} (Ctrl-C to stop)", flush=True)
+        run_watch_loop(session.site_dir, stop, session.on_change)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.close()
+    print("stopped", flush=True)
+    return 0
