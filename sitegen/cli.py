@@ -33,7 +33,72 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
     r.add_argument("--limit", "-n", type=int, default=10, help="how many candidates to show (default: 10)")
     r.add_argument("--drafts", action="store_true", help="include drafts")
+    _add_authoring_commands(sub)
     return parser
+
+
+AUTHORING = ("serve", "new", "check", "init")
+
+
+def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
+    s = sub.add_parser("serve", help="preview the site with live reload",
+                       description="Build, serve on loopback, rebuild on every change and reload open tabs.")
+    s.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
+    s.add_argument("--port", "-p", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    s.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    s.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    s.add_argument("--output", "-o", type=Path, help="keep the live output here (default: a temporary folder)")
+    s.add_argument("--base-url", help="overrides base_url in sitegen.yaml")
+    s.add_argument("--jobs", "-j", type=int, default=None, help="worker processes for big rebuilds")
+
+    n = sub.add_parser("new", help="start a new brief", description="Create content/briefs/<slug>.md with the "
+                       "whole front-matter skeleton, dated now in the site timezone. Never overwrites.")
+    n.add_argument("title", metavar="TITLE")
+    n.add_argument("--site", type=Path, default=Path("."), metavar="SITE_DIR", help="site folder (default: .)")
+    n.add_argument("--slug", help="file name and URL slug (default: from the title)")
+    n.add_argument("--draft", action="store_true", help="mark the brief draft: true")
+
+    c = sub.add_parser("check", help="validate the site and its links without writing anything",
+                       description="Everything build validates, plus internal links, anchors and images "
+                       "(drafts included). Exits 1 listing every problem.")
+    c.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
+    c.add_argument("--base-url", help="overrides base_url in sitegen.yaml")
+    c.add_argument("--external", action="store_true", help="also request every http(s) link")
+    c.add_argument("--timeout", type=float, default=10.0, help="seconds per external request (default: 10)")
+    c.add_argument("--concurrency", type=int, default=8, help="external requests at once (default: 8)")
+    c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+
+    i = sub.add_parser("init", help="scaffold a new site", description="Create a site in DIR that builds at once: "
+                       "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
+    i.add_argument("dir", type=Path, metavar="DIR")
+    i.add_argument("--title", help="site title (default: from the folder name)")
+
+
+def _authoring(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        from sitegen.serve import ServeOptions, serve
+
+        return serve(ServeOptions(args.site_dir, args.port, args.bind, args.drafts, args.output, args.base_url,
+                                  args.jobs))
+    if args.command == "new":
+        from sitegen.scaffold import new_brief
+
+        print(f"created {new_brief(args.site, args.title, args.slug, args.draft)}")
+        return 0
+    if args.command == "check":
+        from sitegen.check import check_site
+
+        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, jobs=args.jobs),
+                            args.external, args.timeout, args.concurrency)
+        print(result.report(), file=sys.stderr if result.problems else sys.stdout)
+        return 1 if result.problems else 0
+    from sitegen.scaffold import init_site
+
+    written = init_site(args.dir, args.title)
+    for path in written:
+        print(f"created {path}")
+    print(f"next: cd {args.dir} && sitegen serve")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command in AUTHORING:
+            return _authoring(args)
         if args.command == "related":
             from sitegen.explain import explain_related
 

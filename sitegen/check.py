@@ -1,0 +1,294 @@
+"""`sitegen check`: everything `build` validates, plus links, anchors and images. Writes nothing.
+
+Drafts are included. Every problem is a Diagnostic with the path:line:col of the link in
+its source file. External http(s) links are checked only on request, with a timeout and a
+limit on concurrent requests.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import html.parser
+import posixpath
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from urllib.parse import unquote, urlsplit
+
+from sitegen import __version__
+from sitegen.content import discover
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of, sort_diagnostics
+from sitegen.frontmatter import FrontMatterError, decode, split
+from sitegen.markdown import make_markdown
+from sitegen.model import Brief, Site
+from sitegen.pipeline import BuildOptions, load_site, render_site
+from sitegen.urls import brief_path, page_path
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    location: SourceLocation
+    source_line: str
+    image: bool
+    page_rel: str
+    """Site-relative URL of the page the link is on ('briefs/x/')."""
+    source_path: str
+    """The content file it is written in ('content/briefs/x.md')."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: tuple[Diagnostic, ...]
+    files: int
+    links: int
+    external: int
+
+    def report(self) -> str:
+        if not self.problems:
+            ext = f", {self.external} external" if self.external else ""
+            return f"checked {self.files} files and {self.links} links{ext}: no problems"
+        n = len(self.problems)
+        body = "\n".join(d.format() for d in self.problems)
+        return f"{body}\n{n} problem{'s' if n != 1 else ''} found."
+
+
+# --- finding links in sources --------------------------------------------------------------
+
+def find_links(shown: str, data: bytes, page_rel: str) -> list[Link]:
+    """Every link and image in the Markdown body of a content file, with its file position."""
+    try:
+        text = decode(shown, data)
+        parts = split(shown, text)
+    except FrontMatterError:
+        return []  # the build's own diagnostics report the file
+    md = make_markdown(True).md
+    body_lines = parts.body.split("\n")
+    offset = parts.body_first_line - 1
+    links: list[Link] = []
+    for block in md.parse(parts.body):
+        if block.type != "inline" or not block.children:
+            continue
+        start, end = block.map or (0, len(body_lines))
+        for tok in block.children:
+            if tok.type == "link_open":
+                url, image = str(tok.attrGet("href") or ""), False
+            elif tok.type == "image":
+                url, image = str(tok.attrGet("src") or ""), True
+            else:
+                continue
+            line, col = _locate(body_lines, start, end, url)
+            links.append(Link(url, SourceLocation(shown, line + offset, col), line_of(text, line + offset),
+                              image, page_rel, shown))
+    return links
+
+
+def _locate(lines: list[str], start: int, end: int, url: str) -> tuple[int, int]:
+    """1-based (line, col) of `url` in the block's lines, else anywhere (reference definitions)."""
+    needles = [n for n in dict.fromkeys((url, unquote(url))) if n]
+    for lo, hi in ((start, end), (0, len(lines))):
+        for i in range(lo, min(hi, len(lines))):
+            for needle in needles:
+                col = lines[i].find(needle)
+                if col >= 0:
+                    return i + 1, col + 1
+    first = lines[start] if start < len(lines) else ""
+    return start + 1, len(first) - len(first.lstrip()) + 1
+
+
+# --- resolving internal links --------------------------------------------------------------
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
+
+
+def html_ids(data: bytes) -> set[str]:
+    parser = _Ids()
+    parser.feed(data.decode("utf-8", errors="replace"))
+    return parser.ids
+
+
+class _Outputs:
+    """The would-be output folder: file paths, and the ids of the HTML pages links point into."""
+
+    def __init__(self, files: dict[str, bytes | None]):
+        self.files = files
+        self._ids: dict[str, set[str]] = {}
+
+    def target(self, rel: str) -> str | None:
+        """The output file serving site-relative URL path `rel`, as a web server would find it."""
+        for candidate in (rel, rel.rstrip("/") + "/index.html" if rel else "index.html"):
+            if candidate in self.files:
+                return candidate
+        return None
+
+    def ids(self, path: str) -> set[str]:
+        if path not in self._ids:
+            data = self.files.get(path)
+            self._ids[path] = html_ids(data) if data is not None else set()
+        return self._ids[path]
+
+
+def check_internal(link: Link, outputs: _Outputs, base_path: str, content_pages: dict[str, str]) -> str | None:
+    """The problem with an internal link, or None if it resolves (anchor included)."""
+    parts = urlsplit(link.url)
+    what = "image" if link.image else "link"
+    if parts.scheme or parts.netloc:
+        return None  # external or another scheme: not ours to resolve here
+    fragment = unquote(parts.fragment)
+    path = unquote(parts.path)
+    if not path:
+        target: str | None = outputs.target(link.page_rel)
+    elif path.endswith(".md") and not path.startswith("/"):
+        # A relative link to another content file, as editors and GitHub resolve it.
+        source = posixpath.normpath(posixpath.join(posixpath.dirname(link.source_path), path))
+        if source not in content_pages:
+            return f"{what} to a content file that does not exist: {link.url}"
+        target = outputs.target(content_pages[source])
+    else:
+        page_url = base_path + link.page_rel
+        absolute = posixpath.normpath(posixpath.join(posixpath.dirname(page_url + "x"), path))
+        if path.endswith("/") and not absolute.endswith("/"):
+            absolute += "/"
+        if not (absolute + "/").startswith(base_path):
+            return (f"{what} points outside the site's base path {base_path}: {link.url}"
+                    if base_path != "/" else f"broken {what}: {link.url}")
+        rel = absolute[len(base_path):] if absolute.startswith(base_path) else ""
+        target = outputs.target(rel)
+        if target is None and (path.startswith("/") and base_path != "/" and outputs.target(path.lstrip("/"))):
+            return (f"{what} {link.url} misses the base path: on the published site it is "
+                    f"{base_path}{path.lstrip('/')}")
+        if target is None:
+            return f"broken {what}: {link.url} (no such page or file in the site)"
+    if fragment and target is not None and target.endswith(".html") and fragment not in outputs.ids(target):
+        return f"anchor '#{fragment}' does not exist on {link.url.split('#')[0] or 'this page'}"
+    if target is None:
+        return f"broken {what}: {link.url}"
+    return None
+
+
+# --- external links ------------------------------------------------------------------------
+
+def fetch_status(url: str, timeout: float) -> str | None:
+    """None if the URL answers with a success (after redirects), else what went wrong."""
+    headers = {"User-Agent": f"sitegen-check/{__version__}"}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                if method == "GET":
+                    response.read(1)
+                return None
+        except urllib.error.HTTPError as e:
+            if method == "HEAD" and e.code in (403, 404, 405, 429, 500, 501, 503):
+                continue  # some servers refuse HEAD: ask again with GET
+            return f"HTTP {e.code}"
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
+            reason = getattr(e, "reason", e)
+            return f"cannot reach it ({'timed out' if 'timed out' in str(reason) else reason})"
+    return "no answer"
+
+
+def check_external(urls: Iterable[str], timeout: float, concurrency: int,
+                   fetch: Callable[[str, float], str | None] = fetch_status) -> dict[str, str]:
+    """url -> problem, for every distinct URL that failed; at most `concurrency` requests at once."""
+    distinct = sorted(set(urls))
+    problems: dict[str, str] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for url, problem in zip(distinct, pool.map(lambda u: fetch(u, timeout), distinct)):
+            if problem:
+                problems[url] = problem
+    return problems
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def check_site(options: BuildOptions, external: bool = False, timeout: float = 10.0,
+               concurrency: int = 8) -> CheckResult:
+    """Validate like build (drafts included), then check every link. Never writes."""
+    options = replace(options, drafts=True)
+    site_dir = options.site_dir
+    if not site_dir.is_dir():
+        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist")])
+    problems: list[Diagnostic] = []
+    try:
+        config, site = load_site(options)
+    except BuildFailed as e:
+        return CheckResult(e.diagnostics, 0, 0, 0)
+    try:
+        rendered = list(render_site(site, site_dir, options.jobs))
+    except BuildFailed as e:
+        return CheckResult(e.diagnostics, 0, 0, 0)
+    files: dict[str, bytes | None] = {f.path: (f.data if f.path.endswith(".html") else None) for f in rendered}
+    static = site_dir / "static"
+    if static.is_dir():
+        for p in static.rglob("*"):
+            if p.is_file():
+                files.setdefault(p.relative_to(static).as_posix(), None)
+    outputs = _Outputs(files)
+    content_pages = _content_pages(site)
+    links: list[Link] = []
+    sources, _ = discover(site_dir)
+    for f in sources:
+        page_rel = content_pages.get(f.shown)
+        if page_rel is None:
+            continue
+        links.extend(find_links(f.shown, f.path.read_bytes(), page_rel))
+    external_links: list[tuple[str, SourceLocation, str]] = []
+    for link in links:
+        scheme = urlsplit(link.url).scheme.lower()
+        if scheme in ("http", "https") or link.url.startswith("//"):
+            url = "https:" + link.url if link.url.startswith("//") else link.url
+            external_links.append((url, link.location, link.source_line))
+            continue
+        if scheme:
+            continue  # mailto:, tel:, ...
+        problem = check_internal(link, outputs, config.base_path, content_pages)
+        if problem:
+            problems.append(Diagnostic(link.location, problem, _hint(problem), link.source_line))
+    if external:
+        for b in site.briefs:
+            text = (site_dir / b.source_path).read_text(encoding="utf-8-sig", errors="replace")
+            external_links.append((b.source.url, _find(b.source_path, text, b.source.url), ""))
+        failed = check_external((u for u, _, _ in external_links), timeout, concurrency)
+        for url, where, line in external_links:
+            if url in failed:
+                src = line or line_of((site_dir / where.path).read_text(encoding="utf-8-sig", errors="replace"),
+                                      where.line)
+                problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", src))
+    return CheckResult(sort_diagnostics(problems), len(sources), len(links),
+                       len({u for u, _, _ in external_links}) if external else 0)
+
+
+def _hint(problem: str) -> str:
+    if problem.startswith("anchor"):
+        return "use the id of a heading on that page (headings get ids from their text)"
+    if "content file" in problem:
+        return "link to the file's path relative to this file, e.g. other-brief.md"
+    if "base path" in problem:
+        return "use a relative link, or include the base path"
+    return "fix the URL, or add the missing page or file (static files go in static/)"
+
+
+def _content_pages(site: Site) -> dict[str, str]:
+    """Source file -> site-relative URL of its page."""
+    out: dict[str, str] = {}
+    for item in (*site.briefs, *site.pages):
+        out[item.source_path] = brief_path(item.slug) if isinstance(item, Brief) else page_path(item.slug)
+    return out
+
+
+def _find(shown: str, text: str, needle: str) -> SourceLocation:
+    for i, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        col = line.find(needle)
+        if col >= 0:
+            return SourceLocation(shown, i, col + 1)
+    return SourceLocation(shown, 1, 1)

@@ -1,0 +1,237 @@
+"""`sitegen init DIR` (a new site that builds at once) and `sitegen new "Title"` (a new brief)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import CONFIG_NAME, load_config
+from sitegen.errors import SitegenError
+from sitegen.urls import taxonomy_slug
+
+MAX_SLUG = 60
+
+
+class ScaffoldError(SitegenError):
+    """A scaffolding command refused to run (it never overwrites anything)."""
+
+
+def slug_from_title(title: str) -> str:
+    """'AWS Booms, Again!' -> 'aws-booms-again'; letters of every script are kept (虎嗅 stays)."""
+    ascii_first = unicodedata.normalize("NFKD", title)
+    # Drop combining accents (é -> e) but keep base letters of every script.
+    stripped = "".join(c for c in ascii_first if not unicodedata.combining(c))
+    slug = taxonomy_slug(stripped)
+    if len(slug) > MAX_SLUG:
+        cut = slug[:MAX_SLUG]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug.strip("-") or "brief"
+
+
+def _yaml_str(text: str) -> str:
+    """A double-quoted YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def brief_skeleton(title: str, date: dt.datetime, draft: bool = False, summary: str | None = None,
+                   body: str | None = None) -> str:
+    """A brief with every required key filled in and every optional key present as a comment."""
+    stamp = date.replace(microsecond=0).isoformat()
+    summary = summary or "One-line hook shown under the title and in every list."
+    body = body or ("Write the analysis here, in Markdown: what happened, why it matters, "
+                    "and what the reader should do about it.")
+    return f"""---
+title: {_yaml_str(title)}
+date: {stamp}
+source:
+  name: "Example News"                  # required: the publication you are summarising
+  url: https://example.com/article      # required: the original article (http or https)
+  # lang: en                            # BCP 47 language tag of the source
+  # published: {stamp}  # when the source published it: shows "collected in 14m"
+summary: {_yaml_str(summary)}
+# slug: my-brief                        # default: the file name without .md
+# ai_generated: true                    # labels the analysis "AI-generated analysis"
+# weight: 0                             # higher comes first in its weekly recap
+# tldr:
+#   what_changed: ...
+#   why_it_matters: ...
+#   what_to_do_next: ...
+# audience: [Enterprise & Security Teams]   # "Who should care"
+# tags: [example-tag]
+# metrics:
+#   - {{label: Revenue, value: 37.6, unit: "$B", change: "+28%"}}
+# takeaways:
+#   - ...
+# comparison:                           # shown as a collapsible table
+#   title: Competitor analysis
+#   columns: [Feature, Us, Them]
+#   rows:
+#     - [Focus, ..., ...]
+# deep_dive:
+#   - ...
+# predictions:
+#   - {{claim: ..., rationale: ...}}
+# timeline:                             # dates as YYYY, YYYY-MM or YYYY-MM-DD
+#   - {{date: 2026-05, event: ...}}
+# related: [other-brief-slug]           # pinned related updates
+{"draft: true" if draft else "# draft: true                          # drafts are built only with --drafts"}
+---
+{body}
+"""
+
+
+def new_brief(site_dir: Path, title: str, slug: str | None = None, draft: bool = False,
+              now: dt.datetime | None = None) -> Path:
+    """Write content/briefs/<slug>.md dated now in the site timezone; never overwrite."""
+    if not title.strip():
+        raise ScaffoldError("error: the title is empty\n  hint: sitegen new \"What happened\"")
+    config = load_config(site_dir)
+    slug = slug or slug_from_title(title)
+    if not re.fullmatch(r"[^\W_][\w-]*", slug):
+        raise ScaffoldError(f"error: '{slug}' is not a valid slug\n  hint: use letters, digits and '-'")
+    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(config.tz)
+    path = site_dir / "content" / "briefs" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": refuse to overwrite
+            fh.write(brief_skeleton(title.strip(), when, draft))
+    except FileExistsError:
+        raise ScaffoldError(f"error: {path} already exists; nothing was written\n"
+                            "  hint: pick another title or pass --slug") from None
+    return path
+
+
+# --- init ----------------------------------------------------------------------------------
+
+ACTIONS = {
+    "checkout": "actions/checkout@v7",
+    "setup-python": "actions/setup-python@v7",
+    "configure-pages": "actions/configure-pages@v6",
+    "upload-pages-artifact": "actions/upload-pages-artifact@v5",
+    "deploy-pages": "actions/deploy-pages@v5",
+}
+"""Current major versions of the official actions the Pages workflow uses."""
+
+SITE_INSTALL = "pip install -r requirements.txt"
+SITE_CACHE_PATH = "requirements.txt"
+
+
+def pages_workflow(install: str = SITE_INSTALL, cache_path: str = SITE_CACHE_PATH) -> str:
+    """The GitHub Pages workflow: build with sitegen, deploy with the official Pages actions."""
+    a = ACTIONS
+    return f"""# Build the site with sitegen and deploy it to GitHub Pages.
+# In the repository settings, set Pages > Build and deployment > Source to "GitHub Actions".
+name: Deploy to GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a newer push waits instead of cancelling a deployment in flight.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: {a["checkout"]}
+      - uses: {a["setup-python"]}
+        with:
+          python-version: "3.11"
+          cache: pip
+          cache-dependency-path: {cache_path}
+      - name: Configure Pages
+        id: pages
+        uses: {a["configure-pages"]}
+      - name: Install sitegen
+        run: {install}
+      - name: Build
+        run: sitegen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+      - uses: {a["upload-pages-artifact"]}
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: {a["deploy-pages"]}
+"""
+
+
+GITIGNORE = """# sitegen output and caches
+/public/
+.sitegen-*/
+__pycache__/
+.venv/
+"""
+
+
+def _config(title: str) -> str:
+    return f"""# Site configuration. Every key is optional.
+title: {_yaml_str(title)}
+description: "Curated briefs on the news that matters."
+# author: Your name
+# base_url: https://USER.github.io/REPO/   # the Pages workflow passes the real one with --base-url
+language: en
+timezone: UTC                              # IANA name, e.g. Europe/Berlin or Asia/Shanghai
+per_page: 20
+# cname: briefs.example.com
+"""
+
+
+EXAMPLE_BODY = """This example brief shows the shape of a brief. Replace it with your own, or start a
+new one with `sitegen new "Title"`.
+
+## What happened
+
+Summarise the news in a few sentences, then explain why it matters to your readers.
+"""
+
+
+def init_site(target: Path, title: str | None = None, now: dt.datetime | None = None) -> list[Path]:
+    """Scaffold a site in `target` (created if needed); refuses to touch an existing site."""
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(f"error: {target} exists and is not a folder; nothing was written")
+    clash = [name for name in (CONFIG_NAME, "content", ".github/workflows/pages.yml")
+             if (target / name).exists()]
+    if clash:
+        raise ScaffoldError(f"error: {target} already has {', '.join(clash)}; nothing was written\n"
+                            "  hint: run sitegen init on a new or empty folder")
+    title = title or target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Briefs"
+    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    files = {
+        CONFIG_NAME: _config(title),
+        "content/briefs/welcome.md": brief_skeleton(
+            "Welcome to your briefs site", when,
+            summary="An example brief: edit it, or add one with sitegen new.", body=EXAMPLE_BODY),
+        ".gitignore": GITIGNORE,
+        "requirements.txt": f"# What the Pages workflow installs to build the site.\nsitegen=={__version__}\n",
+        ".github/workflows/pages.yml": pages_workflow(),
+    }
+    written = []
+    for rel, text in files.items():
+        path = target / rel
+        if path.exists():
+            continue  # only .gitignore / requirements.txt can be here already: keep the user's
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
