@@ -127,6 +127,7 @@ RELOAD_SCRIPT = """<script id="sitegen-reload">(() => {
   const source = new EventSource("%(events)s");
   source.addEventListener("state", (e) => {
     const state = JSON.parse(e.data);
+    window.sitegenLive = true;
     if (state.error) { show(state.error); return; }
     if (state.generation !== generation) { source.close(); location.reload(); return; }
     hide();
@@ -298,7 +299,7 @@ class DevServer(http.server.ThreadingHTTPServer):
         return f"http://{host}:{self.port}{self.base_path}"
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, name="sitegen-http", daemon=True)
+        thread = threading.Thread(target=self.serve_forever, args=(0.05,), name="sitegen-http", daemon=True)
         thread.start()
         return thread
 

@@ -1,0 +1,204 @@
+"""Incremental rebuilds: only affected pages are re-rendered, and after any sequence of edits,
+additions, renames and deletions the live output is byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import brief, write_site
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import BuildOptions, build
+from sitegen.serve.incremental import LiveSite
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
+    try:
+        build(BuildOptions(site, output=out, jobs=1))
+    except BuildFailed:
+        return None
+    return tree(out)
+
+
+# --- which pages a change re-renders -------------------------------------------------------
+
+BASE = {
+    "sitegen.yaml": "title: Inc\n",
+    "content/briefs/solar.md": brief("Solar panels", date="2026-05-04T09:00:00+00:00",
+                                     extra="tags: [energy]", body="Photovoltaic output rose."),
+    "content/briefs/chips.md": brief("Chip fab", date="2026-04-01T09:00:00+00:00",
+                                     extra="tags: [semis]", body="Lithography yields improved."),
+    "content/about.md": "---\ntitle: About\n---\nWho we are.\n",
+}
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> tuple[Path, LiveSite]:
+    site = write_site(tmp_path / "site", BASE)
+    ls = LiveSite(BuildOptions(site, jobs=1), tmp_path / "live")
+    ls.rebuild()
+    return site, ls
+
+
+def test_nothing_changed_renders_nothing(live: tuple[Path, LiveSite]) -> None:
+    _, ls = live
+    result = ls.rebuild()
+    assert result.rendered == () and result.written == () and result.removed == ()
+
+
+def test_body_edit_rerenders_only_that_brief(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    f = site / "content/briefs/solar.md"
+    f.write_text(brief("Solar panels", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
+                       body="Photovoltaic output rose sharply."), encoding="utf-8")
+    result = ls.rebuild([f])
+    assert result.rendered == ("briefs/solar/index.html",)
+    assert b"rose sharply" in (ls.output / "briefs/solar/index.html").read_bytes()
+
+
+def test_front_matter_edit_rerenders_the_pages_that_show_it(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    f = site / "content/briefs/solar.md"
+    f.write_text(brief("Solar panels everywhere", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
+                       body="Photovoltaic output rose."), encoding="utf-8")
+    rendered = set(ls.rebuild([f]).rendered)
+    assert {"briefs/solar/index.html", "index.html", "tags/energy/index.html"} <= rendered
+    assert not rendered & {"about/index.html", "briefs/chips/index.html", "tags/semis/index.html"}
+
+
+def test_layout_edit_rerenders_the_pages_that_use_it(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    layout = site / "layouts/partials/brief-share.html"
+    layout.parent.mkdir(parents=True)
+    layout.write_text("<p>Share me</p>\n", encoding="utf-8")
+    rendered = set(ls.rebuild([layout]).rendered)
+    assert rendered == {"briefs/solar/index.html", "briefs/chips/index.html"}
+    assert b"Share me" in (ls.output / "briefs/chips/index.html").read_bytes()
+
+
+def test_config_edit_rerenders_everything(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    before = ls.rebuild().pages
+    (site / "sitegen.yaml").write_text("title: Renamed\n", encoding="utf-8")
+    assert len(ls.rebuild([site / "sitegen.yaml"]).rendered) == before
+
+
+def test_a_failed_rebuild_leaves_the_output_untouched(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    before = tree(ls.output)
+    (site / "content/briefs/solar.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        ls.rebuild([site / "content/briefs/solar.md"])
+    assert tree(ls.output) == before
+
+
+# --- the property: incremental == clean ----------------------------------------------------
+
+SLUGS = ["alpha", "beta", "gamma", "delta"]
+TITLES = ["Alpha rises", "Beta falls", "Gamma & co", "Δ 变化"]
+TAGS = ["[ai]", "[ai, chips]", "[energy]", "[]"]
+DATES = ["2026-05-04T09:00:00+00:00", "2026-05-05", "2026-04-20T23:30:00+08:00", "2026-03-01"]
+BODIES = ["Short body.", "A longer body about chips and AI.\n\n## Details\n\nMore text.", "Energy *news*."]
+LAYOUTS = [None, "<footer class='x'>custom share</footer>\n", "{% include 'default/partials/brief-share.html' %}<hr>\n"]
+
+brief_text = st.builds(
+    lambda title, date, tags, body, related: brief(title, date=date, body=body,
+                                                   extra=f"tags: {tags}" + (f"\nrelated: [{related}]" if related else "")),
+    st.sampled_from(TITLES), st.sampled_from(DATES), st.sampled_from(TAGS), st.sampled_from(BODIES),
+    st.sampled_from([None, None, "alpha"]),
+)
+operation = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(SLUGS), brief_text),
+    st.tuples(st.just("delete"), st.sampled_from(SLUGS), st.none()),
+    st.tuples(st.just("rename"), st.sampled_from(SLUGS), st.sampled_from(SLUGS)),
+    st.tuples(st.just("break"), st.sampled_from(SLUGS), st.none()),
+    st.tuples(st.just("layout"), st.none(), st.sampled_from(LAYOUTS)),
+    st.tuples(st.just("config"), st.none(), st.sampled_from([1, 2, 20])),
+    st.tuples(st.just("static"), st.none(), st.sampled_from([None, "body{}", "p{}"])),
+    st.tuples(st.just("page"), st.none(), st.sampled_from([None, "About us.", "About [alpha](/briefs/alpha/)."])),
+)
+
+
+def apply(site: Path, op: tuple[str, object, object]) -> list[Path]:
+    """Change the site on disk; return the paths touched (what the watcher would report)."""
+    kind, a, b = op
+    briefs = site / "content/briefs"
+    if kind == "write":
+        path = briefs / f"{a}.md"
+        path.write_text(str(b), encoding="utf-8")
+        return [path]
+    if kind == "delete":
+        path = briefs / f"{a}.md"
+        path.unlink(missing_ok=True)
+        return [path]
+    if kind == "rename":
+        src, dst = briefs / f"{a}.md", briefs / f"{b}.md"
+        if src.exists() and src != dst:
+            src.rename(dst)
+        return [src, dst]
+    if kind == "break":
+        path = briefs / f"{a}.md"
+        path.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+        return [path]
+    if kind == "layout":
+        path = site / "layouts/partials/brief-share.html"
+        if b is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(str(b), encoding="utf-8")
+        return [path]
+    if kind == "config":
+        path = site / "sitegen.yaml"
+        path.write_text(f"title: Prop\nper_page: {b}\nbase_url: https://example.org/sub/\n", encoding="utf-8")
+        return [path]
+    if kind == "static":
+        path = site / "static/css/extra.css"
+        if b is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(str(b), encoding="utf-8")
+        return [path]
+    path = site / "content/about.md"
+    if b is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(f"---\ntitle: About\n---\n{b}\n", encoding="utf-8")
+    return [path]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operation, min_size=1, max_size=7))
+def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, object]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        site = write_site(root / "site", {
+            "content/briefs/alpha.md": brief("Alpha rises", extra="tags: [ai]"),
+            "content/briefs/beta.md": brief("Beta falls", date="2026-04-20", extra="tags: [ai, chips]"),
+        })
+        ls = LiveSite(BuildOptions(site, jobs=1), root / "live")
+        ls.rebuild()
+        for i, op in enumerate(ops):
+            touched = apply(site, op)
+            expected = clean_build(site, root / f"clean-{i}")
+            before = tree(ls.output)
+            try:
+                ls.rebuild(touched)
+            except BuildFailed:
+                assert expected is None, f"incremental failed but a clean build succeeded after {ops[:i + 1]}"
+                assert tree(ls.output) == before, "a failed rebuild changed the served output"
+                continue
+            assert expected is not None, f"a clean build failed but incremental succeeded after {ops[:i + 1]}"
+            got = tree(ls.output)
+            assert sorted(got) == sorted(expected), f"different files after {ops[:i + 1]}"
+            for rel in expected:
+                assert got[rel] == expected[rel], f"{rel} differs after {ops[:i + 1]}"

@@ -1,0 +1,232 @@
+"""The dev server: base path, traversal, content types, 404s, injection, errors, loopback, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, brief, write_site
+from sitegen.serve import ServeOptions, Session
+from sitegen.serve.server import EVENTS_PATH
+
+CONFIG = "title: Served\nbase_url: https://user.github.io/repo/\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", {
+        "sitegen.yaml": CONFIG,
+        "content/briefs/alpha.md": brief("Alpha launch", extra="tags: [chips]", body="Alpha body text."),
+        "content/briefs/beta.md": brief("Beta launch", date="2026-05-03T08:00:00+08:00", extra="tags: [chips]"),
+        "content/about.md": "---\ntitle: About\n---\nAbout us.\n",
+        "static/img/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "static/data.json": "{}",
+    })
+
+
+@contextmanager
+def serving(site_dir: Path, output: Path | None = None) -> Iterator[tuple[Session, str]]:
+    session = Session(ServeOptions(site_dir, port=0, output=output), out=open(os.devnull, "w"))
+    server = session.start()
+    try:
+        yield session, f"http://127.0.0.1:{server.port}"
+    finally:
+        session.close()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def get(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, method=method), timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def raw_get(origin: str, path: str) -> tuple[int, bytes]:
+    """Send the path byte for byte (no client-side normalisation of '..')."""
+    host, port = origin.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def first_event(origin: str) -> dict:  # type: ignore[type-arg]
+    with urllib.request.urlopen(origin + EVENTS_PATH, timeout=10) as r:
+        assert r.headers["Content-Type"] == "text/event-stream"
+        for line in r:
+            if line.startswith(b"data: "):
+                return json.loads(line[6:])
+    raise AssertionError("no event")
+
+
+def test_serves_under_the_base_path(site: Path) -> None:
+    with serving(site) as (_, origin):
+        status, headers, body = get(origin + "/repo/")
+        assert status == 200 and b"Alpha launch" in body
+        assert b'href="/repo/briefs/alpha/"' in body
+        assert get(origin + "/repo/briefs/alpha/")[0] == 200
+        status, headers, _ = get(origin + "/")
+        assert status == 301 and headers["Location"] == "/repo/"
+        status, headers, _ = get(origin + "/repo")
+        assert status == 301 and headers["Location"] == "/repo/"
+        status, headers, _ = get(origin + "/repo/briefs/alpha")
+        assert status == 301 and headers["Location"] == "/repo/briefs/alpha/"
+        status, _, body = get(origin + "/briefs/alpha/")  # without the base path: as on GitHub Pages, a 404
+        assert status == 404 and b"Page not found" in body
+
+
+def test_misses_get_the_sites_404_page(site: Path) -> None:
+    with serving(site) as (_, origin):
+        for path in ("/repo/nope/", "/repo/briefs/missing/", "/repo/img/missing.png"):
+            status, headers, body = get(origin + path)
+            assert status == 404, path
+            assert headers["Content-Type"] == "text/html; charset=utf-8"
+            assert b"Page not found" in body
+
+
+@pytest.mark.parametrize("path", [
+    "/repo/../secret.txt", "/repo/../../secret.txt", "/repo/%2e%2e/secret.txt", "/repo/%2E%2E/secret.txt",
+    "/repo/..%2fsecret.txt", "/repo/%2e%2e%2fsecret.txt", "/repo/..%5csecret.txt", "/repo/..\\secret.txt",
+    "/repo/%252e%252e/secret.txt", "/repo/./../secret.txt", "/repo/%00", "/repo/%c0%ae%c0%ae/secret.txt",
+    "/repo/linked/secret.txt", "/repo/leak.txt", "//secret.txt", "/repo//../secret.txt",
+], ids=lambda p: p)
+def test_traversal_is_refused(site: Path, tmp_path: Path, path: str) -> None:
+    out = tmp_path / "out"
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    (site / "static").mkdir(exist_ok=True)
+    os.symlink(tmp_path, site / "static" / "linked")  # symlinks out of static/ are not published
+    os.symlink(tmp_path / "secret.txt", site / "static" / "leak.txt")
+    with serving(site, out) as (_, origin):
+        status, body = raw_get(origin, path)
+        assert status in (400, 403, 404)
+        assert b"TOP SECRET" not in body
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("/repo/", "text/html; charset=utf-8"),
+    ("/repo/briefs/alpha/index.html", "text/html; charset=utf-8"),
+    ("/repo/feed.xml", "application/atom+xml"),
+    ("/repo/feed.json", "application/feed+json"),
+    ("/repo/sitemap.xml", "application/xml"),
+    ("/repo/robots.txt", "text/plain; charset=utf-8"),
+    ("/repo/img/logo.svg", "image/svg+xml"),
+    ("/repo/data.json", "application/json"),
+], ids=lambda v: v)
+def test_content_types(site: Path, path: str, kind: str) -> None:
+    with serving(site) as (_, origin):
+        status, headers, body = get(origin + path)
+        assert status == 200
+        assert headers["Content-Type"] == kind
+        assert int(headers["Content-Length"]) == len(body)
+        head_status, head_headers, head_body = get(origin + path, "HEAD")
+        assert head_status == 200 and head_body == b"" and head_headers["Content-Type"] == kind
+
+
+def test_reload_script_only_in_served_html_never_in_output(site: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    with serving(site, out) as (_, origin):
+        _, _, page = get(origin + "/repo/briefs/alpha/")
+        assert EVENTS_PATH.encode() in page
+        _, _, robots = get(origin + "/repo/robots.txt")
+        assert EVENTS_PATH.encode() not in robots
+        served_files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert served_files and not any(EVENTS_PATH.encode() in data for data in served_files.values())
+    assert cli("build", str(site)).returncode == 0
+    assert not any(EVENTS_PATH.encode() in p.read_bytes() for p in (site / "public").rglob("*") if p.is_file())
+
+
+def test_a_build_error_keeps_the_last_good_site_and_reports_path_line_col(site: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    with serving(site) as (session, origin):
+        assert first_event(origin) == {"generation": 1, "error": None}
+        (site / "content/briefs/alpha.md").write_text(brief("Alpha launch", extra="tags: [chips"), encoding="utf-8")
+        assert session.rebuild() is None  # failed: reported, not raised
+        status, _, body = get(origin + "/repo/briefs/alpha/")
+        assert status == 200 and b"Alpha body text." in body  # the last good page
+        error = first_event(origin)["error"]
+        printed = cli("build", str(site)).stderr
+        first_line = printed.splitlines()[0]
+        assert first_line.startswith("content/briefs/alpha.md:9:1: error: ")
+        assert first_line in error.splitlines()  # the same path:line:col text the CLI prints
+        (site / "content/briefs/alpha.md").write_text(brief("Alpha relaunched", body="Fixed."), encoding="utf-8")
+        assert session.rebuild() is not None
+        state = first_event(origin)
+        assert state["error"] is None and state["generation"] == 2
+        assert b"Alpha relaunched" in get(origin + "/repo/briefs/alpha/")[2]
+
+
+@pytest.mark.parametrize(("rel", "text", "where"), [
+    ("sitegen.yaml", "title: [Broken\n", "sitegen.yaml:2:1: error: invalid YAML"),
+    ("sitegen.yaml", "titel: Typo\n", "sitegen.yaml:1:1: error: unknown key 'titel'"),
+    ("layouts/brief.html", "{% extends 'default/brief.html' %}{% block main %}{{ nope }}{% endblock %}\n",
+     "layouts/brief.html:1:"),
+    ("layouts/list.html", "{% if %}\n", "layouts/list.html:1:"),
+], ids=["config-yaml", "config-key", "template-undefined", "template-syntax"])
+def test_server_survives_every_kind_of_mistake(site: Path, rel: str, text: str, where: str) -> None:
+    with serving(site) as (session, origin):
+        path = site / rel
+        old = path.read_bytes() if path.exists() else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        assert session.rebuild() is None
+        assert where in first_event(origin)["error"]
+        assert get(origin + "/repo/")[0] == 200
+        if old is None:
+            path.unlink()
+        else:
+            path.write_bytes(old)
+        assert session.rebuild() is not None
+        assert first_event(origin)["error"] is None
+
+
+def test_first_build_broken_still_serves_and_recovers(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "s", {"content/briefs/a.md": "---\ntitle: [x\n---\n"})
+    with serving(site) as (session, origin):
+        status, _, body = get(origin + "/")
+        assert status == 404 and EVENTS_PATH.encode() in body  # the overlay script can show the error
+        assert "content/briefs/a.md:3:1: error: invalid YAML" in first_event(origin)["error"]
+        (site / "content/briefs/a.md").write_text(brief("Now fine"), encoding="utf-8")
+        assert session.rebuild() is not None
+        assert b"Now fine" in get(origin + "/")[2]
+
+
+def test_cli_serves_on_loopback_by_default_and_ctrl_c_exits_cleanly(site: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert " at http://127.0.0.1:" in line and line.rstrip().endswith("/repo/ (Ctrl-C to stop)")
+        url = line.split(" at ")[1].split(" ")[0]
+        port = int(url.split(":")[2].split("/")[0])
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        if listening:  # ss is there: the socket is bound to loopback only
+            assert [row.split()[3] for row in listening.splitlines()] == [f"127.0.0.1:{port}"]
+        assert get(url)[0] == 200
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "stopped" in out
+    assert "Traceback" not in err
