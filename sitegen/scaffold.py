@@ -25,6 +25,8 @@ def slug_from_title(title: str) -> str:
     ascii_first = unicodedata.normalize("NFKD", title)
     # Drop combining accents (é -> e) but keep base letters of every script.
     stripped = "".join(c for c in ascii_first if not unicodedata.combining(c))
+    if not any(c.isalnum() for c in stripped):
+        return "brief"
     slug = taxonomy_slug(stripped)
     if len(slug) > MAX_SLUG:
         cut = slug[:MAX_SLUG]
