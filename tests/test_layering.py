@@ -13,8 +13,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls", "content",
-    "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "parallel", "writer", "cache",
+    "errors", "hints", "parallel", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls",
+    "content", "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "writer", "cache",
     "pipeline", "explain", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`.
