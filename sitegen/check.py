@@ -159,13 +159,11 @@ def check_internal(link: Link, outputs: _Outputs, base_path: str, content_pages:
         if path.endswith("/") and not absolute.endswith("/"):
             absolute += "/"
         if not (absolute + "/").startswith(base_path):
-            return (f"{what} points outside the site's base path {base_path}: {link.url}"
-                    if base_path != "/" else f"broken {what}: {link.url}")
-        rel = absolute[len(base_path):] if absolute.startswith(base_path) else ""
-        target = outputs.target(rel)
-        if target is None and (path.startswith("/") and base_path != "/" and outputs.target(path.lstrip("/"))):
-            return (f"{what} {link.url} misses the base path: on the published site it is "
-                    f"{base_path}{path.lstrip('/')}")
+            if path.startswith("/") and outputs.target(path.lstrip("/")) is not None:
+                return (f"{what} {link.url} misses the base path: on the published site it is "
+                        f"{base_path}{path.lstrip('/')}")
+            return f"{what} points outside the site's base path {base_path}: {link.url}"
+        target = outputs.target(absolute[len(base_path):] if absolute.startswith(base_path) else "")
         if target is None:
             return f"broken {what}: {link.url} (no such page or file in the site)"
     if fragment and target is not None and target.endswith(".html") and fragment not in outputs.ids(target):
@@ -255,15 +253,10 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
         if problem:
             problems.append(Diagnostic(link.location, problem, _hint(problem), link.source_line))
     if external:
-        for b in site.briefs:
-            text = (site_dir / b.source_path).read_text(encoding="utf-8-sig", errors="replace")
-            external_links.append((b.source.url, _find(b.source_path, text, b.source.url), ""))
         failed = check_external((u for u, _, _ in external_links), timeout, concurrency)
         for url, where, line in external_links:
             if url in failed:
-                src = line or line_of((site_dir / where.path).read_text(encoding="utf-8-sig", errors="replace"),
-                                      where.line)
-                problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", src))
+                problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0)
 
@@ -285,10 +278,3 @@ def _content_pages(site: Site) -> dict[str, str]:
         out[item.source_path] = brief_path(item.slug) if isinstance(item, Brief) else page_path(item.slug)
     return out
 
-
-def _find(shown: str, text: str, needle: str) -> SourceLocation:
-    for i, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
-        col = line.find(needle)
-        if col >= 0:
-            return SourceLocation(shown, i, col + 1)
-    return SourceLocation(shown, 1, 1)
