@@ -46,6 +46,8 @@ class Run:
     pages: int
     files: int
     seconds: float
+    cpu_seconds: float
+    """user + system time of the whole process tree: less sensitive than wall time to a busy machine"""
     max_rss_mb: float
     tree_rss_mb: float | None
     tree_pss_mb: float | None
@@ -157,7 +159,7 @@ def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str]) -> Run:
     m = SUMMARY_RE.search(output)
     pages = int(m.group(1)) if m else sum(1 for _ in out.rglob("*.html"))
     tree = sampler.supported
-    return Run(n, pages, files, seconds, usage.ru_maxrss / 1024,
+    return Run(n, pages, files, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                sampler.peak_rss_kb / 1024 if tree else None, sampler.peak_pss_kb / 1024 if tree else None)
 
 
@@ -199,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus_dir = corpus(n, args.out, args.seed)
         runs = [build_cold(n, corpus_dir, args.out / f"work-{n}", extra) for _ in range(args.repeat)]
         for r in runs:
-            print(f"{n} briefs: {r.seconds:.2f}s, {r.pages} pages, tree PSS {fmt(r.tree_pss_mb)} MB", file=sys.stderr)
+            print(f"{n} briefs: {r.seconds:.2f}s wall, {r.cpu_seconds:.1f}s CPU, {r.pages} pages, "
+                  f"tree PSS {fmt(r.tree_pss_mb)} MB, load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
         rows.append(sorted(runs, key=lambda r: r.seconds)[len(runs) // 2])
         if args.profile:
             profile(n, corpus_dir, args.out / f"work-{n}", args.top)
@@ -207,10 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     py = sys.version.split()[0]
     print(f"\nsitegen cold build, Python {py}, {os.cpu_count()} CPUs, jobs={args.jobs or 'default'}, "
           f"median of {args.repeat}\n")
-    print("| briefs | pages | files | wall (s) | pages/s | peak tree PSS (MB) | peak tree RSS (MB) | largest process RSS (MB) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| briefs | pages | files | wall (s) | pages/s | CPU (s) | peak tree PSS (MB) | peak tree RSS (MB) "
+          "| largest process RSS (MB) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(f"| {r.briefs:,} | {r.pages:,} | {r.files:,} | {r.seconds:.2f} | {r.pages_per_second:,.0f} | "
+              f"{r.cpu_seconds:.1f} | "
               f"{fmt(r.tree_pss_mb)} | {fmt(r.tree_rss_mb)} | {r.max_rss_mb:.0f} |")
     return 0
 

@@ -125,6 +125,19 @@ def browser_page(judges: Judges) -> Iterator[object]:
             browser.close()
 
 
+BRIEF_PARTS = ('class="byline"', 'class="freshness"', 'class="hook"', 'class="tldr"', 'class="metrics"',
+               'class="ai-label"', 'class="analysis"', 'class="takeaways"', 'class="comparison"', "<details",
+               'class="deep-dive"', 'class="predictions"', 'class="rationale"', 'class="timeline"',
+               'class="share"', 'class="week-link"', 'class="related"', 'class="rights"')
+
+
+@pytest.mark.parametrize("site", ["full"], indirect=True, scope="session")
+def test_judged_brief_shows_every_part(site: BuiltSite) -> None:
+    """Guards the fixture: the brief the judges look at really renders every part of a brief."""
+    html = (site.out / site.pages["brief"] / "index.html").read_text(encoding="utf-8")
+    assert [part for part in BRIEF_PARTS if part not in html] == []
+
+
 def test_nu_html_checker(site: BuiltSite, judges: Judges) -> None:
     require(judges.java, "java (default-jre-headless)")
     require(judges.vnu_jar, f"vnu.jar in {judges.home}")
@@ -160,7 +173,7 @@ def test_linkinator(site: BuiltSite, judges: Judges) -> None:
                                   f"{proc.stdout[-8000:]}{proc.stderr[-2000:]}")
 
 
-@pytest.mark.parametrize("site, role", LIGHTHOUSE_PAGES, indirect=["site"],
+@pytest.mark.parametrize("site, role", LIGHTHOUSE_PAGES, indirect=["site"], scope="session",
                          ids=[f"{s}-{r}" for s, r in LIGHTHOUSE_PAGES])
 def test_lighthouse(site: BuiltSite, role: str, judges: Judges, tmp_path: Path) -> None:
     require(judges.node, "node")
