@@ -28,7 +28,7 @@ if ((${#missing[@]})); then
     fi
     log "apt-get install ${missing[*]}"
     "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 else
     log "apt packages present (chromium, chromedriver, xmllint, java)"
 fi
