@@ -21,6 +21,10 @@ from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
 BRIEFS_DIR = "content/briefs"
 PAGES_DIR = "content"
+MAX_FILE_BYTES = 1 << 20
+"""1 MiB: ~150,000 words, ten times the longest brief anyone writes. markdown-it is roughly
+linear but slow on hostile input (~25 µs per '![': a 1 MiB file of them takes ~15 s), so
+this limit is what bounds the time any single file can cost a build."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ def _renderer(unsafe_html: bool) -> MarkdownRenderer:
 
 
 def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> Parsed:
+    if len(data) > MAX_FILE_BYTES:
+        return Parsed(None, (Diagnostic(
+            SourceLocation(shown, 1, 1), f"file is {len(data) / (1 << 20):.1f} MiB; content files are limited to 1 MiB",
+            "shorten it or split it into several briefs"),))
     try:
         text = decode(shown, data)
         parts = split(shown, text)

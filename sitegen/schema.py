@@ -39,6 +39,10 @@ LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
 TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z", re.ASCII)
 MIN_YEAR, MAX_YEAR = 2, 9998
+MAX_LABEL = 100
+"""Characters in a tag, audience or source name: each becomes a folder name (255 bytes at most)."""
+MAX_SLUG_BYTES = 200
+"""A slug is a folder name; most file systems stop at 255 bytes (85 CJK characters)."""
 
 
 @dataclass
@@ -102,16 +106,25 @@ class FieldReader:
             return None
         return value
 
-    def strings(self, p: Path, value: Any, name: str) -> tuple[str, ...]:
+    def strings(self, p: Path, value: Any, name: str, *, labels: bool = False) -> tuple[str, ...]:
         items = self.sequence(p, value, name)
         if items is None:
             return ()
         out = []
         for i, item in enumerate(items):
-            s = self.string(p + (i,), item, f"{name}[{i}]")
+            s = (self.label if labels else self.string)(p + (i,), item, f"{name}[{i}]")
             if s is not None:
                 out.append(s)
         return tuple(out)
+
+    def label(self, p: Path, value: Any, name: str) -> str | None:
+        """A short name that also becomes a URL segment and a folder name (tags, audiences, sources)."""
+        s = self.string(p, value, name)
+        if s is not None and len(s) > MAX_LABEL:
+            self.error(p, f"'{name}' is {len(s)} characters long; the limit is {MAX_LABEL}",
+                       "use a short label: it becomes a page address")
+            return None
+        return s
 
     def url(self, p: Path, value: Any, name: str) -> str | None:
         s = self.string(p, value, name)
@@ -213,6 +226,10 @@ def check_slug(r: FieldReader, p: Path, value: Any) -> str | None:
         r.error(p, f"invalid slug '{s}'",
                 "a slug is one URL segment: letters, digits, '-' and '_' (no '/', '..', spaces or control characters)")
         return None
+    if len(s.encode()) > MAX_SLUG_BYTES:
+        r.error(p, f"slug is too long for a folder name ({len(s.encode())} bytes as UTF-8; the limit is {MAX_SLUG_BYTES})",
+                "shorten it; the title can stay long")
+        return None
     return s
 
 
@@ -241,7 +258,7 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> BriefFields | None:
                     r.error(("source",), f"missing required key 'source.{key}'",
                             "source needs a name and an http(s) url", key=True)
             if "name" in m:
-                source["name"] = r.string(("source", "name"), m["name"], "source.name")
+                source["name"] = r.label(("source", "name"), m["name"], "source.name")
             if "url" in m:
                 source["url"] = r.url(("source", "url"), m["url"], "source.url")
             if "lang" in m:
@@ -333,8 +350,8 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> BriefFields | None:
     ai_generated = bool(r.boolean(("ai_generated",), data["ai_generated"], "ai_generated")) if "ai_generated" in data else False
     draft = bool(r.boolean(("draft",), data["draft"], "draft")) if "draft" in data else False
     weight = r.number(("weight",), data["weight"], "weight") if "weight" in data else 0.0
-    audience = r.strings(("audience",), data["audience"], "audience") if "audience" in data else ()
-    tags = r.strings(("tags",), data["tags"], "tags") if "tags" in data else ()
+    audience = r.strings(("audience",), data["audience"], "audience", labels=True) if "audience" in data else ()
+    tags = r.strings(("tags",), data["tags"], "tags", labels=True) if "tags" in data else ()
     takeaways = r.strings(("takeaways",), data["takeaways"], "takeaways") if "takeaways" in data else ()
     deep_dive = r.strings(("deep_dive",), data["deep_dive"], "deep_dive") if "deep_dive" in data else ()
 

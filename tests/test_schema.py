@@ -33,6 +33,11 @@ def ok(extra: str = "", base: str = VALID) -> BriefFields:
     return fields
 
 
+def test_longest_accepted_labels_and_slug() -> None:
+    f = ok(f"slug: {'长' * 66}\ntags: [{'t' * 100}]\n")
+    assert len(f.slug.encode()) == 198 and len(f.tags[0]) == 100  # type: ignore[union-attr]
+
+
 def test_minimal_brief_and_defaults() -> None:
     f = ok()
     assert (f.title, f.summary, f.slug, f.draft, f.ai_generated, f.weight) == ("T", "S", None, False, False, 0.0)
@@ -143,6 +148,11 @@ INVALID = [
     row(add("slug: a b\n"), "5:7", "invalid slug", "slug-space"),
     row(add("slug: ..\n"), "5:7", "invalid slug", "slug-parent"),
     row(add("slug: a\\\\b\n"), "5:7", "invalid slug", "slug-backslash"),
+    row(add(f"slug: {'长' * 67}\n"), "5:7", "slug is too long for a folder name (201 bytes", "slug-too-many-bytes"),
+    row(add(f"tags: [ok, {'t' * 101}]\n"), "5:12", "'tags[1]' is 101 characters long; the limit is 100", "tag-too-long"),
+    row(add(f"audience: [{'a' * 101}]\n"), "5:12", "'audience[0]' is 101 characters long", "audience-too-long"),
+    row(sub(3, f"source: {{name: {'n' * 101}, url: 'https://e.com'}}\n"), "3:16", "'source.name' is 101 characters",
+        "source-name-too-long"),
     row("[not, a, mapping]\n", "1:1", "front matter must be a mapping", "not-a-mapping"),
 ]
 
