@@ -92,10 +92,24 @@ def normalize_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+_NOT_IN_URLS = frozenset(' "<>\\^`{|}') | {chr(c) for c in range(0x20)} | {"\x7f"}
+"""RFC 3986 never allows these raw; every page would carry them in its links."""
+
+
 def _check_base_url(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as e:
+        return f"base_url is not a valid URL ({e})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return "base_url must be an absolute http(s) URL such as https://user.github.io/repo/"
+    if _NOT_IN_URLS.intersection(url):
+        return "base_url contains spaces, quotes or other characters URLs cannot hold; percent-encode them"
+    if parts.query or parts.fragment:
+        return "base_url must not have a ?query or #fragment: it is the folder the site is served from"
+    if parts.username is not None or parts.password is not None:
+        return "base_url must not contain a user name or password: it is printed in every page"
     return None
 
 

@@ -85,6 +85,12 @@ def test_bad_override_is_blamed_on_the_option(tmp_path: Path) -> None:
     ("related: {half_life_days: 0}\n", "1:27", "'related.half_life_days' must be more than 0", ""),
     ("base_url: ftp://example.org/\n", "1:11", "base_url must be an absolute http(s) URL", ""),
     ("base_url: /repo/\n", "1:11", "base_url must be an absolute http(s) URL", ""),
+    ("base_url: 'http://[::1'\n", "1:11", "base_url is not a valid URL", ""),
+    ("base_url: 'https://example.org:port/'\n", "1:11", "base_url is not a valid URL", ""),
+    ("base_url: 'https://exa mple.org/'\n", "1:11", "characters URLs cannot hold", ""),
+    ("base_url: 'https://example.org/\"><script>/'\n", "1:11", "characters URLs cannot hold", ""),
+    ("base_url: 'https://example.org/?page=1'\n", "1:11", "must not have a ?query or #fragment", ""),
+    ("base_url: 'https://me:secret@example.org/'\n", "1:11", "must not contain a user name or password", ""),
     ("timezone: Mars/Olympus\n", "1:11", "unknown timezone 'Mars/Olympus'", "IANA"),
     ("timezone: ../../etc/passwd\n", "1:11", "unknown timezone", "IANA"),
     ("- a\n- b\n", "1:1", "must be a mapping", "title: My briefs"),
@@ -93,8 +99,8 @@ def test_bad_override_is_blamed_on_the_option(tmp_path: Path) -> None:
     (b"title: caf\xe9\n", "1:1", "not UTF-8", "UTF-8"),
 ], ids=["typo-title", "typo-per-page", "typo-nested", "title-list", "per-page-text", "per-page-bool", "per-page-zero",
         "unsafe-html-string", "section-scalar", "negative-count", "nan-threshold", "zero-half-life", "ftp-base-url",
-        "relative-base-url", "unknown-timezone", "timezone-path", "not-a-mapping", "invalid-yaml", "alias",
-        "not-utf8"])
+        "relative-base-url", "bad-ipv6", "bad-port", "space", "quote", "query", "password", "unknown-timezone",
+        "timezone-path", "not-a-mapping", "invalid-yaml", "alias", "not-utf8"])
 def test_invalid_config(tmp_path: Path, text: str | bytes, where: str, message: str, hint: str) -> None:
     with pytest.raises(BuildFailed) as info:
         load(tmp_path, text)
