@@ -176,8 +176,8 @@ def _convert(loader: Any, node: yaml.Node, path: Path, out: Located, seen: set[i
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(*_mark(key_node), "mapping keys must be plain names",
                                 "use a simple word such as 'title' as the key")
-            key = _convert(loader, key_node, path + ("<key>",), out, seen, depth + 1)
-            key = str(key) if not isinstance(key, str) else key
+            _convert(loader, key_node, path + ("<key>",), out, seen, depth + 1)  # refuses tags and aliases
+            key = key_node.value  # as written: `on:` is the key 'on', not True; `1:` is '1'
             if key in result:
                 raise YamlError(*_mark(key_node), f"duplicate key '{key}'",
                                 "each key may appear once; remove or merge the repeated one")

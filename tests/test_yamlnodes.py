@@ -29,10 +29,11 @@ def test_where_falls_back_to_the_nearest_parent() -> None:
     ("n: 37.6\nm: 5\nb: true\nz: ~\n", {"n": 37.6, "m": 5, "b": True, "z": None}),
     ("a:\t1\n", {"a": 1}),  # a tab after the colon is plain whitespace
     ("'1': x\n", {"1": "x"}),
+    ("on: 1\n2: x\n~: y\n", {"on": 1, "2": "x", "~": "y"}),
     ("s: !!str 5\n", {"s": "5"}),
     ("", None),
     ("# only a comment\n", None),
-], ids=["dates-stay-strings", "scalars", "tab-separator", "quoted-number-key", "str-tag", "empty", "comment-only"])
+], ids=["dates-stay-strings", "scalars", "tab-separator", "quoted-number-key", "keys-as-written", "str-tag", "empty", "comment-only"])
 def test_plain_yaml_loads(text: str, expected: object) -> None:
     assert load_located(text).data == expected
 
@@ -41,10 +42,12 @@ def test_plain_yaml_loads(text: str, expected: object) -> None:
     ("a: &x [1, 2]\nb: *x\n", 2, 4, "anchors and aliases"),
     ("a: !!python/object/apply:os.system ['echo pwned']\n", 1, 4, "tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("a: !!python/name:os.system\n", 1, 4, "is not allowed"),
+    ("!!python/name:os.system : x\n", 1, 1, "is not allowed"),
     ("a: !!binary aGk=\n", 1, 4, "is not allowed"),
     ("a: !!set {x, y}\n", 1, 4, "is not allowed"),
     ("a: !local x\n", 1, 4, "is not allowed"),
     ("title: a\ntags: []\ntitle: b\n", 3, 1, "duplicate key 'title'"),
+    ("1: a\n'1': b\n", 2, 1, "duplicate key '1'"),
     ("base: {x: 1}\nother:\n  <<: {y: 2}\n", 3, 3, "mapping keys must be plain names"),
     ("? [a, b]\n: 1\n", 1, 3, "mapping keys must be plain names"),
     ("a: 1\n---\nb: 2\n", 2, 1, "invalid YAML"),
@@ -53,7 +56,7 @@ def test_plain_yaml_loads(text: str, expected: object) -> None:
     ("ok: 1\nbad: a\x01b\n", 2, 7, "character U+0001 is not allowed"),
     ("bad: \x7f\n", 1, 6, "character U+007F is not allowed"),
     ("n: 1" + "0" * 5000 + "\n", 1, 4, "invalid YAML value"),
-], ids=["alias", "python-apply", "python-name", "binary", "set", "local-tag", "duplicate-key", "merge-key",
+], ids=["alias", "python-apply", "python-name", "python-name-key", "binary", "set", "local-tag", "duplicate-key", "duplicate-key-quoted", "merge-key",
         "complex-key", "two-documents", "tab-indent", "colon-in-value", "control-char", "del-char", "huge-int"])
 def test_refused_with_location(text: str, line: int, col: int, message: str) -> None:
     with pytest.raises(YamlError) as info:
