@@ -51,6 +51,8 @@ class Run:
     max_rss_mb: float
     tree_rss_mb: float | None
     tree_pss_mb: float | None
+    load_before: float
+    """1-minute load average when the build started: other work on the machine skews wall time"""
 
     @property
     def pages_per_second(self) -> float:
@@ -140,6 +142,7 @@ def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str]) -> Run:
     shutil.copytree(corpus_dir, site)
     cmd = [sys.executable, "-m", "sitegen", "build", str(site), "--output", str(out), *extra]
     log = work / "build.log"
+    load = os.getloadavg()[0]
     with open(log, "w+") as f:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT)
@@ -160,7 +163,7 @@ def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str]) -> Run:
     pages = int(m.group(1)) if m else sum(1 for _ in out.rglob("*.html"))
     tree = sampler.supported
     return Run(n, pages, files, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-               sampler.peak_rss_kb / 1024 if tree else None, sampler.peak_pss_kb / 1024 if tree else None)
+               sampler.peak_rss_kb / 1024 if tree else None, sampler.peak_pss_kb / 1024 if tree else None, load)
 
 
 def profile(n: int, corpus_dir: Path, work: Path, top: int) -> None:
@@ -199,10 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Run] = []
     for n in args.n:
         corpus_dir = corpus(n, args.out, args.seed)
-        runs = [build_cold(n, corpus_dir, args.out / f"work-{n}", extra) for _ in range(args.repeat)]
-        for r in runs:
+        runs = []
+        for _ in range(args.repeat):
+            r = build_cold(n, corpus_dir, args.out / f"work-{n}", extra)
             print(f"{n} briefs: {r.seconds:.2f}s wall, {r.cpu_seconds:.1f}s CPU, {r.pages} pages, "
-                  f"tree PSS {fmt(r.tree_pss_mb)} MB, load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+                  f"tree PSS {fmt(r.tree_pss_mb)} MB, load average before {r.load_before:.1f}", file=sys.stderr)
+            runs.append(r)
         rows.append(sorted(runs, key=lambda r: r.seconds)[len(runs) // 2])
         if args.profile:
             profile(n, corpus_dir, args.out / f"work-{n}", args.top)
