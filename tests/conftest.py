@@ -52,13 +52,25 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m sitegen ARGS` in a subprocess, as a user would."""
-    # The repository's package, whether or not it is installed and wherever pytest runs from.
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for `python -m sitegen`: the repository's package, whether or not it is
+    installed and wherever pytest runs from."""
     pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))
-    full_env = {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=300)
+    return {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300,
+            memory_bytes: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m sitegen ARGS` in a subprocess, as a user would; optionally with its
+    address space capped at memory_bytes (to prove memory stays bounded)."""
+    def limit() -> None:
+        if memory_bytes:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=cli_env(env),
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
 
 
 @pytest.fixture

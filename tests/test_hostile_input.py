@@ -8,7 +8,6 @@ import json
 import os
 import random
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, brief, executable_url, tree_bytes, unsafe_markup, write_site
+from conftest import brief, cli_env, executable_url, run_cli, tree_bytes, unsafe_markup, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
 from sitegen.schema import BRIEF_KEYS
@@ -32,18 +31,6 @@ DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: 
 
 
 # --------------------------------------------------------------------------- helpers
-
-def sitegen(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
-            memory_bytes: int | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m sitegen ARGS`, optionally under an address-space limit (bounded memory)."""
-    def limit() -> None:
-        if memory_bytes:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], env=full_env, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit)
-
 
 def audit_output(out: Path) -> list[str]:
     """Every way the built site could run script, across HTML pages, Atom and JSON feeds."""
@@ -312,11 +299,11 @@ def test_hostile_yaml_is_refused_in_bounded_time_and_memory(tmp_path: Path, fron
                                                              message: str) -> None:
     site = write_site(tmp_path / "site", {"content/briefs/a.md": f"---\n{front}\n---\nbody\n"})
     # A 1 GiB address-space cap and a timeout: expanding the bomb would need far more of both.
-    result = sitegen("build", str(site), timeout=60, memory_bytes=1 << 30)
+    result = run_cli("build", str(site), cwd=tmp_path, timeout=60, memory_bytes=1 << 30)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
     assert result.stderr.startswith(where) and message in result.stderr.splitlines()[0], result.stderr
-    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+    assert not (tmp_path / "PWNED").exists()  # os.system never ran
 
 
 # --------------------------------------------------------------------------- odd files
@@ -344,7 +331,7 @@ BIG_BODY = ("A paragraph of an unusually long brief, with **bold**, a [link](htt
         "cr-only", "tab-after-colon", "tab-indentation", "10mb-body", "pathological-markdown", "odd-unicode"])
 def test_odd_files_build_or_fail_with_a_location(tmp_path: Path, data: bytes, outcome: str) -> None:
     site = write_site(tmp_path / "site", {"content/briefs/odd.md": data, "content/briefs/ok.md": brief("Fine")})
-    result = sitegen("build", str(site), timeout=120)
+    result = run_cli("build", str(site), timeout=120)
     assert "Traceback" not in result.stderr
     if outcome == "ok":
         assert result.returncode == 0, result.stderr
@@ -449,12 +436,12 @@ def corpus_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     """Whole-site snapshots of states A and B; B built twice in different processes, settings and seeds."""
     out = tmp_path_factory.mktemp("outputs")
     set_state(corpus, "B")
-    b1 = sitegen("build", str(corpus), "-q", "-o", str(out / "b1"), env={"PYTHONHASHSEED": "1", "TZ": "UTC"})
-    b2 = sitegen("build", str(corpus), "-q", "-o", str(out / "b2"), "--jobs", "1",
+    b1 = run_cli("build", str(corpus), "-q", "-o", str(out / "b1"), env={"PYTHONHASHSEED": "1", "TZ": "UTC"})
+    b2 = run_cli("build", str(corpus), "-q", "-o", str(out / "b2"), "--jobs", "1",
                  env={"PYTHONHASHSEED": "2", "TZ": "Pacific/Kiritimati", "SOURCE_DATE_EPOCH": "0"})
     set_state(corpus, "A")
     started = time.monotonic()
-    a = sitegen("build", str(corpus), "-q")  # into corpus/public: the "old site" of the kill test
+    a = run_cli("build", str(corpus), "-q")  # into corpus/public: the "old site" of the kill test
     seconds = time.monotonic() - started
     assert (a.returncode, b1.returncode, b2.returncode) == (0, 0, 0), a.stderr + b1.stderr + b2.stderr
     return {"A": tree_bytes(corpus / "public"), "B": tree_bytes(out / "b1"), "B2": tree_bytes(out / "b2"),
@@ -479,7 +466,7 @@ def test_sigkill_leaves_a_whole_old_or_new_site(corpus: Path, corpus_outputs: di
         target = "B" if current == "A" else "A"
         set_state(corpus, target)
         proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(corpus), "-q"],
-                                env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True,
+                                env=cli_env(), start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(corpus_outputs["seconds"] * fraction * rnd.uniform(0.85, 1.15))
         try:
