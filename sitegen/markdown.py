@@ -88,6 +88,11 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownRenderer:
 
 
 def slugify_heading(text: str) -> str:
-    """GitHub-style anchor ids that keep CJK and other letters readable."""
+    """GitHub-style anchor ids that keep CJK and other letters readable.
+
+    The theme's own ids ('main', and '<section>-h' for its headings) are never produced,
+    so a body heading such as '## Main' cannot duplicate an id of the page around it.
+    """
     text = re.sub(r"[^\w\- ]", "", text.strip().lower(), flags=re.UNICODE)
-    return re.sub(r"\s+", "-", text) or "section"
+    slug = re.sub(r"\s+", "-", text) or "section"
+    return f"{slug}-section" if slug == "main" or slug.endswith("-h") else slug

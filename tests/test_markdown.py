@@ -42,7 +42,8 @@ def test_footnotes() -> None:
     ("## 虎嗅：AI 资本开支\n", ["虎嗅ai-资本开支"]),
     ("## Same\n\n## Same\n", ["same", "same-1"]),
     ("## !!!\n", ["section"]),
-], ids=["ascii", "punctuation", "cjk", "cjk-fullwidth-punctuation", "duplicates", "nothing-left"])
+    ("## Main\n\n## TL;DR h\n\n## Metrics-H\n", ["main-section", "tldr-h-section", "metrics-h-section"]),
+], ids=["ascii", "punctuation", "cjk", "cjk-fullwidth-punctuation", "duplicates", "nothing-left", "theme-ids"])
 def test_heading_anchors(source: str, ids: list[str]) -> None:
     html = SAFE.render(source)
     assert [part.split('"')[0] for part in html.split(' id="')[1:]] == ids
