@@ -23,7 +23,7 @@ UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECAS
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn",
     "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
+    "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "time", "tr", "u", "ul", "var", "wbr",
 }
@@ -79,7 +79,9 @@ def make_markdown(unsafe_html: bool = False) -> MarkdownRenderer:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.use(tasklists_plugin)
+    # label=True wraps box and text in <label>: a checkbox without a label fails axe-core.
+    # (label_after would need ids, and the plugin makes those from random UUIDs.)
+    md.use(tasklists_plugin, label=True)
     md.use(gfm_autolink_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify_heading)
     # markdown-it's default validator still lets some data:image URLs through; we allow none.

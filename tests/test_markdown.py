@@ -17,9 +17,10 @@ UNSAFE = make_markdown(unsafe_html=True)
      '<tbody>\n<tr>\n<td>1</td>\n<td style="text-align:center">2</td>\n</tr>\n</tbody>\n</table>\n'),
     ("~~gone~~\n", "<p><s>gone</s></p>\n"),
     ("- [ ] todo\n- [x] done\n",
-     '<ul class="contains-task-list">\n<li class="task-list-item"><input class="task-list-item-checkbox" '
-     'disabled="disabled" type="checkbox"> todo</li>\n<li class="task-list-item"><input '
-     'class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox"> done</li>\n</ul>\n'),
+     '<ul class="contains-task-list">\n<li class="task-list-item"><label><input class="task-list-item-checkbox" '
+     'disabled="disabled" type="checkbox"> todo</label></li>\n<li class="task-list-item"><label><input '
+     'class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox"> done</label></li>\n'
+     '</ul>\n'),
     ("see https://example.com/x.\n", '<p>see <a href="https://example.com/x">https://example.com/x</a>.</p>\n'),
     ("www.example.org\n", '<p><a href="http://www.example.org">www.example.org</a></p>\n'),
     ("<https://example.com/>\n", '<p><a href="https://example.com/">https://example.com/</a></p>\n'),
