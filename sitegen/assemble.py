@@ -15,19 +15,30 @@ RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", "tags", "audiences", "sourc
                                  "feed.json", "sitemap.xml", "robots.txt", "404.html", "assets"})
 
 
-def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False) -> Site:
+def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False,
+             unparsed_slugs: frozenset[str] = frozenset()) -> Site:
+    """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
+    failed to parse (already reported), so links to them are not reported again."""
     diags: list[Diagnostic] = []
     all_briefs = sorted(briefs, key=lambda b: b.source_path)
     published = [b for b in all_briefs if drafts or not b.draft]
 
     seen: dict[str, Brief] = {}
+    folded: dict[str, Brief] = {}
     for b in all_briefs:  # drafts too: a slug clash is a bug even before publishing
         if b.slug in seen:
             first = seen[b.slug]
             diags.append(Diagnostic(b.slug_location, f"duplicate slug '{b.slug}': also used by {first.source_path}",
                                     "give one of the two briefs a different slug: or file name"))
+        elif b.slug.casefold() in folded:
+            first = folded[b.slug.casefold()]
+            diags.append(Diagnostic(b.slug_location, f"slug '{b.slug}' differs from '{first.slug}' "
+                                    f"({first.source_path}) only by letter case",
+                                    "case-insensitive file systems (macOS, Windows) would merge the two pages; "
+                                    "rename one of them"))
         else:
             seen[b.slug] = b
+            folded[b.slug.casefold()] = b
     page_slugs: dict[str, Page] = {}
     for p in sorted(pages, key=lambda p: p.source_path):
         if p.slug in RESERVED_PAGE_SLUGS:
@@ -42,7 +53,7 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     by_slug = {b.slug: b for b in published}
     for b in all_briefs:
         for slug, loc in zip(b.related, b.related_locations):
-            if slug not in seen:
+            if slug not in seen and slug not in unparsed_slugs:
                 diags.append(Diagnostic(loc, f"related brief '{slug}' does not exist",
                                         "use the slug of another brief (its file name without .md)"))
             elif slug == b.slug:

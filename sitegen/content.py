@@ -87,11 +87,15 @@ def _renderer(unsafe_html: bool) -> MarkdownRenderer:
     return make_markdown(unsafe_html)
 
 
+def too_large(shown: str, size: int) -> Diagnostic:
+    return Diagnostic(SourceLocation(shown, 1, 1),
+                      f"file is {size / (1 << 20):.1f} MiB; content files are limited to 1 MiB",
+                      "shorten it or split it into several briefs")
+
+
 def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> Parsed:
     if len(data) > MAX_FILE_BYTES:
-        return Parsed(None, (Diagnostic(
-            SourceLocation(shown, 1, 1), f"file is {len(data) / (1 << 20):.1f} MiB; content files are limited to 1 MiB",
-            "shorten it or split it into several briefs"),))
+        return Parsed(None, (too_large(shown, len(data)),))
     try:
         text = decode(shown, data)
         parts = split(shown, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from sitegen.assemble import assemble
 from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
-from sitegen.content import ParseSettings, SourceFile, discover, parse_file
+from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.feeds import all_feeds
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
@@ -42,7 +43,13 @@ class BuildResult:
 def _parse_one(settings: ParseSettings, f: SourceFile,
                data: bytes | None = None) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
     try:
-        data = f.path.read_bytes() if data is None else data
+        if data is None:
+            # Read at most one byte past the limit: a huge file is refused, never loaded.
+            with f.path.open("rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size > MAX_FILE_BYTES:
+                    return f, None, (too_large(f.shown, size),)
+                data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
     parsed = parse_file(f.kind, f.shown, data, settings)
@@ -55,24 +62,39 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None) -> tuple[S
     With a cache (serve keeps one), unchanged files are not parsed again.
     """
     site_dir = options.site_dir
-    config = load_config(site_dir, options.base_url)
+    errors: list[Diagnostic] = []
+    try:
+        config = load_config(site_dir, options.base_url)
+    except BuildFailed as e:
+        # Keep going with the defaults so content errors are reported in the same run.
+        errors.extend(e.diagnostics)
+        config = SiteConfig()
     files, diags = discover(site_dir)
     settings = ParseSettings(config.timezone, config.unsafe_html)
-    errors = list(diags)
+    errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
     parse = functools.partial(_parse_one, settings)
     parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
                                                                                            options.jobs)
-    for _, item, item_diags in parsed:
+    unparsed: set[str] = set()
+    for f, item, item_diags in parsed:
         errors.extend(item_diags)
         if isinstance(item, Brief):
             briefs.append(item)
         elif isinstance(item, Page):
             pages.append(item)
+        elif item_diags and f.kind == "brief":
+            unparsed.add(f.path.name[: -len(".md")])
+    try:
+        # Cross-file checks run even when some files failed, so one run reports everything;
+        # slugs of files that failed to parse count as existing for related: links.
+        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed))
+    except BuildFailed as e:
+        errors.extend(e.diagnostics)
     if errors:
         raise BuildFailed(errors)
-    return config, assemble(config, briefs, pages, options.drafts)
+    return config, site
 
 
 @dataclass(frozen=True)

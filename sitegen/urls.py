@@ -24,6 +24,9 @@ def list_path(prefix: str, page: int) -> str:
     return prefix if page == 1 else f"{prefix}page/{page}/"
 
 
+MAX_SLUG_BYTES = 120
+
+
 def taxonomy_slug(name: str) -> str:
     """A stable, readable URL segment for a tag, audience or source name.
 
@@ -32,7 +35,10 @@ def taxonomy_slug(name: str) -> str:
     """
     text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
     slug = re.sub(r"[^\w]+|_+", "-", text, flags=re.UNICODE).strip("-")
-    return slug or "x"
+    # Keep folder names well under file-system limits (255 bytes); a clash caused by
+    # the cut is reported like any other clash.
+    cut = slug.encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", errors="ignore").strip("-")
+    return cut or "x"
 
 
 def href(base_path: str, rel: str) -> str:

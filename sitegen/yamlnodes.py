@@ -89,6 +89,8 @@ def load_located(text: str) -> Located:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or e.context or "invalid YAML"
+        if "nesting depth" in problem:  # PyYAML >= 6.0.4 stops runaway nesting itself
+            raise YamlError(line, col, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
         raise YamlError(line, col, f"invalid YAML: {problem}",
                         "check indentation, and quote values that contain ': ' or start with a special character") from None
     except yaml.YAMLError as e:
