@@ -17,7 +17,7 @@ from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
 from sitegen.parallel import map_ordered
 from sitegen.render import Job, all_jobs, extras, rel_of, site_nav, sitemap
-from sitegen.templates import make_environment, render_template
+from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.writer import check_output_dir, write_site
 
 
@@ -133,6 +133,11 @@ def other_files(site: Site, jobs: list[Job]):  # type: ignore[no-untyped-def]
     yield from extras(site)
 
 
+def static_dirs(site_dir: Path) -> list[Path]:
+    """Folders copied as-is into the output, later ones winning: the theme's, then the site's."""
+    return [builtin_theme_dir() / "static", site_dir / "static"]
+
+
 def build(options: BuildOptions) -> BuildResult:
     start = time.perf_counter()
     site_dir = options.site_dir
@@ -142,7 +147,7 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, output)
     config, site = load_site(options)
     counter = _Counter()
-    files = write_site(output, counter.count(render_site(site, site_dir, options.jobs)), [site_dir / "static"])
+    files = write_site(output, counter.count(render_site(site, site_dir, options.jobs)), static_dirs(site_dir))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output)
 
 

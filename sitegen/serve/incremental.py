@@ -23,7 +23,7 @@ from pathlib import Path
 from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, digest, render_keys
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
-from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer
+from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, static_dirs
 from sitegen.render import all_jobs
 from sitegen.templates import builtin_theme_dir
 from sitegen.writer import safe_join
@@ -157,24 +157,25 @@ class LiveSite:
         return out
 
     def _scan_static(self) -> dict[str, Path]:
-        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped)."""
-        root = self.site_dir / "static"
-        if not root.is_dir():
-            return {}
-        real_root = root.resolve()
+        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
+        the site's static/ overrides the theme's)."""
         found: dict[str, Path] = {}
-        for folder, dirs, files in os.walk(root, followlinks=True):
-            here = Path(folder)
-            for name in list(dirs):
-                p = here / name
-                if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                    dirs.remove(name)
-            for name in files:
-                p = here / name
-                if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                    continue
-                if p.is_file():
-                    found[p.relative_to(root).as_posix()] = p
+        for root in static_dirs(self.site_dir):
+            if not root.is_dir():
+                continue
+            real_root = root.resolve()
+            for folder, dirs, files in os.walk(root, followlinks=True):
+                here = Path(folder)
+                for name in list(dirs):
+                    p = here / name
+                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                        dirs.remove(name)
+                for name in files:
+                    p = here / name
+                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                        continue
+                    if p.is_file():
+                        found[p.relative_to(root).as_posix()] = p
         return found
 
     # --- writing ------------------------------------------------------------------------------
