@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
@@ -59,8 +60,18 @@ class MarkdownRenderer:
         return html if self.unsafe_html else sanitize(html)
 
     def render_inline(self, text: str) -> str:
+        if not _INLINE_SYNTAX.search(text) and " ".join(text.split()) == text:
+            # Plain text (most pipeline-written fields): exactly what the full path outputs
+            # (nh3 writes quotes in text unescaped).
+            html = escapeHtml(text)
+            return html if self.unsafe_html else html.replace("&quot;", '"')
         html = self.md.renderInline(text)
         return html if self.unsafe_html else sanitize(html)
+
+
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!~:@\x00-\x1f\x7f]|www\.", re.IGNORECASE)
+"""Anything that could make inline Markdown more than escaped text: emphasis, code, links,
+images, HTML, entities, strikethrough, autolinks (scheme:, www., email), escapes, breaks."""
 
 
 def sanitize(html: str) -> str:

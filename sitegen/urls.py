@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -27,6 +28,7 @@ def list_path(prefix: str, page: int) -> str:
 MAX_SLUG_BYTES = 120
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def taxonomy_slug(name: str) -> str:
     """A stable, readable URL segment for a tag, audience or source name.
 
@@ -41,6 +43,7 @@ def taxonomy_slug(name: str) -> str:
     return cut or "x"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def href(base_path: str, rel: str) -> str:
     """Site-relative `rel` ('briefs/x/') as a percent-encoded URL under the base path."""
     return quote(base_path + rel, safe="/#?=&%:@!$'()*+,;~-._")

@@ -151,3 +151,18 @@ def test_unsafe_markup_helper_sees_what_a_browser_runs() -> None:
 def test_inline_rendering_is_sanitized_too() -> None:
     assert SAFE.render_inline('**a** <script>alert(1)</script><img src=x onerror=alert(1)>') == (
         '<strong>a</strong> <img src="x">')
+
+
+# The plain-text shortcut of render_inline must never change output.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=40), unsafe=st.booleans())
+def test_inline_plain_text_shortcut_matches_full_render(text: str, unsafe: bool) -> None:
+    from sitegen.markdown import make_markdown, sanitize
+
+    m = make_markdown(unsafe)
+    full = m.md.renderInline(text)
+    assert m.render_inline(text) == (full if unsafe else sanitize(full))
