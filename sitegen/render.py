@@ -96,7 +96,7 @@ def cards_of(site: Site) -> dict[str, Brief]:
 def card(b: Brief) -> Brief:
     """A brief as shown in lists: everything but the body, so a body edit only
     changes the contexts of pages that show the body (incremental rebuilds rely on it)."""
-    return replace(b, body_html="", related_locations=(), term_locations=(), slug_location=None)  # type: ignore[arg-type]
+    return replace(b, body_html="")
 
 
 @dataclass(frozen=True)
