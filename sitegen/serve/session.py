@@ -7,6 +7,7 @@ browser overlay while the last good output stays served.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -121,7 +122,16 @@ def serve(options: ServeOptions, stop: threading.Event | None = None) -> int:
     """Run until Ctrl-C (or `stop` is set). Returns the exit code."""
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # `kill`: stop as cleanly as Ctrl-C
+        main_pid = os.getpid()
+
+        def on_term(signum: int, _frame: object) -> None:
+            if os.getpid() != main_pid:  # a forked render worker: die as usual (Pool.terminate relies on it)
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+                return
+            stop.set()  # `kill`: stop as cleanly as Ctrl-C
+
+        signal.signal(signal.SIGTERM, on_term)
     session = Session(options)
     try:
         server = session.start()
