@@ -210,7 +210,8 @@ def test_first_build_broken_still_serves_and_recovers(tmp_path: Path) -> None:
         assert b"Now fine" in get(origin + "/")[2]
 
 
-def test_cli_serves_on_loopback_by_default_and_ctrl_c_exits_cleanly(site: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_cli_serves_on_loopback_by_default_and_stops_cleanly(site: Path, sig: signal.Signals) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -222,7 +223,7 @@ def test_cli_serves_on_loopback_by_default_and_ctrl_c_exits_cleanly(site: Path) 
         if listening:  # ss is there: the socket is bound to loopback only
             assert [row.split()[3] for row in listening.splitlines()] == [f"127.0.0.1:{port}"]
         assert get(url)[0] == 200
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=15)
     finally:
         if proc.poll() is None:
