@@ -62,7 +62,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         yield site, line.split(" at ")[1].split(" ")[0]
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        proc.communicate(timeout=15)
 
 
 def test_edit_break_fix_and_add_in_the_browser(browser, served: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -37,7 +38,7 @@ def site(tmp_path: Path) -> Path:
 
 @contextmanager
 def serving(site_dir: Path, output: Path | None = None) -> Iterator[tuple[Session, str]]:
-    session = Session(ServeOptions(site_dir, port=0, output=output), out=open(os.devnull, "w"))
+    session = Session(ServeOptions(site_dir, port=0, output=output), out=io.StringIO())
     server = session.start()
     try:
         yield session, f"http://127.0.0.1:{server.port}"
