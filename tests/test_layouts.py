@@ -64,3 +64,15 @@ def test_template_error_keeps_previous_output(make_site, cli) -> None:  # type: 
     assert result.returncode == 1
     after = {p.relative_to(site / "public"): p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_template_error_in_parallel_render_workers(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    # Enough pages that rendering runs in forked worker processes: the error must still
+    # come back as a located diagnostic, not a traceback.
+    files: dict[str, str | bytes] = {f"content/briefs/b{i:03d}.md": brief(f"Brief {i}") for i in range(450)}
+    files["layouts/partials/brief-week.html"] = "<p>\n{{ brief.no_such_field }}\n</p>\n"
+    site = make_site(files)
+    result = cli("build", str(site), "--jobs", "2", timeout=120)  # an unpicklable error used to hang the pool
+    assert result.returncode == 1
+    assert "layouts/partials/brief-week.html:2:1: error: template error:" in result.stderr
+    assert "Traceback" not in result.stderr
