@@ -198,24 +198,22 @@ class LiveSite:
             static_sigs[rel] = sig
             if self._static_sigs.get(rel) == sig and rel not in disk.page_keys and disk.digests.get(rel):
                 continue
-            data = src.read_bytes()
-            d = digest(data)
-            if disk.digests.get(rel) != d:
-                self._write(rel, data)
-                written.append(rel)
-            disk.digests[rel] = d
-            disk.page_keys.pop(rel, None)
+            self._put(rel, src.read_bytes(), disk, written)
         self._static_sigs = static_sigs
         for rel, data in generated.items():
-            d = digest(data)
-            if disk.digests.get(rel) != d:
-                self._write(rel, data)
-                written.append(rel)
-            disk.digests[rel] = d
-            disk.page_keys.pop(rel, None)
+            self._put(rel, data, disk, written)
         for rel, key in page_keys.items():
             disk.page_keys[rel] = key
         return RebuildResult(tuple(rendered), tuple(written), tuple(removed), time.perf_counter() - start, pages, "/")
+
+    def _put(self, rel: str, data: bytes, disk: _OnDisk, written: list[str]) -> None:
+        """Write a non-page file only when its bytes changed, and remember what is on disk."""
+        d = digest(data)
+        if disk.digests.get(rel) != d:
+            self._write(rel, data)
+            written.append(rel)
+        disk.digests[rel] = d
+        disk.page_keys.pop(rel, None)
 
     def _write(self, rel: str, data: bytes) -> None:
         dest = safe_join(self.output, rel)
