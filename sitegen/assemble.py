@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, Page, Site
 from sitegen.related import compute_related
 from sitegen.taxonomy import group_taxonomies
@@ -16,9 +17,11 @@ RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", "tags", "audiences", "sourc
 
 
 def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False,
-             unparsed_slugs: frozenset[str] = frozenset()) -> Site:
+             unparsed_slugs: frozenset[str] = frozenset(), memo: Memo = NO_MEMO) -> Site:
     """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
-    failed to parse (already reported), so links to them are not reported again."""
+    failed to parse (already reported), so links to them are not reported again.
+    `memo` (serve keeps one) skips grouping and related scoring when the fields they
+    read are unchanged: a body edit costs none of them."""
     diags: list[Diagnostic] = []
     all_briefs = sorted(briefs, key=lambda b: b.source_path)
     published = [b for b in all_briefs if drafts or not b.draft]
@@ -62,9 +65,23 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
         raise BuildFailed(diags)
 
     ordered = tuple(sorted(published, key=lambda b: (-b.date.timestamp(), b.slug)))
-    taxonomies, tax_diags = group_taxonomies(ordered)
+    taxonomies, tax_diags = memo.get("taxonomies", (_taxonomy_fields(ordered),), lambda: group_taxonomies(ordered))
     if tax_diags:
         raise BuildFailed(tax_diags)
-    weeks, week_of = group_weeks(ordered, config.tz)
-    related = compute_related(ordered, config.related)
+    weeks, week_of = memo.get("weeks", (config.tz, _week_fields(ordered)), lambda: group_weeks(ordered, config.tz))
+    related = memo.get("related", (config.related, _related_fields(ordered)),
+                       lambda: compute_related(ordered, config.related))
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies)
+
+
+# What each grouping reads of a brief: its memo is reused while these are unchanged.
+def _taxonomy_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
+    return tuple((b.slug, b.source_path, b.tags, b.audience, b.source.name, b.term_locations) for b in briefs)
+
+
+def _week_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
+    return tuple((b.slug, b.date, b.weight) for b in briefs)
+
+
+def _related_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
+    return tuple((b.slug, b.date, b.title, b.summary, b.tags, b.audience, b.source.name, b.related) for b in briefs)

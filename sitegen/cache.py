@@ -82,6 +82,8 @@ class ParseCache:
         self._dirty: set[str] = set()
         self.parsed = 0
         """Files parsed by the last parse_all (misses): for tests and the benchmark."""
+        self.files: dict[str, SourceFile] = {}
+        """Absolute path -> the files of the last parse_all."""
 
     def mark_dirty(self, paths: Iterable[str | Path]) -> None:
         """Files the watcher saw change: re-read them even if their stat looks the same."""
@@ -96,15 +98,17 @@ class ParseCache:
         misses: list[tuple[int, SourceFile, bytes, StatSig | None]] = []
         entries: dict[str, _ParseEntry] = {}
         dirty, self._dirty = self._dirty, set()
+        dirty_names = {os.path.basename(p) for p in dirty}
         for i, f in enumerate(files):
             old = self._entries.get(f.shown)
             try:
-                sig = StatSig.of(f.path.stat())
+                st = os.stat(f.path)
             except OSError:
                 results[i] = parse(f, None)  # type: ignore[arg-type]  # reports the read error
                 continue
+            sig = StatSig(st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             if (old is not None and old.sig == sig and old.settings == settings
-                    and os.path.abspath(f.path) not in dirty):
+                    and not (f.path.name in dirty_names and os.path.abspath(f.path) in dirty)):
                 entries[f.shown] = old
                 results[i] = old.result
                 continue
@@ -125,9 +129,35 @@ class ParseCache:
             entries[f.shown] = _ParseEntry(trusted, digest(data), settings, result)
             results[i] = result
         self._entries = entries  # files gone from disk are forgotten
+        self.files = {os.path.abspath(f.path): f for f in files}
         self.parsed = len(misses)
         return results
 
+
+    def reparse(self, files: Sequence[SourceFile], settings: ParseSettings,
+                parse: Callable[[SourceFile, bytes], R]) -> list[R]:
+        """Read and parse just these files (the watcher says they changed); every other
+        entry is kept as it is."""
+        now_ns = dt.datetime.now().timestamp() * 1e9
+        results: list[Any] = []
+        for f in files:
+            self._dirty.discard(os.path.abspath(f.path))
+            try:
+                sig = StatSig.of(os.stat(f.path))
+                data = f.path.read_bytes()
+            except OSError:
+                self._entries.pop(f.shown, None)
+                results.append(parse(f, None))  # type: ignore[arg-type]  # reports the read error
+                continue
+            content = digest(data)
+            old = self._entries.get(f.shown)
+            same = old is not None and old.content == content and old.settings == settings
+            result = old.result if same else parse(f, data)  # type: ignore[union-attr]
+            trusted = sig if sig.mtime_ns < now_ns - RACY_NS else None
+            self._entries[f.shown] = _ParseEntry(trusted, content, settings, result)
+            results.append(result)
+        self.parsed = len(files)
+        return results
 
 # --- page keys -----------------------------------------------------------------------------
 

@@ -75,7 +75,10 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                                             "symlink points outside the site directory",
                                             "copy the file into content/ instead of linking to it"))
                     continue
-            if not path.is_file():
+            try:
+                if not entry.is_file():  # follows links; a plain entry needs no extra system call
+                    continue
+            except OSError:  # a symlink loop
                 continue
             files.append(SourceFile(kind, shown, path))
     return tuple(files), tuple(diags)

@@ -8,7 +8,8 @@ import json
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Brief, OutputFile, Site
+from sitegen.memo import NO_MEMO, Memo
+from sitegen.model import Brief, OutputFile, Site, Week
 from sitegen.render import week_label, week_range
 from sitegen.urls import brief_path, href, week_path
 
@@ -106,26 +107,39 @@ def week_digest_html(site: Site, slugs: Sequence[str]) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def all_feeds(site: Site) -> list[OutputFile]:
+def all_feeds(site: Site, memo: Memo = NO_MEMO) -> list[OutputFile]:
+    """Every feed; with a memo, a feed whose briefs are the same objects is not rebuilt."""
     c = site.config
-    newest = site.briefs[: c.feed_count]
+    newest = tuple(site.briefs[: c.feed_count])
     files = [
-        atom(site, "feed.xml", c.title, "", brief_entries(site, newest)),
-        json_feed(site, newest),
+        memo.get("feed.xml", (c, newest), lambda: atom(site, "feed.xml", c.title, "", brief_entries(site, newest))),
+        memo.get("feed.json", (c, newest), lambda: json_feed(site, newest)),
     ]
     for tax in site.taxonomies:
         if tax.key not in ("tags", "audiences"):
             continue
         for term in tax.terms:
-            briefs = [site.by_slug[s] for s in term.slugs[: c.feed_count]]
+            briefs = tuple(site.by_slug[s] for s in term.slugs[: c.feed_count])
             prefix = f"{tax.key}/{term.slug}/"
-            files.append(atom(site, prefix + "feed.xml", f"{c.title}: {term.name}", prefix, brief_entries(site, briefs)))
-    weeks = []
-    for w in site.weeks[: c.feed_count]:
+            files.append(memo.get(prefix + "feed.xml", (c, term.name, briefs),
+                                  lambda prefix=prefix, term=term, briefs=briefs: atom(  # type: ignore[misc]
+                                      site, prefix + "feed.xml", f"{c.title}: {term.name}", prefix,
+                                      brief_entries(site, briefs))))
+    weeks = site.weeks[: c.feed_count]
+    # What the weekly feed shows of each brief: a body edit leaves it alone.
+    shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date)
+                  for w in weeks for b in (site.by_slug[s] for s in w.slugs))
+    files.append(memo.get("weekly/feed.xml", (c, weeks, shown), lambda: weekly_feed(site, weeks)))
+    return files
+
+
+def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
+    c = site.config
+    entries = []
+    for w in weeks:
         updated = max(site.by_slug[s].date for s in w.slugs)
         n = len(w.slugs)
         title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
-        weeks.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
-    files.append(atom(site, "weekly/feed.xml", f"{c.title}: weekly recaps", "weekly/", weeks))
-    return files
+        entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
+    return atom(site, "weekly/feed.xml", f"{c.title}: weekly recaps", "weekly/", entries)

@@ -13,6 +13,7 @@ from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.feeds import all_feeds
+from sitegen.memo import NO_MEMO, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
 from sitegen.parallel import map_ordered
@@ -40,7 +41,7 @@ class BuildResult:
     output: Path
 
 
-def _parse_one(settings: ParseSettings, f: SourceFile,
+def parse_source(settings: ParseSettings, f: SourceFile,
                data: bytes | None = None) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
     try:
         if data is None:
@@ -56,10 +57,12 @@ def _parse_one(settings: ParseSettings, f: SourceFile,
     return f, parsed.item, parsed.diagnostics
 
 
-def load_site(options: BuildOptions, cache: ParseCache | None = None) -> tuple[SiteConfig, Site]:
+def load_site(options: BuildOptions, cache: ParseCache | None = None,
+              memo: Memo = NO_MEMO) -> tuple[SiteConfig, Site]:
     """Everything but rendering: raises BuildFailed with every problem found.
 
-    With a cache (serve keeps one), unchanged files are not parsed again.
+    With a cache and a memo (serve keeps one of each), unchanged files are not parsed
+    again and unchanged groupings are not recomputed.
     """
     site_dir = options.site_dir
     errors: list[Diagnostic] = []
@@ -69,12 +72,13 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None) -> tuple[S
         # Keep going with the defaults so content errors are reported in the same run.
         errors.extend(e.diagnostics)
         config = SiteConfig()
+    config = memo.same("config", config)
     files, diags = discover(site_dir)
     settings = ParseSettings(config.timezone, config.unsafe_html)
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    parse = functools.partial(_parse_one, settings)
+    parse = functools.partial(parse_source, settings)
     parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
                                                                                            options.jobs)
     unparsed: set[str] = set()
@@ -89,7 +93,7 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None) -> tuple[S
     try:
         # Cross-file checks run even when some files failed, so one run reports everything;
         # slugs of files that failed to parse count as existing for related: links.
-        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed))
+        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo)
     except BuildFailed as e:
         errors.extend(e.diagnostics)
     if errors:
@@ -123,13 +127,14 @@ def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type:
     yield from other_files(site, jobs)
 
 
-def other_files(site: Site, jobs: list[Job]):  # type: ignore[no-untyped-def]
+def other_files(site: Site, jobs: list[Job], memo: Memo = NO_MEMO):  # type: ignore[no-untyped-def]
     """Every output that is not a page job. serve's incremental rebuild relies on
     render_site == rendered jobs + other_files: add any new kind of output here."""
-    lastmod = {b_rel: b.date for b_rel, b in ((f"briefs/{b.slug}/", b) for b in site.briefs)}
-    rels = [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"]
-    yield sitemap(site, rels, lastmod)
-    yield from all_feeds(site)
+    rels = tuple(rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html")
+    dates = tuple((b.slug, b.date) for b in site.briefs)
+    yield memo.get("sitemap.xml", (site.config, rels, dates),
+                   lambda: sitemap(site, list(rels), {f"briefs/{slug}/": date for slug, date in dates}))
+    yield from all_feeds(site, memo)
     yield from extras(site)
 
 

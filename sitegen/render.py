@@ -13,9 +13,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from sitegen.model import Brief, OutputFile, Site, Week
+from sitegen.config import SiteConfig
+from sitegen.memo import NO_MEMO, Memo
+from sitegen.model import Brief, OutputFile, RelatedLink, Site, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
 
 
@@ -80,17 +83,22 @@ def freshness(brief: Brief) -> str:
     return f"collected in {hours // 24}d"
 
 
-def share_links(site: Site, brief: Brief) -> dict[str, str]:
-    page = site.config.origin + href(site.config.base_path, brief_path(brief.slug))
+def share_links(config: SiteConfig, brief: Brief) -> dict[str, str]:
+    page = config.origin + href(config.base_path, brief_path(brief.slug))
     return {
         "x": "https://x.com/intent/post?" + urlencode({"url": page, "text": brief.title}),
         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page}),
     }
 
 
-def cards_of(site: Site) -> dict[str, Brief]:
-    """Card projections of every brief, made once per build."""
-    return {b.slug: card(b) for b in site.briefs}
+def cards_of(site: Site, memo: Memo = NO_MEMO) -> dict[str, Brief]:
+    """Card projections of every brief; with a memo, a brief whose card did not change
+    (a body edit) keeps its card object, so every list showing it is reused as is."""
+    return {b.slug: card_of(b, memo) for b in site.briefs}
+
+
+def card_of(b: Brief, memo: Memo = NO_MEMO) -> Brief:
+    return memo.get(("card", b.slug), (b,), lambda: memo.same(("card=", b.slug), card(b)))
 
 
 def card(b: Brief) -> Brief:
@@ -106,7 +114,16 @@ class TermLink:
     lang: str = ""
 
 
-def term_links(site: Site, b: Brief) -> dict[str, tuple[TermLink, ...]]:
+@dataclass(frozen=True)
+class TaxonomyName:
+    """What a term page shows of its taxonomy (not its terms: a page must not depend on them)."""
+
+    key: str
+    """'tags', 'audiences' or 'sources'."""
+    singular: str
+
+
+def term_links(b: Brief) -> dict[str, tuple[TermLink, ...] | TermLink]:
     """Links from a brief to its tag, audience and source pages."""
     return {
         "tags": tuple(TermLink(n, f"tags/{taxonomy_slug(n)}/") for n in dict.fromkeys(b.tags)),
@@ -115,36 +132,43 @@ def term_links(site: Site, b: Brief) -> dict[str, tuple[TermLink, ...]]:
     }
 
 
-def brief_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
-    jobs = []
-    publisher = site.config.title
-    for b in site.briefs:
-        related = [(cards[link.slug], link) for link in site.related.get(b.slug, ())]
-        week_key = site.week_of[b.slug]
-        rel = brief_path(b.slug)
-        context = {
-            "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
-            "brief": b,
-            "terms": term_links(site, b),
-            "freshness": freshness(b),
-            "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
-            "related": related,
-            "share": share_links(site, b),
-            "jsonld": {
-                "@context": "https://schema.org",
-                "@type": "NewsArticle",
-                "headline": b.title,
-                "description": b.summary,
-                "datePublished": b.date.isoformat(),
-                "url": site.config.origin + href(site.config.base_path, rel),
-                "mainEntityOfPage": site.config.origin + href(site.config.base_path, rel),
-                "isBasedOn": b.source.url,
-                "publisher": {"@type": "Organization", "name": publisher},
-                "keywords": list(b.tags),
-            },
-        }
-        jobs.append(Job(output_file(rel), "brief.html", context, b.source_path))
-    return jobs
+def brief_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
+    return [brief_page_job(site, cards, b, memo) for b in site.briefs]
+
+
+def brief_page_job(site: Site, cards: dict[str, Brief], b: Brief, memo: Memo = NO_MEMO) -> Job:
+    related = tuple((cards[link.slug], link) for link in site.related.get(b.slug, ()))
+    week_key = site.week_of[b.slug]
+    return memo.get(("brief", b.slug), (site.config, b, related, week_key),
+                    lambda: brief_job(site.config, b, related, week_key))
+
+
+def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str) -> Job:
+    """A brief's page. `related`: (card, link) of each related brief."""
+    rel = brief_path(b.slug)
+    url = c.origin + href(c.base_path, rel)
+    context = {
+        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
+        "brief": b,
+        "terms": term_links(b),
+        "freshness": freshness(b),
+        "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
+        "related": related,
+        "share": share_links(c, b),
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": b.title,
+            "description": b.summary,
+            "datePublished": b.date.isoformat(),
+            "url": url,
+            "mainEntityOfPage": url,
+            "isBasedOn": b.source.url,
+            "publisher": {"@type": "Organization", "name": c.title},
+            "keywords": list(b.tags),
+        },
+    }
+    return Job(output_file(rel), "brief.html", context, b.source_path)
 
 
 def week_label(key: str) -> str:
@@ -162,7 +186,7 @@ def week_range(week: Week) -> str:
     return f"{a.day}–{b.day} {b:%b %Y}"
 
 
-def _counts(site: Site, briefs: list[Brief], key: str) -> list[tuple[TermLink, int]]:
+def _counts(briefs: Sequence[Brief], key: str) -> list[tuple[TermLink, int]]:
     counts: dict[str, int] = {}
     for b in briefs:
         for name in dict.fromkeys(b.tags if key == "tags" else b.audience):
@@ -171,101 +195,123 @@ def _counts(site: Site, briefs: list[Brief], key: str) -> list[tuple[TermLink, i
             for n, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
 
 
-def week_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
+def week_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
+    c = site.config
     jobs = []
-    base = site.config.origin + site.config.base_path
     for i, week in enumerate(site.weeks):
-        briefs = [site.by_slug[s] for s in week.slugs]
-        n = len(briefs)
-        heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
-        rel = week_path(week.key)
-        newer = site.weeks[i - 1] if i > 0 else None
-        older = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
-        metrics = [(cards[b.slug], b.metrics) for b in briefs if b.metrics]
-        context = {
-            "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
-                             f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
-                             + "; ".join(b.title for b in briefs[:3]), rel, "week"),
-            "week": week,
-            "heading": heading,
-            "items": [cards[b.slug] for b in briefs],
-            "metrics": metrics,
-            "audiences": _counts(site, briefs, "audiences"),
-            "tags": _counts(site, briefs, "tags"),
-            "newer": (week_path(newer.key), week_label(newer.key)) if newer else None,
-            "older": (week_path(older.key), week_label(older.key)) if older else None,
-            "jsonld": {
-                "@context": "https://schema.org",
-                "@type": "ItemList",
-                "name": heading,
-                "numberOfItems": n,
-                "itemListElement": [
-                    {"@type": "ListItem", "position": k + 1, "url": base + href("", brief_path(b.slug)).lstrip("/"),
-                     "name": b.title}
-                    for k, b in enumerate(briefs)
-                ],
-            },
-        }
-        jobs.append(Job(output_file(rel), "week.html", context, f"weekly recap {week.key}"))
-    archive = {
-        "page": PageMeta("Weekly recaps", f"Every week of {site.config.title}, newest first.", "weekly/", "archive"),
-        "weeks": [(w, week_label(w.key), week_range(w)) for w in site.weeks],
-    }
-    jobs.append(Job("weekly/index.html", "weekly.html", archive, "weekly archive"))
+        newer = site.weeks[i - 1].key if i > 0 else None
+        older = site.weeks[i + 1].key if i + 1 < len(site.weeks) else None
+        items = tuple(cards[s] for s in week.slugs)
+        jobs.append(memo.get(("week", week.key), (c, week, newer, older, items),
+                             lambda week=week, newer=newer, older=older, items=items:  # type: ignore[misc]
+                             week_job(c, week, newer, older, items)))
+    jobs.append(memo.get("weekly", (c, site.weeks), lambda: archive_job(c, site.weeks)))
     return jobs
 
 
-def taxonomy_jobs(site: Site, cards: dict[str, Brief]) -> list[Job]:
+def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, items: tuple[Brief, ...]) -> Job:
+    """A weekly recap. `items`: the cards of its briefs, in the week's order."""
+    base = c.origin + c.base_path
+    n = len(items)
+    heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
+    rel = week_path(week.key)
+    context = {
+        "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
+                         f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
+                         + "; ".join(b.title for b in items[:3]), rel, "week"),
+        "week": week,
+        "heading": heading,
+        "items": list(items),
+        "metrics": [(b, b.metrics) for b in items if b.metrics],
+        "audiences": _counts(items, "audiences"),
+        "tags": _counts(items, "tags"),
+        "newer": (week_path(newer), week_label(newer)) if newer else None,
+        "older": (week_path(older), week_label(older)) if older else None,
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "name": heading,
+            "numberOfItems": n,
+            "itemListElement": [
+                {"@type": "ListItem", "position": k + 1, "url": base + href("", brief_path(b.slug)).lstrip("/"),
+                 "name": b.title}
+                for k, b in enumerate(items)
+            ],
+        },
+    }
+    return Job(output_file(rel), "week.html", context, f"weekly recap {week.key}")
+
+
+def archive_job(c: SiteConfig, weeks: tuple[Week, ...]) -> Job:
+    archive = {
+        "page": PageMeta("Weekly recaps", f"Every week of {c.title}, newest first.", "weekly/", "archive"),
+        "weeks": [(w, week_label(w.key), week_range(w)) for w in weeks],
+    }
+    return Job("weekly/index.html", "weekly.html", archive, "weekly archive")
+
+
+def taxonomy_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
+    c = site.config
     jobs = []
     plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
     for tax in site.taxonomies:
+        name = TaxonomyName(tax.key, tax.singular)
         for term in tax.terms:
             items = tuple(cards[s] for s in term.slugs)
-            extra = {"term": term, "taxonomy": tax,
+            extra = {"term": term, "taxonomy": name,
                      "feed_rel": f"{tax.key}/{term.slug}/feed.xml" if tax.key in FEED_TAXONOMIES else None}
-            jobs += list_jobs(site, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
-                              f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra)
-        context = {
-            "page": PageMeta(plural[tax.key], f"All {tax.key} of {site.config.title} with their brief counts.",
-                             f"{tax.key}/", "terms"),
-            "taxonomy": tax,
-            "heading": plural[tax.key],
-        }
-        jobs.append(Job(f"{tax.key}/index.html", "terms.html", context, f"{tax.key} index"))
+            jobs += list_jobs(c, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
+                              f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra, memo)
+        jobs.append(memo.get(("terms", tax.key), (c, tax), lambda tax=tax: Job(  # type: ignore[misc]
+            f"{tax.key}/index.html", "terms.html",
+            {"page": PageMeta(plural[tax.key], f"All {tax.key} of {c.title} with their brief counts.",
+                              f"{tax.key}/", "terms"),
+             "taxonomy": tax,
+             "heading": plural[tax.key]},
+            f"{tax.key} index")))
     return jobs
 
 
 FEED_TAXONOMIES = ("tags", "audiences")
 
 
-def list_jobs(site: Site, items: tuple[Brief, ...], prefix: str, title: str, description: str,
-              kind: str, extra: dict[str, Any] | None = None) -> list[Job]:
+def list_jobs(c: SiteConfig, items: tuple[Brief, ...], prefix: str, title: str, description: str,
+              kind: str, extra: dict[str, Any] | None = None, memo: Memo = NO_MEMO) -> list[Job]:
     jobs = []
-    for chunk, pager, rel in paginate(items, site.config.per_page, prefix):
-        page_title = title if pager.number == 1 else f"{title} (page {pager.number})"
-        context = {
-            "page": PageMeta(page_title, description, rel, kind),
-            "heading": title,
-            "items": chunk,
-            "pager": pager,
-            **(extra or {}),
-        }
-        jobs.append(Job(output_file(rel), "list.html", context, f"{title} page {pager.number}"))
+    extra = extra or {}
+    extra_deps = tuple(extra.items())
+    for chunk, pager, rel in paginate(items, c.per_page, prefix):
+        jobs.append(memo.get(("list", rel), (c, chunk, pager, title, description, kind, extra_deps),
+                             lambda chunk=chunk, pager=pager, rel=rel:  # type: ignore[misc]
+                             list_job(chunk, pager, rel, title, description, kind, extra)))
     return jobs
 
 
-def page_jobs(site: Site) -> list[Job]:
-    return [
-        Job(output_file(page_path(p.slug)), "page.html",
-            {"page": PageMeta(p.title, p.summary or site.config.description, page_path(p.slug), "page"), "doc": p},
-            p.source_path)
-        for p in site.pages
-    ]
+def list_job(chunk: tuple[Brief, ...], pager: Pager, rel: str, title: str, description: str, kind: str,
+             extra: dict[str, Any]) -> Job:
+    page_title = title if pager.number == 1 else f"{title} (page {pager.number})"
+    context = {
+        "page": PageMeta(page_title, description, rel, kind),
+        "heading": title,
+        "items": chunk,
+        "pager": pager,
+        **extra,
+    }
+    return Job(output_file(rel), "list.html", context, f"{title} page {pager.number}")
 
 
-def not_found_job(site: Site, cards: dict[str, Brief]) -> Job:
+def page_jobs(site: Site, memo: Memo = NO_MEMO) -> list[Job]:
+    c = site.config
+    return [memo.get(("page", p.slug), (c, p), lambda p=p: Job(  # type: ignore[misc]
+        output_file(page_path(p.slug)), "page.html",
+        {"page": PageMeta(p.title, p.summary or c.description, page_path(p.slug), "page"), "doc": p},
+        p.source_path)) for p in site.pages]
+
+
+def not_found_job(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> Job:
+    items = tuple(cards[b.slug] for b in site.briefs[:5])
     meta = PageMeta("Page not found", "The page you asked for does not exist.", "404.html", "404", noindex=True)
-    return Job("404.html", "404.html", {"page": meta, "items": tuple(cards[b.slug] for b in site.briefs[:5])}, "404.html")
+    return memo.get("404", (items,), lambda: Job("404.html", "404.html", {"page": meta, "items": items}, "404.html"))
 
 
 def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
@@ -273,15 +319,17 @@ def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
     return (("Latest", ""), ("Weekly", "weekly/"), ("Tags", "tags/"), ("Sources", "sources/")) + tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=lambda p: p.slug))
 
 
-def all_jobs(site: Site) -> list[Job]:
+def all_jobs(site: Site, memo: Memo = NO_MEMO) -> list[Job]:
+    """Every page of the site. With a memo (serve), a job whose inputs did not change is
+    the same Job object as last time."""
     c = site.config
-    cards = cards_of(site)
-    jobs = list_jobs(site, tuple(cards.values()), "", c.title, c.description, "home")
-    jobs += brief_jobs(site, cards)
-    jobs += week_jobs(site, cards)
-    jobs += taxonomy_jobs(site, cards)
-    jobs += page_jobs(site)
-    jobs.append(not_found_job(site, cards))
+    cards = cards_of(site, memo)
+    jobs = list_jobs(c, tuple(cards.values()), "", c.title, c.description, "home", memo=memo)
+    jobs += brief_jobs(site, cards, memo)
+    jobs += week_jobs(site, cards, memo)
+    jobs += taxonomy_jobs(site, cards, memo)
+    jobs += page_jobs(site, memo)
+    jobs.append(not_found_job(site, cards, memo))
     return jobs
 
 

@@ -1,0 +1,72 @@
+"""Remembered results of pure build steps, so a rebuild redoes only what its inputs changed.
+
+A Memo maps a name (say `("brief-job", slug)`) to the dependencies it was computed from
+and the result. `get` returns the remembered result when every dependency is the same
+object as last time or equal to it, and computes it otherwise. Because unchanged inputs
+give back the very same result objects, the next step can compare by identity too: an
+unchanged brief gives the same card, the same card gives the same page job, the same
+job gives the same render key, all without hashing anything.
+
+Correctness rule (the serve property test checks it): `deps` must cover every input of
+`compute`. A clean build uses NO_MEMO, which computes every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if x is not y and x != y:
+            return False
+    return True
+
+
+class Memo:
+    """Results by name, kept from one successful rebuild to the next."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self._used: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, name: Hashable, deps: tuple[Any, ...], compute: Callable[[], R]) -> R:
+        entry = self._used.get(name)
+        if entry is None:
+            entry = self._kept.get(name)
+        if entry is not None and _same(entry[0], deps):
+            self._used[name] = entry
+            self.hits += 1
+            return entry[1]  # type: ignore[no-any-return]
+        result = compute()
+        self._used[name] = (deps, result)
+        self.misses += 1
+        return result
+
+    def same(self, name: Hashable, value: R) -> R:
+        """The value remembered under `name` if it equals `value`, else `value` (remembered now):
+        equal inputs become identical objects, so later steps can compare them by identity."""
+        return self.get(name, (value,), lambda: value)
+
+    def end_round(self) -> None:
+        """After a successful rebuild: forget entries it did not use (deleted briefs, old pages).
+        A failed rebuild does not call this, so the last good round's entries stay available."""
+        self._kept, self._used = self._used, {}
+        self.hits = self.misses = 0
+
+
+class _NoMemo(Memo):
+    """Computes every time: a clean build has nothing to remember."""
+
+    def get(self, name: Hashable, deps: tuple[Any, ...], compute: Callable[[], R]) -> R:
+        return compute()
+
+
+NO_MEMO: Memo = _NoMemo()
