@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic
-from sitegen.memo import NO_MEMO, Memo
+from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, Page, Site
 from sitegen.related import compute_related
 from sitegen.taxonomy import group_taxonomies
@@ -65,23 +65,25 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
         raise BuildFailed(diags)
 
     ordered = tuple(sorted(published, key=lambda b: (-b.date.timestamp(), b.slug)))
-    taxonomies, tax_diags = memo.get("taxonomies", (_taxonomy_fields(ordered),), lambda: group_taxonomies(ordered))
+    taxonomies, tax_diags = memo.get("taxonomies", (FieldsOf(ordered, _taxonomy_fields),),
+                                     lambda: group_taxonomies(ordered))
     if tax_diags:
         raise BuildFailed(tax_diags)
-    weeks, week_of = memo.get("weeks", (config.tz, _week_fields(ordered)), lambda: group_weeks(ordered, config.tz))
-    related = memo.get("related", (config.related, _related_fields(ordered)),
+    weeks, week_of = memo.get("weeks", (config.tz, FieldsOf(ordered, _week_fields)),
+                              lambda: group_weeks(ordered, config.tz))
+    related = memo.get("related", (config.related, FieldsOf(ordered, _related_fields)),
                        lambda: compute_related(ordered, config.related))
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies)
 
 
 # What each grouping reads of a brief: its memo is reused while these are unchanged.
-def _taxonomy_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
-    return tuple((b.slug, b.source_path, b.tags, b.audience, b.source.name, b.term_locations) for b in briefs)
+def _taxonomy_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.source_path, b.tags, b.audience, b.source.name, b.term_locations)
 
 
-def _week_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
-    return tuple((b.slug, b.date, b.weight) for b in briefs)
+def _week_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.date, b.weight)
 
 
-def _related_fields(briefs: tuple[Brief, ...]) -> tuple[object, ...]:
-    return tuple((b.slug, b.date, b.title, b.summary, b.tags, b.audience, b.source.name, b.related) for b in briefs)
+def _related_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.date, b.title, b.summary, b.tags, b.audience, b.source.name, b.related)

@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 import jinja2
 import jinja2.meta
 
-from sitegen.content import ParseSettings, SourceFile
+from sitegen.content import ParseSettings, SourceFile, discover, rediscover
+from sitegen.errors import Diagnostic
 from sitegen.parallel import map_ordered
 
 R = TypeVar("R")
@@ -84,10 +85,28 @@ class ParseCache:
         """Files parsed by the last parse_all (misses): for tests and the benchmark."""
         self.files: dict[str, SourceFile] = {}
         """Absolute path -> the files of the last parse_all."""
+        self._files_of: Sequence[SourceFile] = ()
+        self._discovered: tuple[Path, tuple[SourceFile, ...]] | None = None
+        self._complete = False
 
-    def mark_dirty(self, paths: Iterable[str | Path]) -> None:
-        """Files the watcher saw change: re-read them even if their stat looks the same."""
+    def mark_dirty(self, paths: Iterable[str | Path], complete: bool = False) -> None:
+        """Files the watcher saw change: re-read them even if their stat looks the same.
+        `complete`: these are every change since the last parse (a watcher's report), so
+        the next discover and parse_all may trust that nothing else changed."""
         self._dirty.update(os.path.abspath(p) for p in paths)
+        self._complete = complete and self._discovered is not None
+
+    def discover(self, site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+        """content.discover(), patched from the last result when the dirty list is complete."""
+        if self._complete and self._discovered is not None and self._discovered[0] == site_dir:
+            files = rediscover(site_dir, self._discovered[1], self._dirty)
+            if files is not None:
+                self._discovered = (site_dir, files)
+                return files, ()
+        self._complete = False
+        files, diags = discover(site_dir)
+        self._discovered = (site_dir, files) if not diags else None
+        return files, diags
 
     def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
                   parse: Callable[[SourceFile, bytes], R], jobs: int | None = None) -> list[R]:
@@ -99,8 +118,14 @@ class ParseCache:
         entries: dict[str, _ParseEntry] = {}
         dirty, self._dirty = self._dirty, set()
         dirty_names = {os.path.basename(p) for p in dirty}
+        trust, self._complete = self._complete, False
         for i, f in enumerate(files):
             old = self._entries.get(f.shown)
+            if trust and old is not None and old.settings == settings and (
+                    f.path.name not in dirty_names or os.path.abspath(f.path) not in dirty):
+                entries[f.shown] = old  # the watcher reported no change to it
+                results[i] = old.result
+                continue
             try:
                 st = os.stat(f.path)
             except OSError:
@@ -129,7 +154,9 @@ class ParseCache:
             entries[f.shown] = _ParseEntry(trusted, digest(data), settings, result)
             results[i] = result
         self._entries = entries  # files gone from disk are forgotten
-        self.files = {os.path.abspath(f.path): f for f in files}
+        if files is not self._files_of:
+            self._files_of = files
+            self.files = {os.path.abspath(f.path): f for f in files}
         self.parsed = len(misses)
         return results
 
@@ -140,8 +167,7 @@ class ParseCache:
         entry is kept as it is."""
         now_ns = dt.datetime.now().timestamp() * 1e9
         results: list[Any] = []
-        for f in files:
-            self._dirty.discard(os.path.abspath(f.path))
+        for f in files:  # they stay marked dirty: a full rebuild after this must still see them
             try:
                 sig = StatSig.of(os.stat(f.path))
                 data = f.path.read_bytes()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,6 +84,52 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
                 continue
             files.append(SourceFile(kind, shown, path))
     return tuple(files), tuple(diags)
+
+
+def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
+               changed: Iterable[str | Path]) -> tuple[SourceFile, ...] | None:
+    """What discover() would return now, given its `previous` result (which had no
+    diagnostics) and every path that changed since: no folder is listed again, so a
+    watcher's report costs a few system calls rather than one per file. None when a
+    change is anything but a plain file directly in content/ or content/briefs/
+    (a folder, a symlink): the caller runs discover() instead."""
+    root = os.path.realpath(site_dir)
+    folders = {os.path.abspath(site_dir / folder): (kind, folder)
+               for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR))}
+    by_shown: dict[str, SourceFile] | None = None
+    for raw in changed:
+        path = os.path.abspath(raw)
+        if path in folders or any(f.startswith(path + os.sep) for f in folders):
+            return None  # a content folder itself (or one above it) changed: list it again
+        where = folders.get(os.path.dirname(path))
+        if where is None:
+            if any(path.startswith(f + os.sep) for f in folders):
+                return None  # deeper inside content/
+            continue  # not content (sitegen.yaml, layouts, static)
+        kind, folder = where
+        name = os.path.basename(path)
+        if not name.endswith(".md") or name.startswith("."):
+            continue
+        if not Path(os.path.realpath(os.path.dirname(path))).is_relative_to(root):
+            return None
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            st = None
+        except OSError:
+            return None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            return None
+        if by_shown is None:
+            by_shown = {f.shown: f for f in previous}
+        shown = f"{folder}/{name}"
+        if st is None:
+            by_shown.pop(shown, None)
+        elif shown not in by_shown:
+            by_shown[shown] = SourceFile(kind, shown, site_dir / folder / name)
+    if by_shown is None or len(by_shown) == len(previous) and all(f.shown in by_shown for f in previous):
+        return previous  # only edits: the same files, in the same order
+    return tuple(sorted(by_shown.values(), key=lambda f: (f.kind != "page", f.shown)))
 
 
 @functools.lru_cache(maxsize=2)

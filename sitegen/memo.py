@@ -19,15 +19,6 @@ from typing import Any, TypeVar
 R = TypeVar("R")
 
 
-def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b):
-        if x is not y and x != y:
-            return False
-    return True
-
-
 class Memo:
     """Results by name, kept from one successful rebuild to the next."""
 
@@ -41,7 +32,8 @@ class Memo:
         entry = self._used.get(name)
         if entry is None:
             entry = self._kept.get(name)
-        if entry is not None and _same(entry[0], deps):
+        # Tuple equality compares items by identity first, then with ==: exactly the rule.
+        if entry is not None and entry[0] == deps:
             self._used[name] = entry
             self.hits += 1
             return entry[1]  # type: ignore[no-any-return]
@@ -60,6 +52,30 @@ class Memo:
         A failed rebuild does not call this, so the last good round's entries stay available."""
         self._kept, self._used = self._used, {}
         self.hits = self.misses = 0
+
+
+class FieldsOf:
+    """A memo dependency: a sequence compared by what a step reads of its items.
+
+    Equal to another FieldsOf over as many items when each pair is the same object or
+    agrees on `fields`; so only the items that changed identity are projected at all.
+    """
+
+    __slots__ = ("items", "fields")
+
+    def __init__(self, items: tuple[Any, ...], fields: Callable[[Any], Any]):
+        self.items = items
+        self.fields = fields
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldsOf) or other.fields is not self.fields:
+            return NotImplemented
+        if len(self.items) != len(other.items):
+            return False
+        f = self.fields
+        return all(a is b or f(a) == f(b) for a, b in zip(self.items, other.items))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class _NoMemo(Memo):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import time
@@ -13,7 +14,7 @@ from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.feeds import all_feeds
-from sitegen.memo import NO_MEMO, Memo
+from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
 from sitegen.parallel import map_ordered
@@ -73,7 +74,7 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None,
         errors.extend(e.diagnostics)
         config = SiteConfig()
     config = memo.same("config", config)
-    files, diags = discover(site_dir)
+    files, diags = discover(site_dir) if cache is None else cache.discover(site_dir)
     settings = ParseSettings(config.timezone, config.unsafe_html)
     errors.extend(diags)
     briefs: list[Brief] = []
@@ -130,12 +131,19 @@ def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type:
 def other_files(site: Site, jobs: list[Job], memo: Memo = NO_MEMO):  # type: ignore[no-untyped-def]
     """Every output that is not a page job. serve's incremental rebuild relies on
     render_site == rendered jobs + other_files: add any new kind of output here."""
-    rels = tuple(rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html")
-    dates = tuple((b.slug, b.date) for b in site.briefs)
-    yield memo.get("sitemap.xml", (site.config, rels, dates),
-                   lambda: sitemap(site, list(rels), {f"briefs/{slug}/": date for slug, date in dates}))
+    yield memo.get("sitemap.xml", (site.config, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
+                   lambda: sitemap(site, [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"],
+                                   {f"briefs/{b.slug}/": b.date for b in site.briefs}))
     yield from all_feeds(site, memo)
     yield from extras(site)
+
+
+def _job_path(job: Job) -> str:
+    return job.path
+
+
+def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
+    return b.slug, b.date
 
 
 def static_dirs(site_dir: Path) -> list[Path]:

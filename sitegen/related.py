@@ -26,7 +26,7 @@ import heapq
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.config import RelatedConfig
@@ -96,10 +96,60 @@ class Candidate:
     later: bool
 
 
+def _idf(n: int, df: int) -> float:
+    """Probabilistic IDF (as in BM25), floored at 0: a term on half the briefs or more
+    says nothing and is dropped, so it can neither find nor rank a neighbour."""
+    return max(0.0, math.log((n - df + 0.5) / (df + 0.5)))
+
+
+def _count(per_signal: tuple[tuple[str, ...], ...], ids: dict[tuple[int, str], int],
+           sig_of: list[int]) -> dict[int, int]:
+    """Term id -> occurrences in one brief, in first-occurrence order (new terms get new ids)."""
+    counts: dict[int, int] = {}
+    for sig, terms in enumerate(per_signal):
+        for t in terms:
+            tid = ids.get((sig, t))
+            if tid is None:
+                tid = ids[(sig, t)] = len(sig_of)
+                sig_of.append(sig)
+            counts[tid] = counts.get(tid, 0) + 1
+    return counts
+
+
+def _vector(counts: dict[int, int], idf: list[float], sig_of: list[int]) -> dict[int, float]:
+    """One brief's weights, normalised per signal (iteration order is the counts' order)."""
+    raw: dict[int, float] = {}
+    norms = [0.0] * len(SIGNALS)
+    for tid, c in counts.items():
+        w = idf[tid]
+        if w > 0.0:
+            if c > 1:
+                w *= 1.0 + math.log(c)
+            raw[tid] = w
+            norms[sig_of[tid]] += w * w
+    roots = [math.sqrt(x) or 1.0 for x in norms]
+    return {tid: w / roots[sig_of[tid]] for tid, w in raw.items()}
+
+
+@dataclass(frozen=True)
+class _Trace:
+    """One brief's links, and how far its float comparisons were from going the other way."""
+
+    links: tuple[RelatedLink, ...]
+    shortlist: tuple[int, ...]
+    """Positions that were scored exactly."""
+    acc_gap: float
+    """Half the accumulated-similarity gap at the shortlist cut (inf: nothing was cut)."""
+    score_gap: float
+    """Least change of one exact score that could reorder or re-threshold the links (inf: none)."""
+
+
 class RelatedIndex:
     """Vectors and posting lists for one set of briefs (built once per build).
 
     Terms are small integers; `sig_of[term]` says which signal a term belongs to.
+    Nothing depends on the numbering of terms, only on which brief holds which term,
+    so terms first seen in an edit can simply take the next free number.
     """
 
     def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None):
@@ -109,42 +159,22 @@ class RelatedIndex:
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
         self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
         n = len(self.briefs)
-        ids: dict[tuple[int, str], int] = {}
-        sig_of: list[int] = []
-        df: list[int] = []
-        counts_per_brief: list[dict[int, int]] = []
+        self.ids: dict[tuple[int, str], int] = {}
+        self.sig_of: list[int] = []
+        self.df: list[int] = []
+        self.counts: list[dict[int, int]] = []
         for per_signal in map_ordered(_terms, self.briefs, jobs):
-            counts: dict[int, int] = {}
-            for sig, terms in enumerate(per_signal):
-                for t in terms:
-                    tid = ids.get((sig, t))
-                    if tid is None:
-                        tid = ids[(sig, t)] = len(sig_of)
-                        sig_of.append(sig)
-                        df.append(0)
-                    counts[tid] = counts.get(tid, 0) + 1
+            counts = _count(per_signal, self.ids, self.sig_of)
+            self.df += [0] * (len(self.sig_of) - len(self.df))
             for tid in counts:
-                df[tid] += 1
-            counts_per_brief.append(counts)
-        # Probabilistic IDF (as in BM25), floored at 0: a term on half the briefs or more
-        # says nothing and is dropped, so it can neither find nor rank a neighbour.
-        idf = [max(0.0, math.log((n - d + 0.5) / (d + 0.5))) for d in df]
-        self.sig_of = sig_of
+                self.df[tid] += 1
+            self.counts.append(counts)
+        self.idf = [_idf(n, d) for d in self.df]
         self.vectors: list[dict[int, float]] = []
-        postings_idx: list[list[int]] = [[] for _ in df]
-        postings_val: list[list[float]] = [[] for _ in df]
-        for i, counts in enumerate(counts_per_brief):
-            raw: dict[int, float] = {}
-            norms = [0.0] * len(SIGNALS)
-            for tid, c in counts.items():
-                w = idf[tid]
-                if w > 0.0:
-                    if c > 1:
-                        w *= 1.0 + math.log(c)
-                    raw[tid] = w
-                    norms[sig_of[tid]] += w * w
-            roots = [math.sqrt(x) or 1.0 for x in norms]
-            vec = {tid: w / roots[sig_of[tid]] for tid, w in raw.items()}
+        postings_idx: list[list[int]] = [[] for _ in self.df]
+        postings_val: list[list[float]] = [[] for _ in self.df]
+        for i, counts in enumerate(self.counts):
+            vec = _vector(counts, self.idf, self.sig_of)
             for tid, v in vec.items():
                 postings_idx[tid].append(i)
                 postings_val[tid].append(v)
@@ -179,17 +209,20 @@ class RelatedIndex:
         later = self.days[j] > self.days[i]
         return Candidate(self.briefs[j].slug, score, weighted, factor, later)
 
-    def candidates(self, i: int, limit: int) -> list[Candidate]:
-        """The `limit` best-scoring other briefs, exactly scored, best first."""
-        acc: dict[int, float] = {}
-        vec = self.vectors[i]
+    def query(self, vec: dict[int, float]) -> list[tuple[int, float]]:
+        """The terms a brief looks for neighbours with: its tags and its most distinctive words."""
         text = SIGNALS.index("text")
         query = [(tid, v) for tid, v in vec.items() if self.sig_of[tid] in self.meaningful]
         words = [kv for kv in query if self.sig_of[kv[0]] == text]
         if len(words) > QUERY_TERMS:
             keep = set(heapq.nlargest(QUERY_TERMS, words, key=lambda kv: kv[1]))
             query = [kv for kv in query if self.sig_of[kv[0]] != text or kv in keep]
-        for tid, v in query:
+        return query
+
+    def accumulate(self, i: int) -> dict[int, float]:
+        """Approximate similarity to the briefs nearest in time on each query term's posting list."""
+        acc: dict[int, float] = {}
+        for tid, v in self.query(self.vectors[i]):
             idx = self.postings_idx[tid]
             if len(idx) == 1:
                 continue
@@ -200,30 +233,145 @@ class RelatedIndex:
                 j = idx[k]
                 if j != i:
                     acc[j] = acc.get(j, 0.0) + wv * vals[k]
+        return acc
+
+    def ranked(self, i: int, shortlist: Sequence[int]) -> list[Candidate]:
+        """The shortlist scored exactly, best first; ties go to the newer brief, then the slug."""
+        exact = [self.exact(i, j) for j in shortlist]
+        exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
+        return exact
+
+    def candidates(self, i: int, limit: int) -> list[Candidate]:
+        """The `limit` best-scoring other briefs, exactly scored, best first."""
+        acc = self.accumulate(i)
         if not acc:
             return []
         # Shortlist on the accumulated similarity, then rank exactly (all signals, time).
         shortlist = heapq.nlargest(limit + 3, acc.items(), key=lambda kv: (kv[1], kv[0]))
-        exact = [self.exact(i, j) for j, _ in shortlist]
-        exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
-        return exact[:limit]
+        return self.ranked(i, [j for j, _ in shortlist])[:limit]
+
+    def pinned(self, i: int) -> list[RelatedLink]:
+        b = self.briefs[i]
+        return [RelatedLink(s, self.days[self.position[s]] > self.days[i], True)
+                for s in dict.fromkeys(b.related) if s in self.position]
+
+    def pick(self, i: int, links: list[RelatedLink], candidates: list[Candidate]) -> tuple[RelatedLink, ...]:
+        """Pinned links, then candidates above the threshold, up to the count."""
+        config = self.config
+        taken = {self.briefs[i].slug, *(link.slug for link in links)}
+        for c in candidates:
+            if len(links) >= config.count:
+                break
+            if c.score >= config.threshold and c.slug not in taken:
+                links.append(RelatedLink(c.slug, c.later))
+                taken.add(c.slug)
+        return tuple(links[: config.count])
 
     def links(self, i: int) -> tuple[RelatedLink, ...]:
         """Pinned related briefs first, then automatic ones above the threshold."""
-        config = self.config
-        b = self.briefs[i]
-        links = [RelatedLink(s, self.days[self.position[s]] > self.days[i], True)
-                 for s in dict.fromkeys(b.related) if s in self.position]
-        taken = {b.slug, *(link.slug for link in links)}
-        if len(links) < config.count:
-            for c in self.candidates(i, config.count + len(links)):
-                if len(links) >= config.count:
-                    break
-                if c.score >= config.threshold and c.slug not in taken:
-                    links.append(RelatedLink(c.slug, c.later))
-                    taken.add(c.slug)
-        return tuple(links[: config.count])
+        links = self.pinned(i)
+        if len(links) >= self.config.count:
+            return tuple(links[: self.config.count])
+        return self.pick(i, links, self.candidates(i, self.config.count + len(links)))
 
+    def traced(self, i: int) -> _Trace:
+        """`links(i)`, computed the same way, plus the margins of its float decisions."""
+        links = self.pinned(i)
+        limit = self.config.count + len(links)
+        if len(links) >= self.config.count:
+            return _Trace(tuple(links[: self.config.count]), (), math.inf, math.inf)
+        acc = self.accumulate(i)
+        if not acc:
+            return _Trace(self.pick(i, links, []), (), math.inf, math.inf)
+        # One more than the shortlist, to see the gap at the cut; the shortlist is unchanged.
+        top = heapq.nlargest(limit + 4, acc.items(), key=lambda kv: (kv[1], kv[0]))
+        shortlist = tuple(j for j, _ in top[: limit + 3])
+        acc_gap = (top[limit + 2][1] - top[limit + 3][1]) / 2 if len(top) > limit + 3 else math.inf
+        ranked = self.ranked(i, shortlist)
+        score_gap = _score_gap([c.score for c in ranked], limit, self.config.threshold)
+        return _Trace(self.pick(i, links, ranked[:limit]), shortlist, _not_nan(acc_gap), score_gap)
+
+    # Incremental maintenance, for RelatedState: same operations in the same order as
+    # __init__, so every vector and posting value is bit-identical to a fresh build.
+
+    def retokenise(self, edited: Sequence[int]) -> dict[int, dict[int, float]]:
+        """Re-count the terms of the edited briefs (already in self.briefs) and re-weight every
+        brief whose vector that changes: the edited ones and all holders of a term whose IDF
+        moved. Returns their previous vectors; posting lists are left to `repost`."""
+        n = len(self.briefs)
+        delta: dict[int, int] = {}
+        for i in edited:
+            for tid in self.counts[i]:
+                delta[tid] = delta.get(tid, 0) - 1
+            self.counts[i] = _count(_terms(self.briefs[i]), self.ids, self.sig_of)
+            for tid in self.counts[i]:
+                delta[tid] = delta.get(tid, 0) + 1
+        grow = len(self.sig_of) - len(self.df)
+        self.df += [0] * grow
+        self.idf += [0.0] * grow
+        self.postings_idx += [[] for _ in range(grow)]
+        self.postings_val += [[] for _ in range(grow)]
+        stale = set(edited)
+        for tid, d in delta.items():
+            before = self.df[tid]
+            self.df[tid] += d
+            idf = _idf(n, self.df[tid])
+            if d == 0 or idf == self.idf[tid]:
+                continue
+            if before:  # held by briefs other than the edited ones too
+                stale.update(self.postings_idx[tid] if self.idf[tid] > 0.0
+                             else (j for j, c in enumerate(self.counts) if tid in c))
+            self.idf[tid] = idf
+        old = {}
+        for j in sorted(stale):
+            old[j] = self.vectors[j]
+            self.vectors[j] = _vector(self.counts[j], self.idf, self.sig_of)
+        return old
+
+    def repost(self, old: dict[int, dict[int, float]], moved: set[int]) -> set[int]:
+        """Bring the posting lists up to the new vectors. `moved` briefs may have gained or
+        lost terms (entries come and go); the others in `old` only changed values. Returns the
+        briefs within WINDOW of a moved brief on a query-able list, before or after the move:
+        the windows that can see a change of membership."""
+        near: set[int] = set()
+        self._near(old, moved, near)
+        for m in moved:
+            for tid in old[m]:
+                idx = self.postings_idx[tid]
+                k = bisect.bisect_left(idx, m)
+                del idx[k], self.postings_val[tid][k]
+        for m in moved:
+            for tid, v in self.vectors[m].items():
+                idx = self.postings_idx[tid]
+                k = bisect.bisect_left(idx, m)
+                idx.insert(k, m)
+                self.postings_val[tid].insert(k, v)
+        self._near(self.vectors, moved, near)
+        for j, before in old.items():
+            if j not in moved:
+                for tid, v in self.vectors[j].items():
+                    if v != before[tid]:
+                        self.postings_val[tid][bisect.bisect_left(self.postings_idx[tid], j)] = v
+        return near
+
+    def _near(self, vectors: Mapping[int, dict[int, float]] | list[dict[int, float]], moved: set[int],
+              near: set[int]) -> None:
+        for m in moved:
+            for tid in vectors[m]:
+                if self.sig_of[tid] in self.meaningful:
+                    idx = self.postings_idx[tid]
+                    k = bisect.bisect_left(idx, m)
+                    near.update(idx[max(0, k - WINDOW): k + WINDOW + 1])
+
+    def distance(self, vec: dict[int, float], ref: dict[int, float]) -> float:
+        """Sum over signals of |weight| * Euclidean distance (same terms in both); never 0
+        for different vectors, even when the difference underflows or weighs nothing."""
+        squares = [0.0] * len(SIGNALS)
+        for tid, v in vec.items():
+            d = v - ref[tid]
+            squares[self.sig_of[tid]] += d * d
+        total = sum(abs(w) * math.sqrt(x) for w, x in zip(self.weights, squares) if x)
+        return total if total > 0.0 else (math.inf if total != total else 5e-324)
 
 def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
                     jobs: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
@@ -232,6 +380,198 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
         index = RelatedIndex(briefs, config, jobs)
         links = map_ordered(index.links, range(len(index.briefs)), jobs)
         return {b.slug: result for b, result in zip(index.briefs, links)}
+
+
+def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,
+                   jobs: int | None = None) -> tuple[dict[str, tuple[RelatedLink, ...]], RelatedState]:
+    """Same result as compute_related(briefs, config, jobs), reusing `previous` where that is exact.
+
+    `previous` is updated in place and returned (keep only the latest state). Anything that
+    moves briefs in date order or changes n (a brief added or removed, a date changed, another
+    config) rebuilds from scratch; so does a state left half-updated by an exception.
+    """
+    with _gc_paused():
+        if previous is None or not previous.advance(briefs, config, jobs):
+            previous = RelatedState.build(briefs, config, jobs)
+        return previous.result(), previous
+
+
+class RelatedState:
+    """Everything `update_related` keeps between calls.
+
+    Editing one brief's words changes the IDF of those words, which re-normalises the vector
+    of every brief that uses one of them: on a real corpus that is thousands of briefs, and
+    through the posting-list windows it touches nearly every brief's candidates. But the
+    change to each vector is tiny, and a brief's links are discrete: they change only if a
+    float comparison (shortlist cut, order of the exact scores, the threshold) goes the other
+    way. So each brief keeps the margins of its comparisons (`_Trace`), and its links are
+    kept when the values compared cannot have moved by more than the margin.
+
+    The bound: by Cauchy-Schwarz per signal (vectors have unit norm per signal), a pair's
+    exact score or accumulated similarity moves by at most drift(i) + drift(j), where
+    drift(b) = sum over signals of |weight| * ||vector - reference||. A brief's reference is
+    its vector when it last had its terms changed (or the first build). Margins are kept net
+    of the drift at the time they were measured (`*_off`), so the check
+    drift now + drift then < margin never accumulates over many edits. `eta` covers rounding.
+
+    Anything structural is re-linked, not bounded: briefs whose terms changed, briefs whose
+    set of non-zero terms changed (IDF crossed 0), briefs within WINDOW of those on any
+    posting list (their windows changed), briefs whose query words changed, re-pinned briefs.
+    """
+
+    def __init__(self, index: RelatedIndex, traces: Sequence[_Trace]):
+        self.index = index
+        self.config = index.config
+        n = len(index.briefs)
+        self.links = [t.links for t in traces]
+        self.shortlist = [t.shortlist for t in traces]
+        self.acc_gap = [t.acc_gap for t in traces]
+        self.score_gap = [t.score_gap for t in traces]
+        self.acc_off = [0.0] * n
+        self.score_off = [0.0] * n
+        self.ref: dict[int, dict[int, float]] = {}
+        """Position -> reference vector, for briefs whose vector differs from it."""
+        self.drift: dict[int, float] = {}
+        """Position -> weighted distance of its vector from its reference (> 0)."""
+        self.eta = 1e-9 * (1.0 + sum(abs(w) for w in index.weights))
+        self.relinked = n
+        """Briefs whose links the last call recomputed."""
+        self.consistent = True
+
+    @classmethod
+    def build(cls, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None) -> RelatedState:
+        index = RelatedIndex(briefs, config, jobs)
+        return cls(index, list(map_ordered(index.traced, range(len(index.briefs)), jobs)))
+
+    def result(self) -> dict[str, tuple[RelatedLink, ...]]:
+        return {b.slug: links for b, links in zip(self.index.briefs, self.links)}
+
+    def advance(self, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None) -> bool:
+        """Bring the state up to `briefs`; False, with the state untouched, when it cannot."""
+        if not self.consistent or config != self.config:
+            return False
+        changes = self._diff(briefs)
+        if changes is None:
+            return False
+        index = self.index
+        self.consistent = False
+        edited = [i for i, b in changes if not _same_terms(index.briefs[i], b)]
+        relink = {i for i, b in changes if b.related != index.briefs[i].related}
+        for i, b in changes:
+            index.briefs[i] = b
+        if edited:
+            relink |= self._reweight(edited)
+        self._relink(sorted(relink), jobs)
+        self.consistent = True
+        return True
+
+    def _diff(self, briefs: Sequence[Brief]) -> list[tuple[int, Brief]] | None:
+        """(position, new brief) for each brief that is a new object; None if the slugs or
+        any date changed (positions and n would move)."""
+        index = self.index
+        if len(briefs) != len(index.briefs):
+            return None
+        seen: set[int] = set()
+        changes = []
+        for b in briefs:
+            i = index.position.get(b.slug)
+            if i is None or i in seen:
+                return None
+            seen.add(i)
+            old = index.briefs[i]
+            if b is not old:
+                if b.date.timestamp() != old.date.timestamp():
+                    return None
+                changes.append((i, b))
+        return changes
+
+    def _reweight(self, edited: list[int]) -> set[int]:
+        """Update the index for re-worded briefs; return the briefs that must be re-linked."""
+        index = self.index
+        old = index.retokenise(edited)
+        moved = set(edited) | {j for j, vec in old.items() if vec.keys() != index.vectors[j].keys()}
+        relink = index.repost(old, moved) | moved
+        drifted = [j for j in old if j not in moved]
+        for m in moved:
+            self.ref.pop(m, None)
+            self.drift.pop(m, None)
+        for j in drifted:
+            vec = index.vectors[j]
+            ref = self.ref.setdefault(j, old[j])
+            if vec == ref:
+                del self.ref[j]
+                self.drift.pop(j, None)
+            else:
+                self.drift[j] = index.distance(vec, ref)
+            if [t for t, _ in index.query(vec)] != [t for t, _ in index.query(old[j])]:
+                relink.add(j)
+        if drifted:
+            relink |= self._unsure(relink)
+        return relink
+
+    def _unsure(self, relink: set[int]) -> set[int]:
+        """Briefs (not already in `relink`) whose margins no longer cover the drift."""
+        drift, eta = self.drift, self.eta
+        dmax = max(drift.values(), default=0.0)
+        unsure = set()
+        for i in range(len(self.links)):
+            if i in relink:
+                continue
+            di = drift.get(i, 0.0)
+            if not _covered(di + dmax, self.acc_off[i], self.acc_gap[i], eta):
+                unsure.add(i)
+            elif not _covered(di + dmax, self.score_off[i], self.score_gap[i], eta):
+                near = max((drift.get(j, 0.0) for j in self.shortlist[i]), default=0.0)
+                if not _covered(di + near, self.score_off[i], self.score_gap[i], eta):
+                    unsure.add(i)
+        return unsure
+
+    def _relink(self, positions: list[int], jobs: int | None) -> None:
+        drift = self.drift
+        dmax = max(drift.values(), default=0.0)
+        for i, t in zip(positions, map_ordered(self.index.traced, positions, jobs)):
+            self.links[i] = t.links
+            self.shortlist[i] = t.shortlist
+            self.acc_gap[i] = t.acc_gap
+            self.score_gap[i] = t.score_gap
+            # Margins are measured now, so net them of how far today's vectors are from the references.
+            di = drift.get(i, 0.0)
+            self.acc_off[i] = di + dmax
+            self.score_off[i] = di + max((drift.get(j, 0.0) for j in t.shortlist), default=0.0)
+        self.relinked = len(positions)
+
+
+def _covered(now: float, then: float, gap: float, eta: float) -> bool:
+    """Can values that moved by at most `now + then` still be trusted to compare as they did?
+    (NaN anywhere answers no.)"""
+    return now + then == 0.0 or now + then + eta < gap
+
+
+def _same_terms(a: Brief, b: Brief) -> bool:
+    """Whether two versions of a brief have the same terms (all that `_terms` reads)."""
+    return (a.title == b.title and a.summary == b.summary and a.tags == b.tags
+            and a.audience == b.audience and a.source.name == b.source.name)
+
+
+def _score_gap(scores: list[float], limit: int, threshold: float) -> float:
+    """How far each of these exact scores (best first) may move without changing the links
+    picked from the first `limit`: the order of those above the threshold, and which are."""
+    if any(s != s for s in scores):
+        return -math.inf
+    above = next((k for k, s in enumerate(scores) if not s >= threshold), len(scores))
+    shown = min(above, limit)
+    gaps = [(scores[k] - scores[k + 1]) / 2 for k in range(shown - 1)]
+    if shown:
+        gaps.append(scores[shown - 1] - threshold)
+    if above < limit and above < len(scores):
+        gaps.append(threshold - scores[above])
+    elif above >= limit and len(scores) > limit:
+        gaps.append((scores[limit - 1] - scores[limit]) / 2)
+    return _not_nan(min(gaps, default=math.inf))
+
+
+def _not_nan(x: float) -> float:
+    return x if x == x else -math.inf
 
 
 @contextlib.contextmanager

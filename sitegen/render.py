@@ -137,7 +137,7 @@ def brief_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> lis
 
 
 def brief_page_job(site: Site, cards: dict[str, Brief], b: Brief, memo: Memo = NO_MEMO) -> Job:
-    related = tuple((cards[link.slug], link) for link in site.related.get(b.slug, ()))
+    related = tuple([(cards[link.slug], link) for link in site.related.get(b.slug, ())])
     week_key = site.week_of[b.slug]
     return memo.get(("brief", b.slug), (site.config, b, related, week_key),
                     lambda: brief_job(site.config, b, related, week_key))

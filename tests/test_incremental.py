@@ -227,3 +227,36 @@ def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, ob
             assert sorted(got) == sorted(expected), f"different files after {ops[:i + 1]}"
             for rel in expected:
                 assert got[rel] == expected[rel], f"{rel} differs after {ops[:i + 1]}"
+
+
+# --- discovery from the watcher's report ---------------------------------------------------
+
+def test_rediscover_matches_a_full_listing_after_adds_and_deletes(tmp_path: Path) -> None:
+    from sitegen.content import discover, rediscover
+    site = write_site(tmp_path / "site", BASE)
+    before, _ = discover(site)
+    new = site / "content/briefs/apple.md"
+    new.write_text(brief("Apple"), encoding="utf-8")
+    gone = site / "content/briefs/chips.md"
+    gone.unlink()
+    ignored = site / "content/briefs/notes.txt"
+    ignored.write_text("x", encoding="utf-8")
+    assert rediscover(site, before, [new, gone, ignored, site / "sitegen.yaml"]) == discover(site)[0]
+
+
+def test_rediscover_keeps_the_same_listing_for_edits(tmp_path: Path) -> None:
+    from sitegen.content import discover, rediscover
+    site = write_site(tmp_path / "site", BASE)
+    before, _ = discover(site)
+    assert rediscover(site, before, [site / "content/briefs/solar.md"]) is before
+
+
+@pytest.mark.parametrize("change", ["content/briefs", "content", "content/briefs/sub/x.md", "link.md"])
+def test_rediscover_lists_again_for_folders_and_links(tmp_path: Path, change: str) -> None:
+    from sitegen.content import discover, rediscover
+    site = write_site(tmp_path / "site", BASE)
+    before, _ = discover(site)
+    if change == "link.md":
+        (site / "content/briefs/link.md").symlink_to(site / "content/briefs/solar.md")
+        change = "content/briefs/link.md"
+    assert rediscover(site, before, [site / change]) is None

@@ -124,7 +124,7 @@ class LiveSite:
         """Bring the output folder up to date. `dirty`: paths the watcher saw change."""
         start = time.perf_counter()
         dirty = [Path(p) for p in dirty]
-        self.parse_cache.mark_dirty(dirty)
+        self.parse_cache.mark_dirty(dirty, complete=bool(dirty))  # the watcher reports every change
         fast = self._body_edit(dirty, start)
         if fast is not None:
             return fast
