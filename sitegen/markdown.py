@@ -74,11 +74,23 @@ _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!~:@\x00-\x1f\x7f]|www\.", re.IGNOREC
 images, HTML, entities, strikethrough, autolinks (scheme:, www., email), escapes, breaks."""
 
 
+def is_theme_id(value: str) -> bool:
+    """Ids the theme and `serve` use on every page: 'main', '<section>-h', 'sitegen-*'."""
+    return value == "main" or value.endswith("-h") or value.startswith("sitegen-")
+
+
+def _drop_theme_ids(element: str, attribute: str, value: str) -> str | None:
+    # A raw-HTML id equal to one of the page's own ids would make a duplicate id (invalid
+    # HTML, and the skip link or a section heading would point at the author's element).
+    return None if attribute == "id" and is_theme_id(value) else value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        attribute_filter=_drop_theme_ids,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
         strip_comments=True,
@@ -108,4 +120,4 @@ def slugify_heading(text: str) -> str:
     """
     text = re.sub(r"[^\w\- ]", "", text.strip().lower(), flags=re.UNICODE)
     slug = re.sub(r"\s+", "-", text) or "section"
-    return f"{slug}-section" if slug == "main" or slug.endswith("-h") else slug
+    return f"{slug}-section" if is_theme_id(slug) else slug

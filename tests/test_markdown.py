@@ -50,6 +50,14 @@ def test_heading_anchors(source: str, ids: list[str]) -> None:
     assert [part.split('"')[0] for part in html.split(' id="')[1:]] == ids
 
 
+def test_raw_html_cannot_reuse_the_themes_ids() -> None:
+    """`<main id="main">`, the section headings and serve's overlay keep their ids unique."""
+    html = SAFE.render('<div id="main">a</div>\n\n<p id="tldr-h">b</p>\n\n<p id="sitegen-reload">c</p>\n\n'
+                       '<p id="mine">d</p>\n')
+    assert 'id="main"' not in html and 'id="tldr-h"' not in html and 'id="sitegen-reload"' not in html
+    assert '<p id="mine">d</p>' in html
+
+
 def test_h1_gets_no_anchor() -> None:
     assert SAFE.render("# Title\n") == "<h1>Title</h1>\n"
 
