@@ -69,8 +69,17 @@ EDITS = {
     "source link edit": lambda text, marker: re.sub(r"^(  url:\s*).*$", r'\g<1>"https://example.com/' + marker.replace(" ", "-") + '"',
                                                    text, count=1, flags=re.M),
     # The title shows on lists and feeds and feeds the related scores of its neighbours.
-    "title edit": lambda text, marker: re.sub(r"^title:.*$", f'title: "{marker}"', text, count=1, flags=re.M),
+    # A real word changes with each trial: markers alone are digits, which related scoring ignores.
+    "title edit": lambda text, marker: re.sub(r"^title:.*$", f'title: "{_word(marker)} {marker}"', text, count=1,
+                                              flags=re.M),
 }
+WORDS = ("solar", "chips", "tariff", "merger", "outage", "pricing", "layoffs", "funding", "recall", "antitrust")
+
+
+def _word(marker: str) -> str:
+    return WORDS[int(marker.split()[3]) % len(WORDS)]
+
+
 PAINTED = """(() => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const nav = performance.getEntriesByType("navigation")[0];

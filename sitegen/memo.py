@@ -25,8 +25,12 @@ class Memo:
     def __init__(self) -> None:
         self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._used: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self._carried: dict[Hashable, Any] = {}
         self.hits = 0
         self.misses = 0
+
+    remembers = True
+    """False for NO_MEMO: a step may then skip keeping state it would carry."""
 
     def get(self, name: Hashable, deps: tuple[Any, ...], compute: Callable[[], R]) -> R:
         entry = self._used.get(name)
@@ -46,6 +50,14 @@ class Memo:
         """The value remembered under `name` if it equals `value`, else `value` (remembered now):
         equal inputs become identical objects, so later steps can compare them by identity."""
         return self.get(name, (value,), lambda: value)
+
+    def carried(self, name: Hashable) -> Any:
+        """What a step carried over from an earlier rebuild (None at first), for steps that
+        update their own state rather than recompute it (the related-updates index)."""
+        return self._carried.get(name)
+
+    def carry(self, name: Hashable, value: Any) -> None:
+        self._carried[name] = value
 
     def end_round(self) -> None:
         """After a successful rebuild: forget entries it did not use (deleted briefs, old pages).
@@ -81,8 +93,13 @@ class FieldsOf:
 class _NoMemo(Memo):
     """Computes every time: a clean build has nothing to remember."""
 
+    remembers = False
+
     def get(self, name: Hashable, deps: tuple[Any, ...], compute: Callable[[], R]) -> R:
         return compute()
+
+    def carry(self, name: Hashable, value: Any) -> None:
+        pass  # one NO_MEMO serves every build: it must hold nothing
 
 
 NO_MEMO: Memo = _NoMemo()

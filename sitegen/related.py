@@ -15,6 +15,10 @@ with nothing meaningful in common gets no "Related updates" at all.
 Candidates come from posting lists (term → briefs, in date order): for each term we
 visit only the `WINDOW` nearest briefs in time, so the work per brief is bounded and
 100,000 briefs take seconds. The best candidates are then re-scored exactly.
+
+For the live preview, `update_related` keeps the index between builds and, after an edit,
+updates it in place and re-links only the briefs whose links could have changed; its result
+is always exactly `compute_related`'s (see RelatedState).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import bisect
 import contextlib
 import gc
 import heapq
+import itertools
 import math
 import re
 import unicodedata
@@ -40,6 +45,10 @@ WINDOW = 4
 """Posting-list neighbours visited on each side of a brief (nearest in time)."""
 QUERY_TERMS = 10
 """Most distinctive words of a brief used to find candidates (all words are scored)."""
+REBUILD_SHARE = 0.2
+"""update_related builds afresh instead of re-linking more than this share of the briefs:
+past that, drift has spread (many briefs re-worded) and a fresh build, which resets it, is
+about as cheap and makes the next edits cheap again."""
 
 _STOPWORDS = frozenset("""
 a an and are as at be but by for from has have in into is it its of on or that the their this to
@@ -133,15 +142,20 @@ def _vector(counts: dict[int, int], idf: list[float], sig_of: list[int]) -> dict
 
 @dataclass(frozen=True)
 class _Trace:
-    """One brief's links, and how far its float comparisons were from going the other way."""
+    """One brief's links, and what its float decisions depended on (for RelatedState)."""
 
     links: tuple[RelatedLink, ...]
+    query: tuple[int, ...] | None
+    """The terms it looked for neighbours with; None if pins alone filled the links."""
+    seen: tuple[int, ...]
+    """Positions the posting-list windows reached."""
     shortlist: tuple[int, ...]
     """Positions that were scored exactly."""
     acc_gap: float
     """Half the accumulated-similarity gap at the shortlist cut (inf: nothing was cut)."""
-    score_gap: float
-    """Least change of one exact score that could reorder or re-threshold the links (inf: none)."""
+    comparisons: tuple[tuple[float, int, int], ...]
+    """(gap, a, b): the exact score of brief a exceeded that of b by gap, b = -1 for the
+    threshold (gap = score - threshold, or threshold - score for one below it)."""
 
 
 class RelatedIndex:
@@ -219,10 +233,10 @@ class RelatedIndex:
             query = [kv for kv in query if self.sig_of[kv[0]] != text or kv in keep]
         return query
 
-    def accumulate(self, i: int) -> dict[int, float]:
+    def accumulate(self, i: int, query: list[tuple[int, float]]) -> dict[int, float]:
         """Approximate similarity to the briefs nearest in time on each query term's posting list."""
         acc: dict[int, float] = {}
-        for tid, v in self.query(self.vectors[i]):
+        for tid, v in query:
             idx = self.postings_idx[tid]
             if len(idx) == 1:
                 continue
@@ -243,7 +257,7 @@ class RelatedIndex:
 
     def candidates(self, i: int, limit: int) -> list[Candidate]:
         """The `limit` best-scoring other briefs, exactly scored, best first."""
-        acc = self.accumulate(i)
+        acc = self.accumulate(i, self.query(self.vectors[i]))
         if not acc:
             return []
         # Shortlist on the accumulated similarity, then rank exactly (all signals, time).
@@ -275,21 +289,24 @@ class RelatedIndex:
         return self.pick(i, links, self.candidates(i, self.config.count + len(links)))
 
     def traced(self, i: int) -> _Trace:
-        """`links(i)`, computed the same way, plus the margins of its float decisions."""
+        """`links(i)`, computed the same way, plus what its float decisions depended on."""
         links = self.pinned(i)
         limit = self.config.count + len(links)
         if len(links) >= self.config.count:
-            return _Trace(tuple(links[: self.config.count]), (), math.inf, math.inf)
-        acc = self.accumulate(i)
+            return _Trace(tuple(links[: self.config.count]), None, (), (), math.inf, ())
+        query = self.query(self.vectors[i])
+        acc = self.accumulate(i, query)
+        terms = tuple(tid for tid, _ in query)
         if not acc:
-            return _Trace(self.pick(i, links, []), (), math.inf, math.inf)
+            return _Trace(self.pick(i, links, []), terms, (), (), math.inf, ())
         # One more than the shortlist, to see the gap at the cut; the shortlist is unchanged.
         top = heapq.nlargest(limit + 4, acc.items(), key=lambda kv: (kv[1], kv[0]))
         shortlist = tuple(j for j, _ in top[: limit + 3])
         acc_gap = (top[limit + 2][1] - top[limit + 3][1]) / 2 if len(top) > limit + 3 else math.inf
         ranked = self.ranked(i, shortlist)
-        score_gap = _score_gap([c.score for c in ranked], limit, self.config.threshold)
-        return _Trace(self.pick(i, links, ranked[:limit]), shortlist, _not_nan(acc_gap), score_gap)
+        comparisons = _comparisons([(self.position[c.slug], c.score) for c in ranked], limit, self.config.threshold)
+        return _Trace(self.pick(i, links, ranked[:limit]), terms, tuple(acc), shortlist, _not_nan(acc_gap),
+                      comparisons)
 
     # Incremental maintenance, for RelatedState: same operations in the same order as
     # __init__, so every vector and posting value is bit-identical to a fresh build.
@@ -354,7 +371,7 @@ class RelatedIndex:
                         self.postings_val[tid][bisect.bisect_left(self.postings_idx[tid], j)] = v
         return near
 
-    def _near(self, vectors: Mapping[int, dict[int, float]] | list[dict[int, float]], moved: set[int],
+    def _near(self, vectors: Mapping[int, dict[int, float]] | Sequence[dict[int, float]], moved: set[int],
               near: set[int]) -> None:
         for m in moved:
             for tid in vectors[m]:
@@ -373,6 +390,7 @@ class RelatedIndex:
         total = sum(abs(w) * math.sqrt(x) for w, x in zip(self.weights, squares) if x)
         return total if total > 0.0 else (math.inf if total != total else 5e-324)
 
+
 def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
                     jobs: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> pinned related briefs first, then automatic ones above the threshold."""
@@ -388,66 +406,73 @@ def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: Rel
 
     `previous` is updated in place and returned (keep only the latest state). Anything that
     moves briefs in date order or changes n (a brief added or removed, a date changed, another
-    config) rebuilds from scratch; so does a state left half-updated by an exception.
+    config) rebuilds from scratch; so does a state left half-updated by an exception. `jobs`
+    applies to such builds: re-linking after an edit stays in this process (forking workers
+    costs more than the few hundred briefs they would share).
     """
     with _gc_paused():
-        if previous is None or not previous.advance(briefs, config, jobs):
+        if previous is None or not previous.advance(briefs, config):
             previous = RelatedState.build(briefs, config, jobs)
-        return previous.result(), previous
+        return dict(previous.result), previous
 
 
 class RelatedState:
     """Everything `update_related` keeps between calls.
 
-    Editing one brief's words changes the IDF of those words, which re-normalises the vector
-    of every brief that uses one of them: on a real corpus that is thousands of briefs, and
-    through the posting-list windows it touches nearly every brief's candidates. But the
-    change to each vector is tiny, and a brief's links are discrete: they change only if a
-    float comparison (shortlist cut, order of the exact scores, the threshold) goes the other
-    way. So each brief keeps the margins of its comparisons (`_Trace`), and its links are
-    kept when the values compared cannot have moved by more than the margin.
+    Re-wording one brief changes the IDF of its words, which re-normalises the vector of
+    every brief using one of them: on a real corpus thousands of briefs, whose posting-list
+    windows reach nearly every brief. But each of those vectors moves very little, and links
+    are discrete: they change only if a float comparison (the shortlist cut, the order of
+    the exact scores, the threshold) goes the other way. So each brief keeps the gaps of its
+    comparisons (`_Trace`) and keeps its links while the compared values provably cannot have
+    moved by as much.
 
-    The bound: by Cauchy-Schwarz per signal (vectors have unit norm per signal), a pair's
-    exact score or accumulated similarity moves by at most drift(i) + drift(j), where
+    The bound: vectors have unit norm per signal, so by Cauchy-Schwarz an exact score or an
+    accumulated similarity of the pair (i, j) moves by at most drift(i) + drift(j), with
     drift(b) = sum over signals of |weight| * ||vector - reference||. A brief's reference is
-    its vector when it last had its terms changed (or the first build). Margins are kept net
-    of the drift at the time they were measured (`*_off`), so the check
-    drift now + drift then < margin never accumulates over many edits. `eta` covers rounding.
+    its vector at the first build or when its own terms last changed. The gaps were measured
+    at some earlier state, so the values may have moved by the drift then plus the drift now
+    (both against the same reference): that sum must stay under the gap. It does not grow with
+    the number of edits, and an edit that is undone returns every drift to 0. `eta` covers
+    rounding (values are O(1), rounding errors about 1e-15).
 
-    Anything structural is re-linked, not bounded: briefs whose terms changed, briefs whose
-    set of non-zero terms changed (IDF crossed 0), briefs within WINDOW of those on any
-    posting list (their windows changed), briefs whose query words changed, re-pinned briefs.
+    Everything structural is re-linked, never bounded: briefs whose terms changed, briefs whose
+    set of weighted terms changed (an IDF crossed 0), briefs within WINDOW of either on a
+    posting list (their windows changed), briefs whose query terms changed, re-pinned briefs.
     """
 
-    def __init__(self, index: RelatedIndex, traces: Sequence[_Trace]):
+    def __init__(self, index: RelatedIndex, briefs: Sequence[Brief], traces: Sequence[_Trace]):
         self.index = index
         self.config = index.config
+        self.inputs = list(briefs)
+        """The briefs of the last call, in the caller's order (to find the changed ones fast)."""
         n = len(index.briefs)
-        self.links = [t.links for t in traces]
-        self.shortlist = [t.shortlist for t in traces]
-        self.acc_gap = [t.acc_gap for t in traces]
-        self.score_gap = [t.score_gap for t in traces]
+        self.traces = list(traces)
         self.acc_off = [0.0] * n
-        self.score_off = [0.0] * n
+        """Bound on how far the accumulated similarities were from their reference values
+        when the trace was taken."""
+        self.score_offs: list[tuple[float, ...]] = [(0.0,) * len(t.comparisons) for t in traces]
+        """The same for each comparison of exact scores."""
+        self.score_room = [_score_room(t.comparisons, offs) for t, offs in zip(traces, self.score_offs)]
         self.ref: dict[int, dict[int, float]] = {}
         """Position -> reference vector, for briefs whose vector differs from it."""
         self.drift: dict[int, float] = {}
         """Position -> weighted distance of its vector from its reference (> 0)."""
         self.eta = 1e-9 * (1.0 + sum(abs(w) for w in index.weights))
+        self.result = {b.slug: t.links for b, t in zip(index.briefs, traces)}
         self.relinked = n
-        """Briefs whose links the last call recomputed."""
-        self.consistent = True
+        """Briefs whose links the last call computed."""
+        # Several briefs with one slug: positions are ambiguous, so never go incremental.
+        self.consistent = len(index.position) == n
 
     @classmethod
     def build(cls, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None) -> RelatedState:
         index = RelatedIndex(briefs, config, jobs)
-        return cls(index, list(map_ordered(index.traced, range(len(index.briefs)), jobs)))
+        return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), jobs)))
 
-    def result(self) -> dict[str, tuple[RelatedLink, ...]]:
-        return {b.slug: links for b, links in zip(self.index.briefs, self.links)}
-
-    def advance(self, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None) -> bool:
-        """Bring the state up to `briefs`; False, with the state untouched, when it cannot."""
+    def advance(self, briefs: Sequence[Brief], config: RelatedConfig) -> bool:
+        """Bring the state up to `briefs`; False when only a fresh build will do (the state
+        is then spent if it was already touched)."""
         if not self.consistent or config != self.config:
             return False
         changes = self._diff(briefs)
@@ -455,22 +480,38 @@ class RelatedState:
             return False
         index = self.index
         self.consistent = False
+        self.inputs = list(briefs)
         edited = [i for i, b in changes if not _same_terms(index.briefs[i], b)]
         relink = {i for i, b in changes if b.related != index.briefs[i].related}
         for i, b in changes:
             index.briefs[i] = b
         if edited:
             relink |= self._reweight(edited)
-        self._relink(sorted(relink), jobs)
+            if len(relink) > REBUILD_SHARE * len(index.briefs):
+                return False
+        self._relink(sorted(relink))
         self.consistent = True
         return True
 
     def _diff(self, briefs: Sequence[Brief]) -> list[tuple[int, Brief]] | None:
-        """(position, new brief) for each brief that is a new object; None if the slugs or
-        any date changed (positions and n would move)."""
-        index = self.index
-        if len(briefs) != len(index.briefs):
+        """(position, new version) of each brief that is a new object; None if the slugs or a
+        date changed (positions and n would move)."""
+        if len(briefs) != len(self.inputs):
             return None
+        position = self.index.position
+        changes = []
+        for new, old in zip(briefs, self.inputs):
+            if new is not old:
+                if new.slug != old.slug:
+                    return self._diff_by_slug(briefs)
+                if new.date.timestamp() != old.date.timestamp():
+                    return None
+                changes.append((position[new.slug], new))
+        return changes
+
+    def _diff_by_slug(self, briefs: Sequence[Brief]) -> list[tuple[int, Brief]] | None:
+        """`_diff` for briefs given in another order."""
+        index = self.index
         seen: set[int] = set()
         changes = []
         for b in briefs:
@@ -491,10 +532,10 @@ class RelatedState:
         old = index.retokenise(edited)
         moved = set(edited) | {j for j, vec in old.items() if vec.keys() != index.vectors[j].keys()}
         relink = index.repost(old, moved) | moved
-        drifted = [j for j in old if j not in moved]
         for m in moved:
             self.ref.pop(m, None)
             self.drift.pop(m, None)
+        drifted = [j for j in old if j not in moved]
         for j in drifted:
             vec = index.vectors[j]
             ref = self.ref.setdefault(j, old[j])
@@ -503,48 +544,94 @@ class RelatedState:
                 self.drift.pop(j, None)
             else:
                 self.drift[j] = index.distance(vec, ref)
-            if [t for t, _ in index.query(vec)] != [t for t, _ in index.query(old[j])]:
+            query = self.traces[j].query
+            if query is not None and tuple(tid for tid, _ in index.query(vec)) != query:
                 relink.add(j)
         if drifted:
             relink |= self._unsure(relink)
         return relink
 
     def _unsure(self, relink: set[int]) -> set[int]:
-        """Briefs (not already in `relink`) whose margins no longer cover the drift."""
-        drift, eta = self.drift, self.eta
+        """Briefs (not already in `relink`) whose gaps no longer cover the drift. Cheap bounds
+        first: the largest drift anywhere, then among the briefs compared, then term by term."""
+        drift, eta, traces = self.drift, self.eta, self.traces
         dmax = max(drift.values(), default=0.0)
         unsure = set()
-        for i in range(len(self.links)):
+        for i in range(len(traces)):
             if i in relink:
                 continue
-            di = drift.get(i, 0.0)
-            if not _covered(di + dmax, self.acc_off[i], self.acc_gap[i], eta):
+            t, di = traces[i], drift.get(i, 0.0)
+            off, gap = self.acc_off[i], t.acc_gap
+            if not (_covered(di + dmax, off, gap, eta) or _covered(di + _most(drift, t.seen), off, gap, eta)
+                    or _covered(self._window_drift(i), off, gap, eta)):
                 unsure.add(i)
-            elif not _covered(di + dmax, self.score_off[i], self.score_gap[i], eta):
-                near = max((drift.get(j, 0.0) for j in self.shortlist[i]), default=0.0)
-                if not _covered(di + near, self.score_off[i], self.score_gap[i], eta):
-                    unsure.add(i)
+            elif not (di + dmax + eta < self.score_room[i] or di + _most(drift, t.shortlist) + eta < self.score_room[i]
+                      or self._comparisons_hold(i)):
+                unsure.add(i)
         return unsure
 
-    def _relink(self, positions: list[int], jobs: int | None) -> None:
+    def _window_drift(self, i: int) -> float:
+        """How far any accumulated similarity of i can be from its value at the references,
+        term by term: i's own drift, plus for each query term i's reference weight times the
+        largest change of that term's weight among the briefs in i's window."""
+        index, ref, vectors = self.index, self.ref, self.index.vectors
+        own = ref.get(i, vectors[i])
+        total = self.drift.get(i, 0.0)
+        drifting = ref.__contains__
+        for tid in self.traces[i].query or ():
+            idx = index.postings_idx[tid]
+            pos = bisect.bisect_left(idx, i)
+            most = 0.0
+            for j in filter(drifting, idx[pos - WINDOW if pos > WINDOW else 0: pos + WINDOW + 1]):
+                d = abs(vectors[j][tid] - ref[j][tid])
+                if d > most and j != i:
+                    most = d
+            if most:
+                total += abs(index.weights[index.sig_of[tid]]) * own[tid] * most
+        return total
+
+    def _drifts(self, i: int, comparisons: tuple[tuple[float, int, int], ...]) -> tuple[float, ...]:
+        """For each comparison (gap, a, b): how far score(i, a) - score(i, b) can be from its
+        value at the references."""
         drift = self.drift
-        dmax = max(drift.values(), default=0.0)
-        for i, t in zip(positions, map_ordered(self.index.traced, positions, jobs)):
-            self.links[i] = t.links
-            self.shortlist[i] = t.shortlist
-            self.acc_gap[i] = t.acc_gap
-            self.score_gap[i] = t.score_gap
-            # Margins are measured now, so net them of how far today's vectors are from the references.
-            di = drift.get(i, 0.0)
-            self.acc_off[i] = di + dmax
-            self.score_off[i] = di + max((drift.get(j, 0.0) for j in t.shortlist), default=0.0)
+        di = drift.get(i, 0.0)
+        return tuple(di + drift.get(a, 0.0) + (di + drift.get(b, 0.0) if b >= 0 else 0.0)
+                     for _, a, b in comparisons)
+
+    def _comparisons_hold(self, i: int) -> bool:
+        comparisons = self.traces[i].comparisons
+        return all(_covered(now, then, gap, self.eta) for (gap, _, _), now, then
+                   in zip(comparisons, self._drifts(i, comparisons), self.score_offs[i]))
+
+    def _relink(self, positions: list[int]) -> None:
+        drift, briefs = self.drift, self.index.briefs
+        for i, t in zip(positions, map(self.index.traced, positions)):
+            self.traces[i] = t
+            self.result[briefs[i].slug] = t.links
+            # The gaps are measured now: keep how far today's values are from the references.
+            seen = drift.get(i, 0.0) + _most(drift, t.seen)
+            self.acc_off[i] = seen if seen <= t.acc_gap / 4 else min(seen, self._window_drift(i))
+            self.score_offs[i] = self._drifts(i, t.comparisons)
+            self.score_room[i] = _score_room(t.comparisons, self.score_offs[i])
         self.relinked = len(positions)
 
 
+def _most(drift: dict[int, float], positions: Sequence[int]) -> float:
+    """The largest drift among these positions (0 for those at their reference)."""
+    return max(map(drift.get, positions, itertools.repeat(0.0, len(positions))), default=0.0)
+
+
 def _covered(now: float, then: float, gap: float, eta: float) -> bool:
-    """Can values that moved by at most `now + then` still be trusted to compare as they did?
-    (NaN anywhere answers no.)"""
+    """Do values that were `gap` apart still compare the same way, if they moved from their
+    reference values by at most `now` and were `then` away from them when measured? Exactly
+    equal inputs always do; NaN anywhere answers no."""
     return now + then == 0.0 or now + then + eta < gap
+
+
+def _score_room(comparisons: tuple[tuple[float, int, int], ...], offs: tuple[float, ...]) -> float:
+    """Least drift per score (the same for every brief) that could flip one of the comparisons."""
+    return min(((gap - off) / (2 if b >= 0 else 1) for (gap, _, b), off in zip(comparisons, offs)),
+               default=math.inf)
 
 
 def _same_terms(a: Brief, b: Brief) -> bool:
@@ -553,21 +640,24 @@ def _same_terms(a: Brief, b: Brief) -> bool:
             and a.audience == b.audience and a.source.name == b.source.name)
 
 
-def _score_gap(scores: list[float], limit: int, threshold: float) -> float:
-    """How far each of these exact scores (best first) may move without changing the links
-    picked from the first `limit`: the order of those above the threshold, and which are."""
-    if any(s != s for s in scores):
-        return -math.inf
-    above = next((k for k, s in enumerate(scores) if not s >= threshold), len(scores))
+def _comparisons(ranked: list[tuple[int, float]], limit: int, threshold: float) -> tuple[tuple[float, int, int], ...]:
+    """The comparisons of exact scores ((position, score), best first) that decide which of
+    the first `limit` are shown and in which order: neighbours among those above the
+    threshold; the last of them against the threshold; then every later one against the
+    threshold (if fewer than `limit` pass it) or against the last of the first `limit`."""
+    if any(score != score for _, score in ranked):
+        return ((-math.inf, -1, -1),)
+    above = next((k for k, (_, score) in enumerate(ranked) if not score >= threshold), len(ranked))
     shown = min(above, limit)
-    gaps = [(scores[k] - scores[k + 1]) / 2 for k in range(shown - 1)]
+    out = [(ranked[k][1] - ranked[k + 1][1], ranked[k][0], ranked[k + 1][0]) for k in range(shown - 1)]
     if shown:
-        gaps.append(scores[shown - 1] - threshold)
-    if above < limit and above < len(scores):
-        gaps.append(threshold - scores[above])
-    elif above >= limit and len(scores) > limit:
-        gaps.append((scores[limit - 1] - scores[limit]) / 2)
-    return _not_nan(min(gaps, default=math.inf))
+        out.append((ranked[shown - 1][1] - threshold, ranked[shown - 1][0], -1))
+    if above < limit:
+        out += [(threshold - score, j, -1) for j, score in ranked[above:]]
+    else:
+        last, least = ranked[limit - 1]
+        out += [(least - score, last, j) for j, score in ranked[limit:]]
+    return tuple(out)
 
 
 def _not_nan(x: float) -> float:
