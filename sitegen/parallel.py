@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -22,6 +23,10 @@ _worker_inputs: dict[str, Any] = {}
 
 
 def _init(fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    # Pool.terminate() ends workers with SIGTERM. A Python-level handler inherited from the
+    # parent (`serve` installs one) may never run: a signal that lands just before the worker
+    # blocks on the task queue's lock is only seen when that wait returns, which is never.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_inputs["fn"] = fn
     _worker_inputs["items"] = items
 
