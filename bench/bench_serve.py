@@ -87,6 +87,14 @@ PAINTED = """(() => {
 })()"""
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The serve process's peak resident memory (its render workers come and go)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def measure(site: Path, label: str, trials: int, browser) -> dict[str, object]:  # type: ignore[no-untyped-def]
     proc, url, startup = start_server(site)
     try:
@@ -118,7 +126,7 @@ def measure(site: Path, label: str, trials: int, browser) -> dict[str, object]: 
             target.write_text(original, encoding="utf-8")
         page.close()
         return {"site": label, "briefs": len(list((site / "content/briefs").glob("*.md"))),
-                "startup": startup, **{k: v for k, v in rows.items()}}
+                "startup": startup, "rss": peak_rss_mb(proc.pid), **{k: v for k, v in rows.items()}}
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -143,14 +151,14 @@ def main() -> None:
             results.append(measure(site, f"generated {n:,}", args.trials, browser))
         browser.close()
     print("Milliseconds from saving the file to the new page's first paint: median (min–max).\n")
-    print("| site | briefs | first build + serve (s) | " + " | ".join(EDITS) + " |")
-    print("|---|---:|---:|" + "---:|" * len(EDITS))
+    print("| site | briefs | first build + serve (s) | serve peak RSS (MB) | " + " | ".join(EDITS) + " |")
+    print("|---|---:|---:|---:|" + "---:|" * len(EDITS))
     for r in results:
         cells = []
         for kind in EDITS:
             v = r[kind]
             cells.append(f"{statistics.median(v):.0f} ({min(v):.0f}–{max(v):.0f})")  # type: ignore[arg-type]
-        print(f"| {r['site']} | {r['briefs']} | {r['startup']:.1f} | " + " | ".join(cells) + " |")
+        print(f"| {r['site']} | {r['briefs']} | {r['startup']:.1f} | {r['rss']:.0f} | " + " | ".join(cells) + " |")
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
-from sitegen.model import Brief, OutputFile, RelatedLink, Site, Week
+from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
 
 
@@ -137,10 +137,11 @@ def brief_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> lis
 
 
 def brief_page_job(site: Site, cards: dict[str, Brief], b: Brief, memo: Memo = NO_MEMO) -> Job:
-    related = tuple([(cards[link.slug], link) for link in site.related.get(b.slug, ())])
+    links = site.related.get(b.slug, ())
+    shown = tuple([cards[link.slug] for link in links])  # the related cards
     week_key = site.week_of[b.slug]
-    return memo.get(("brief", b.slug), (site.config, b, related, week_key),
-                    lambda: brief_job(site.config, b, related, week_key))
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str) -> Job:
@@ -255,13 +256,8 @@ def taxonomy_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> 
     jobs = []
     plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
     for tax in site.taxonomies:
-        name = TaxonomyName(tax.key, tax.singular)
         for term in tax.terms:
-            items = tuple(cards[s] for s in term.slugs)
-            extra = {"term": term, "taxonomy": name,
-                     "feed_rel": f"{tax.key}/{term.slug}/feed.xml" if tax.key in FEED_TAXONOMIES else None}
-            jobs += list_jobs(c, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
-                              f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra, memo)
+            jobs += term_jobs(c, cards, tax, term, memo)
         jobs.append(memo.get(("terms", tax.key), (c, tax), lambda tax=tax: Job(  # type: ignore[misc]
             f"{tax.key}/index.html", "terms.html",
             {"page": PageMeta(plural[tax.key], f"All {tax.key} of {c.title} with their brief counts.",
@@ -270,6 +266,20 @@ def taxonomy_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> 
              "heading": plural[tax.key]},
             f"{tax.key} index")))
     return jobs
+
+
+def term_jobs(c: SiteConfig, cards: dict[str, Brief], tax: Taxonomy, term: Term, memo: Memo = NO_MEMO) -> list[Job]:
+    """The pages of one tag, audience or source."""
+    items = tuple([cards[s] for s in term.slugs])
+    extra = {"term": term, "taxonomy": TaxonomyName(tax.key, tax.singular),
+             "feed_rel": f"{tax.key}/{term.slug}/feed.xml" if tax.key in FEED_TAXONOMIES else None}
+    return list_jobs(c, items, f"{tax.key}/{term.slug}/", f"{tax.singular}: {term.name}",
+                     f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra, memo)
+
+
+def home_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
+    c = site.config
+    return list_jobs(c, tuple(cards.values()), "", c.title, c.description, "home", memo=memo)
 
 
 FEED_TAXONOMIES = ("tags", "audiences")
@@ -319,12 +329,11 @@ def site_nav(site: Site) -> tuple[tuple[str, str], ...]:
     return (("Latest", ""), ("Weekly", "weekly/"), ("Tags", "tags/"), ("Sources", "sources/")) + tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=lambda p: p.slug))
 
 
-def all_jobs(site: Site, memo: Memo = NO_MEMO) -> list[Job]:
+def all_jobs(site: Site, memo: Memo = NO_MEMO, cards: dict[str, Brief] | None = None) -> list[Job]:
     """Every page of the site. With a memo (serve), a job whose inputs did not change is
     the same Job object as last time."""
-    c = site.config
-    cards = cards_of(site, memo)
-    jobs = list_jobs(c, tuple(cards.values()), "", c.title, c.description, "home", memo=memo)
+    cards = cards_of(site, memo) if cards is None else cards
+    jobs = home_jobs(site, cards, memo)
     jobs += brief_jobs(site, cards, memo)
     jobs += week_jobs(site, cards, memo)
     jobs += taxonomy_jobs(site, cards, memo)

@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +28,9 @@ from sitegen.parallel import map_ordered
 from sitegen.content import ParseSettings
 from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, parse_source, static_dirs
 from sitegen.memo import Memo
-from sitegen.model import Brief, OutputFile, Site
-from sitegen.render import Job, all_jobs, brief_page_job, card, card_of
+from sitegen.model import Brief, OutputFile, RelatedLink, Site, Term
+from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_of, home_jobs, not_found_job,
+                            term_jobs, week_jobs)
 from sitegen.templates import builtin_theme_dir
 from sitegen.writer import safe_join
 
@@ -67,8 +68,52 @@ class _Round:
     wanted_keys: dict[str, bytes]
     """Output path -> render key, for every page job."""
     static: dict[str, Path]
-    by_path: dict[str, Brief]
-    """Source path -> published brief."""
+    cards: dict[str, Brief]
+    env_generation: int
+    """The Environment the round's render keys were made with."""
+
+    def terms_with(self, key: str, slugs: set[str]) -> list[Term]:
+        """The terms of taxonomy `key` that list any of these briefs."""
+        members = self._members.get(key, {})
+        return list({id(t): t for s in slugs for t in members.get(s, ())}.values())
+
+    @functools.cached_property
+    def linked_from(self) -> dict[str, list[str]]:
+        return _linked_from(self.site.related)
+
+    def successor(self, site: Site, **changes: object) -> _Round:
+        """The next round; indexes of what did not change are handed on rather than rebuilt."""
+        new = dataclasses.replace(self, site=site, **changes)
+        for name, same in (("_members", site.taxonomies is self.site.taxonomies),
+                           ("linked_from", site.related is self.site.related)):
+            if same and name in self.__dict__:
+                new.__dict__[name] = self.__dict__[name]
+        return new
+
+    @functools.cached_property
+    def _members(self) -> dict[str, dict[str, list[Term]]]:
+        out: dict[str, dict[str, list[Term]]] = {}
+        for tax in self.site.taxonomies:
+            by_brief: dict[str, list[Term]] = {}
+            for term in tax.terms:
+                for s in term.slugs:
+                    by_brief.setdefault(s, []).append(term)
+            out[tax.key] = by_brief
+        return out
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, Brief]:
+        """Source path -> published brief (made when the fast path first needs it)."""
+        return {b.source_path: b for b in self.site.briefs}
+
+
+def _linked_from(related: Mapping[str, tuple[RelatedLink, ...]]) -> dict[str, list[str]]:
+    """Slug -> the briefs whose related links show it."""
+    out: dict[str, list[str]] = {}
+    for slug, links in related.items():
+        for link in links:
+            out.setdefault(link.slug, []).append(slug)
+    return out
 
 
 @dataclass
@@ -128,18 +173,23 @@ class LiveSite:
         fast = self._body_edit(dirty, start)
         if fast is not None:
             return fast
-        self._round = None  # until this rebuild succeeds, there is no good round to patch
+        previous, self._round = self._round, None  # until this rebuild succeeds, no good round to patch
         memo = self.memo
         config, site = load_site(self.options, self.parse_cache, memo)
-        jobs = all_jobs(site, memo)
         renderer = self._current_renderer(site, dirty)
-        keys = self._keys(jobs, renderer)
-        # Later jobs win a path, as when the writer writes them in order.
-        wanted_keys: dict[str, bytes] = {}
-        job_at: dict[str, int] = {}
-        for i, (job, key) in enumerate(zip(jobs, keys)):
-            wanted_keys[job.path] = key
-            job_at[job.path] = i
+        patched = self._patch_jobs(previous, site) if previous is not None else None
+        if patched is not None:
+            jobs, cards, job_at, wanted_keys = patched
+        else:
+            cards = cards_of(site, memo)
+            jobs = all_jobs(site, memo, cards)
+            keys = self._keys(jobs, renderer)
+            # Later jobs win a path, as when the writer writes them in order.
+            wanted_keys = {}
+            job_at = {}
+            for i, (job, key) in enumerate(zip(jobs, keys)):
+                wanted_keys[job.path] = key
+                job_at[job.path] = i
         page_keys = self._disk.page_keys
         todo = [jobs[i] for path, i in job_at.items() if page_keys.get(path) != wanted_keys[path]]
         rendered = self._render(renderer, todo)
@@ -150,13 +200,64 @@ class LiveSite:
             wanted_keys.pop(f.path, None)
         static = self._scan_static()
         result = self._commit(generated, wanted_keys, static, [j.path for j in todo], start, len(jobs))
-        memo.end_round()
-        self._round = _Round(site, jobs, job_at, wanted_keys, static, {b.source_path: b for b in site.briefs})
-        # Everything alive now will mostly stay alive: keep the cyclic collector from
-        # rescanning it on every rebuild (unreachable objects are still freed by refcount).
-        gc.collect()
-        gc.freeze()
+        if patched is None:
+            memo.end_round()  # a patched round used only part of the memo: keep the rest
+            self._round = _Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
+            # Everything alive now will mostly stay alive: keep the cyclic collector from
+            # rescanning it on every rebuild (unreachable objects are still freed by refcount).
+            gc.collect()
+            gc.freeze()
+        else:
+            assert previous is not None
+            self._round = previous.successor(site, jobs=jobs, wanted_keys=wanted_keys, static=static, cards=cards)
         return dataclasses.replace(result, base_path=config.base_path)
+
+    def _patch_jobs(self, r: _Round, site: Site):  # type: ignore[no-untyped-def]
+        """The page jobs of `site` made from the last round's when its shape is unchanged
+        (same config, pages, weeks, taxonomies, briefs in the same order): only the pages
+        that show a changed brief are made again, instead of walking all of them. None when
+        the shape changed: all_jobs then makes every job (through the memo)."""
+        old = r.site
+        if (site.config is not old.config or site.pages != old.pages or site.weeks is not old.weeks
+                or site.taxonomies is not old.taxonomies or len(site.briefs) != len(old.briefs)
+                or self._env_generation != r.env_generation):
+            return None
+        changed = [(b, b0) for b, b0 in zip(site.briefs, old.briefs) if b is not b0]
+        if any(b.slug != b0.slug for b, b0 in changed):
+            return None
+        memo = self.memo
+        cards = dict(r.cards)
+        for b, _ in changed:
+            cards[b.slug] = card_of(b, memo)
+        new_cards = {b.slug for b, _ in changed if cards[b.slug] is not r.cards[b.slug]}
+        # Brief pages: the changed briefs, those whose related links changed, those showing a changed card.
+        pages = {b.slug for b, _ in changed}
+        if site.related is not old.related:
+            pages.update(s for s, links in site.related.items() if old.related.get(s) != links)
+        if new_cards:
+            linked_from = r.linked_from if site.related is old.related else _linked_from(site.related)
+            pages.update(s for slug in new_cards for s in linked_from.get(slug, ()))
+        fresh = [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(pages)]
+        if new_cards:  # the lists that show a changed card
+            fresh += home_jobs(site, cards, memo)
+            fresh += week_jobs(site, cards, memo)
+            fresh.append(not_found_job(site, cards, memo))
+            for tax in site.taxonomies:
+                for term in r.terms_with(tax.key, new_cards):
+                    fresh += term_jobs(site.config, cards, tax, term, memo)
+        jobs = list(r.jobs)
+        wanted_keys = dict(r.wanted_keys)
+        assert self._deps is not None and self._env_key is not None
+        for job in fresh:
+            i = r.job_at[job.path]
+            if jobs[i] is job:
+                continue
+            self._job_keys.pop(id(jobs[i]), None)
+            jobs[i] = job
+            key = next(render_keys([job], self.fingerprints, self._deps, self._env_key[1]))
+            self._job_keys[id(job)] = (job, key)
+            wanted_keys[job.path] = key
+        return jobs, cards, r.job_at, wanted_keys
 
     def _body_edit(self, dirty: list[Path], start: float) -> RebuildResult | None:
         """The fast path for the edit authors make most: only the bodies of published briefs
@@ -203,8 +304,7 @@ class LiveSite:
         for f in other_files(site, jobs, memo):
             generated[f.path] = f
         result = self._commit(generated, wanted_keys, r.static, [j.path for j in todo], start, len(jobs))
-        by_path = {**r.by_path, **{b.source_path: b for b in changed.values()}}
-        self._round = _Round(site, jobs, r.job_at, wanted_keys, r.static, by_path)
+        self._round = r.successor(site, jobs=jobs, wanted_keys=wanted_keys)
         return dataclasses.replace(result, base_path=site.config.base_path, patched=True)
 
     def _keys(self, jobs: list[Job], renderer) -> list[bytes]:  # type: ignore[no-untyped-def]
@@ -221,8 +321,8 @@ class LiveSite:
             hit = previous.get(id(job))
             if hit is None or hit[0] is not job:
                 hit = (job, next(render_keys([job], self.fingerprints, self._deps, env_key[1])))
-            self._job_keys[id(job)] = hit
             keys.append(hit[1])
+        self._job_keys = {id(job): (job, key) for job, key in zip(jobs, keys)}
         return keys
 
     def _current_renderer(self, site, dirty: list[Path]):  # type: ignore[no-untyped-def]

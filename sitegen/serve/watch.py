@@ -82,7 +82,7 @@ def classify_batch(site_dir: Path, changes: set[tuple[object, str]]) -> ChangeBa
     return ChangeBatch(frozenset(kinds), tuple(sorted(set(paths))))
 
 
-def watch_site(site_dir: Path, stop: threading.Event, step_ms: int = 30) -> Iterator[ChangeBatch]:
+def watch_site(site_dir: Path, stop: threading.Event, step_ms: int = 15) -> Iterator[ChangeBatch]:
     """Yield a batch for every burst of relevant changes, until `stop` is set or Ctrl-C."""
     import watchfiles  # imported here: build and check do not need it
 
