@@ -1,8 +1,10 @@
 """Incremental rebuilds into a live output folder, for `sitegen serve`.
 
-Each rebuild runs the whole pipeline up to the list of page jobs (cheap: parsed files
-come from the ParseCache), then renders only the jobs whose key changed and writes only
-the files whose bytes changed; files that are no longer part of the site are removed.
+A rebuild takes the cheapest way that is still exact: only brief bodies changed → patch
+the last round (that brief's page and the feeds); the site's shape unchanged → run the
+stages through the memo and make again only the page jobs that show a changed brief;
+anything else → run every stage through the memo. Then it renders only the jobs whose key
+changed and writes only the files whose bytes changed (serve/output.py).
 The result is byte-identical to a clean `sitegen build` of the same files (a property
 test checks it). A failed rebuild raises BuildFailed before touching the output, so the
 last good site stays in place.
@@ -15,24 +17,23 @@ import functools
 import gc
 import logging
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, digest, render_keys
+from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, render_keys
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.content import ParseSettings
-from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, parse_source, static_dirs
+from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, parse_source
 from sitegen.memo import Memo
-from sitegen.model import Brief, OutputFile, RelatedLink, Site, Term
+from sitegen.model import Brief, OutputFile, Site
 from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_of, home_jobs, not_found_job,
                             term_jobs, week_jobs)
+from sitegen.serve.output import LiveOutput, walk_files
+from sitegen.serve.rounds import Round, index_links
 from sitegen.templates import builtin_theme_dir
-from sitegen.writer import safe_join
 
 log = logging.getLogger(__name__)
 
@@ -55,75 +56,6 @@ class RebuildResult:
     @property
     def changed(self) -> bool:
         return bool(self.written or self.removed)
-
-
-@dataclass(frozen=True)
-class _Round:
-    """The last good rebuild, as the body-edit fast path needs it."""
-
-    site: Site
-    jobs: list[Job]
-    job_at: dict[str, int]
-    """Output path -> index of the job that wins it."""
-    wanted_keys: dict[str, bytes]
-    """Output path -> render key, for every page job."""
-    static: dict[str, Path]
-    cards: dict[str, Brief]
-    env_generation: int
-    """The Environment the round's render keys were made with."""
-
-    def terms_with(self, key: str, slugs: set[str]) -> list[Term]:
-        """The terms of taxonomy `key` that list any of these briefs."""
-        members = self._members.get(key, {})
-        return list({id(t): t for s in slugs for t in members.get(s, ())}.values())
-
-    @functools.cached_property
-    def linked_from(self) -> dict[str, list[str]]:
-        return _linked_from(self.site.related)
-
-    def successor(self, site: Site, **changes: object) -> _Round:
-        """The next round; indexes of what did not change are handed on rather than rebuilt."""
-        new = dataclasses.replace(self, site=site, **changes)
-        for name, same in (("_members", site.taxonomies is self.site.taxonomies),
-                           ("linked_from", site.related is self.site.related)):
-            if same and name in self.__dict__:
-                new.__dict__[name] = self.__dict__[name]
-        return new
-
-    @functools.cached_property
-    def _members(self) -> dict[str, dict[str, list[Term]]]:
-        out: dict[str, dict[str, list[Term]]] = {}
-        for tax in self.site.taxonomies:
-            by_brief: dict[str, list[Term]] = {}
-            for term in tax.terms:
-                for s in term.slugs:
-                    by_brief.setdefault(s, []).append(term)
-            out[tax.key] = by_brief
-        return out
-
-    @functools.cached_property
-    def by_path(self) -> dict[str, Brief]:
-        """Source path -> published brief (made when the fast path first needs it)."""
-        return {b.source_path: b for b in self.site.briefs}
-
-
-def _linked_from(related: Mapping[str, tuple[RelatedLink, ...]]) -> dict[str, list[str]]:
-    """Slug -> the briefs whose related links show it."""
-    out: dict[str, list[str]] = {}
-    for slug, links in related.items():
-        for link in links:
-            out.setdefault(link.slug, []).append(slug)
-    return out
-
-
-@dataclass
-class _OnDisk:
-    """What each file in the output folder currently holds."""
-
-    page_keys: dict[str, bytes] = field(default_factory=dict)
-    """Output path -> render key of the page job whose bytes are there."""
-    digests: dict[str, bytes] = field(default_factory=dict)
-    """Output path -> digest of the bytes there (b'' when unknown)."""
 
 
 class _CollectErrors:
@@ -151,18 +83,13 @@ class LiveSite:
         self._renderer = None
         self._renderer_key: tuple[bytes, tuple[tuple[str, StatSig], ...]] | None = None
         self._deps: TemplateDeps | None = None
-        self._disk = _OnDisk()
-        self._static_sigs: dict[str, StatSig] = {}
+        self._out = LiveOutput(self.output)
         self.memo = Memo()
-        self._round: _Round | None = None
-        self._last_generated: dict[str, OutputFile] = {}
+        self._round: Round | None = None
         self._env_generation = 0
         """Counts Environments: render keys are reused only within one."""
         self._env_key: tuple[int, bytes] | None = None
         self._job_keys: dict[int, tuple[Job, bytes]] = {}
-        self.output.mkdir(parents=True, exist_ok=True)
-        for rel in _walk_files(self.output):  # leftovers are replaced or removed by the first rebuild
-            self._disk.digests[rel] = b""
 
     # --- the rebuild --------------------------------------------------------------------------
     def rebuild(self, dirty: Iterable[str | Path] = ()) -> RebuildResult:
@@ -190,7 +117,7 @@ class LiveSite:
             for i, (job, key) in enumerate(zip(jobs, keys)):
                 wanted_keys[job.path] = key
                 job_at[job.path] = i
-        page_keys = self._disk.page_keys
+        page_keys = self._out.page_keys
         todo = [jobs[i] for path, i in job_at.items() if page_keys.get(path) != wanted_keys[path]]
         rendered = self._render(renderer, todo)
         generated: dict[str, OutputFile] = {f.path: f for f in rendered}
@@ -198,11 +125,11 @@ class LiveSite:
             generated[f.path] = f
             job_at.pop(f.path, None)
             wanted_keys.pop(f.path, None)
-        static = self._scan_static()
-        result = self._commit(generated, wanted_keys, static, [j.path for j in todo], start, len(jobs))
+        static = self._out.scan_static(self.site_dir)
+        result = self._result(generated, wanted_keys, static, todo, start, len(jobs))
         if patched is None:
             memo.end_round()  # a patched round used only part of the memo: keep the rest
-            self._round = _Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
+            self._round = Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
             # Everything alive now will mostly stay alive: keep the cyclic collector from
             # rescanning it on every rebuild (unreachable objects are still freed by refcount).
             gc.collect()
@@ -212,7 +139,7 @@ class LiveSite:
             self._round = previous.successor(site, jobs=jobs, wanted_keys=wanted_keys, static=static, cards=cards)
         return dataclasses.replace(result, base_path=config.base_path)
 
-    def _patch_jobs(self, r: _Round, site: Site):  # type: ignore[no-untyped-def]
+    def _patch_jobs(self, r: Round, site: Site):  # type: ignore[no-untyped-def]
         """The page jobs of `site` made from the last round's when its shape is unchanged
         (same config, pages, weeks, taxonomies, briefs in the same order): only the pages
         that show a changed brief are made again, instead of walking all of them. None when
@@ -235,7 +162,7 @@ class LiveSite:
         if site.related is not old.related:
             pages.update(s for s, links in site.related.items() if old.related.get(s) != links)
         if new_cards:
-            linked_from = r.linked_from if site.related is old.related else _linked_from(site.related)
+            linked_from = r.linked_from if site.related is old.related else index_links(site.related)
             pages.update(s for slug in new_cards for s in linked_from.get(slug, ()))
         fresh = [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(pages)]
         if new_cards:  # the lists that show a changed card
@@ -297,13 +224,13 @@ class LiveSite:
             key = next(render_keys([job], self.fingerprints, self._deps, self._env_key[1]))
             self._job_keys[id(job)] = (job, key)
             wanted_keys[job.path] = key
-            if self._disk.page_keys.get(job.path) != key:
+            if self._out.page_keys.get(job.path) != key:
                 todo.append(job)
         rendered = self._render(self._renderer, todo)
         generated: dict[str, OutputFile] = {f.path: f for f in rendered}
         for f in other_files(site, jobs, memo):
             generated[f.path] = f
-        result = self._commit(generated, wanted_keys, r.static, [j.path for j in todo], start, len(jobs))
+        result = self._result(generated, wanted_keys, r.static, todo, start, len(jobs))
         self._round = r.successor(site, jobs=jobs, wanted_keys=wanted_keys)
         return dataclasses.replace(result, base_path=site.config.base_path, patched=True)
 
@@ -340,7 +267,7 @@ class LiveSite:
     def _layout_sigs(self) -> tuple[tuple[str, StatSig], ...]:
         sigs = []
         for root in (self.site_dir / "layouts", builtin_theme_dir()):
-            for rel in _walk_files(root):
+            for rel in walk_files(root):
                 try:
                     sigs.append((f"{root}/{rel}", StatSig.of(os.stat(root / rel))))
                 except OSError:
@@ -348,6 +275,11 @@ class LiveSite:
         if not (self.site_dir / "layouts").is_dir():
             sigs.append(("no site layouts", StatSig(0, 0, 0, 0)))
         return tuple(sigs)
+
+    def _result(self, generated: dict[str, OutputFile], page_keys: dict[str, bytes], static: dict[str, Path],
+                todo: list[Job], start: float, pages: int) -> RebuildResult:
+        written, removed = self._out.commit(generated, page_keys, static)
+        return RebuildResult(tuple(j.path for j in todo), written, removed, time.perf_counter() - start, pages, "/")
 
     def _render(self, renderer, todo):  # type: ignore[no-untyped-def]
         """Render jobs, collecting every template error; many jobs (a cold start, a config
@@ -361,114 +293,3 @@ class LiveSite:
         if errors:
             raise BuildFailed(errors)
         return out
-
-    def _scan_static(self) -> dict[str, Path]:
-        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
-        the site's static/ overrides the theme's)."""
-        found: dict[str, Path] = {}
-        for root in static_dirs(self.site_dir):
-            if not root.is_dir():
-                continue
-            real_root = root.resolve()
-            for folder, dirs, files in os.walk(root, followlinks=True):
-                here = Path(folder)
-                for name in list(dirs):
-                    p = here / name
-                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                        dirs.remove(name)
-                for name in files:
-                    p = here / name
-                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                        continue
-                    if p.is_file():
-                        found[p.relative_to(root).as_posix()] = p
-        return found
-
-    # --- writing ------------------------------------------------------------------------------
-    def _commit(self, generated: dict[str, OutputFile], page_keys: dict[str, bytes], static: dict[str, Path],
-                rendered: list[str], start: float, pages: int) -> RebuildResult:
-        disk = self._disk
-        written: list[str] = []
-        wanted = set(static) | set(generated) | set(page_keys)
-        removed = sorted(rel for rel in disk.digests if rel not in wanted)
-        for rel in removed:
-            self._remove(rel)
-        static_sigs: dict[str, StatSig] = {}
-        for rel, src in static.items():
-            if rel in generated or rel in page_keys:
-                continue  # generated files win, as in a clean build
-            try:
-                sig = StatSig.of(src.stat())
-            except OSError:
-                continue
-            static_sigs[rel] = sig
-            if self._static_sigs.get(rel) == sig and rel not in disk.page_keys and disk.digests.get(rel):
-                continue
-            self._put(rel, src.read_bytes(), disk, written)
-        self._static_sigs = static_sigs
-        last = self._last_generated
-        for rel, f in generated.items():
-            if last.get(rel) is f and rel in disk.digests and rel not in disk.page_keys:
-                continue  # the memo handed back the very file written last time
-            self._put(rel, f.data, disk, written)
-        self._last_generated = generated
-        for rel, key in page_keys.items():
-            disk.page_keys[rel] = key
-        return RebuildResult(tuple(rendered), tuple(written), tuple(removed), time.perf_counter() - start, pages, "/")
-
-    def _put(self, rel: str, data: bytes, disk: _OnDisk, written: list[str]) -> None:
-        """Write a non-page file only when its bytes changed, and remember what is on disk."""
-        d = digest(data)
-        if disk.digests.get(rel) != d:
-            self._write(rel, data)
-            written.append(rel)
-        disk.digests[rel] = d
-        disk.page_keys.pop(rel, None)
-
-    def _write(self, rel: str, data: bytes) -> None:
-        dest = safe_join(self.output, rel)
-        # A stale file where a folder must go (or the reverse) is replaced.
-        for parent in reversed(dest.relative_to(self.output).parents[:-1]):
-            p = self.output / parent
-            if p.is_file() or p.is_symlink():
-                p.unlink()
-        if dest.is_dir() and not dest.is_symlink():
-            shutil.rmtree(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, dest)  # readers see the old file or the new one, never half
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-
-    def _remove(self, rel: str) -> None:
-        self._disk.digests.pop(rel, None)
-        self._disk.page_keys.pop(rel, None)
-        path = self.output / rel
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-        except IsADirectoryError:
-            shutil.rmtree(path, ignore_errors=True)
-        parent = path.parent
-        while parent != self.output and parent.is_relative_to(self.output):
-            try:
-                parent.rmdir()  # only when empty
-            except OSError:
-                break
-            parent = parent.parent
-
-
-def _walk_files(root: Path) -> list[str]:
-    if not root.is_dir():
-        return []
-    out = []
-    for folder, _, files in os.walk(root):
-        for name in files:
-            out.append((Path(folder) / name).relative_to(root).as_posix())
-    return sorted(out)

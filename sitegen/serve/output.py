@@ -1,0 +1,146 @@
+"""The live output folder of `sitegen serve`, and what each of its files holds.
+
+Files are written only when their bytes change, each by a rename (a browser reading the
+site sees the old file or the new one, never half), and files no longer part of the site
+are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from sitegen.cache import StatSig, digest
+from sitegen.model import OutputFile
+from sitegen.pipeline import static_dirs
+from sitegen.writer import safe_join
+
+
+class LiveOutput:
+    def __init__(self, root: Path):
+        self.root = root
+        self.page_keys: dict[str, bytes] = {}
+        """Output path -> render key of the page job whose bytes are there."""
+        self.digests: dict[str, bytes] = {}
+        """Output path -> digest of the bytes there (b'' when unknown)."""
+        self.static_sigs: dict[str, StatSig] = {}
+        self.last_generated: dict[str, OutputFile] = {}
+        root.mkdir(parents=True, exist_ok=True)
+        for rel in walk_files(root):  # leftovers are replaced or removed by the first commit
+            self.digests[rel] = b""
+
+    def scan_static(self, site_dir: Path) -> dict[str, Path]:
+        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
+        the site's static/ overrides the theme's)."""
+        found: dict[str, Path] = {}
+        for root in static_dirs(site_dir):
+            if not root.is_dir():
+                continue
+            real_root = root.resolve()
+            for folder, dirs, files in os.walk(root, followlinks=True):
+                here = Path(folder)
+                for name in list(dirs):
+                    p = here / name
+                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                        dirs.remove(name)
+                for name in files:
+                    p = here / name
+                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                        continue
+                    if p.is_file():
+                        found[p.relative_to(root).as_posix()] = p
+        return found
+
+    # --- writing ------------------------------------------------------------------------------
+    def commit(self, generated: dict[str, OutputFile], page_keys: dict[str, bytes],
+               static: dict[str, Path]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Make the folder hold exactly these files: rendered pages and generated files
+        (`generated`), the render key of every page job (`page_keys`), static files. Returns
+        the files written and removed."""
+        disk = self
+        written: list[str] = []
+        wanted = set(static) | set(generated) | set(page_keys)
+        removed = sorted(rel for rel in disk.digests if rel not in wanted)
+        for rel in removed:
+            self._remove(rel)
+        static_sigs: dict[str, StatSig] = {}
+        for rel, src in static.items():
+            if rel in generated or rel in page_keys:
+                continue  # generated files win, as in a clean build
+            try:
+                sig = StatSig.of(src.stat())
+            except OSError:
+                continue
+            static_sigs[rel] = sig
+            if self.static_sigs.get(rel) == sig and rel not in disk.page_keys and disk.digests.get(rel):
+                continue
+            self._put(rel, src.read_bytes(), disk, written)
+        self.static_sigs = static_sigs
+        last = self.last_generated
+        for rel, f in generated.items():
+            if last.get(rel) is f and rel in disk.digests and rel not in disk.page_keys:
+                continue  # the memo handed back the very file written last time
+            self._put(rel, f.data, disk, written)
+        self.last_generated = generated
+        for rel, key in page_keys.items():
+            disk.page_keys[rel] = key
+        return tuple(written), tuple(removed)
+
+    def _put(self, rel: str, data: bytes, disk: LiveOutput, written: list[str]) -> None:
+        """Write a non-page file only when its bytes changed, and remember what is on disk."""
+        d = digest(data)
+        if disk.digests.get(rel) != d:
+            self._write(rel, data)
+            written.append(rel)
+        disk.digests[rel] = d
+        disk.page_keys.pop(rel, None)
+
+    def _write(self, rel: str, data: bytes) -> None:
+        dest = safe_join(self.root, rel)
+        # A stale file where a folder must go (or the reverse) is replaced.
+        for parent in reversed(dest.relative_to(self.root).parents[:-1]):
+            p = self.root / parent
+            if p.is_file() or p.is_symlink():
+                p.unlink()
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, dest)  # readers see the old file or the new one, never half
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def _remove(self, rel: str) -> None:
+        self.digests.pop(rel, None)
+        self.page_keys.pop(rel, None)
+        path = self.root / rel
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            shutil.rmtree(path, ignore_errors=True)
+        parent = path.parent
+        while parent != self.root and parent.is_relative_to(self.root):
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+            parent = parent.parent
+
+
+def walk_files(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    out = []
+    for folder, _, files in os.walk(root):
+        for name in files:
+            out.append((Path(folder) / name).relative_to(root).as_posix())
+    return sorted(out)
