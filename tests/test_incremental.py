@@ -61,7 +61,7 @@ def test_body_edit_rerenders_only_that_brief(live: tuple[Path, LiveSite]) -> Non
                        body="Photovoltaic output rose sharply."), encoding="utf-8")
     result = ls.rebuild([f])
     assert result.rendered == ("briefs/solar/index.html",)
-    assert result.patched, "a body edit takes the fast path"
+    assert result.way == "body", "a body edit takes the fast path"
     assert b"rose sharply" in (ls.output / "briefs/solar/index.html").read_bytes()
     assert b"rose sharply" in (ls.output / "feed.xml").read_bytes(), "feeds carry bodies"
 
@@ -87,9 +87,18 @@ def test_front_matter_edit_rerenders_the_pages_that_show_it(live: tuple[Path, Li
                        body="Photovoltaic output rose."), encoding="utf-8")
     result = ls.rebuild([f])
     rendered = set(result.rendered)
-    assert not result.patched
+    assert result.way == "shape", "same briefs, same order: only the jobs that show it are made again"
     assert {"briefs/solar/index.html", "index.html", "tags/energy/index.html"} <= rendered
     assert not rendered & {"about/index.html", "briefs/chips/index.html", "tags/semis/index.html"}
+
+
+def test_a_new_brief_rebuilds_every_job(live: tuple[Path, LiveSite]) -> None:
+    site, ls = live
+    f = site / "content/briefs/wind.md"
+    f.write_text(brief("Wind farms", date="2026-05-05T09:00:00+00:00", extra="tags: [energy]"), encoding="utf-8")
+    result = ls.rebuild([f])
+    assert result.way == "full"
+    assert b"Wind farms" in (ls.output / "index.html").read_bytes()
 
 
 def test_layout_edit_rerenders_the_pages_that_use_it(live: tuple[Path, LiveSite]) -> None:

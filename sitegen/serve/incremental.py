@@ -50,8 +50,9 @@ class RebuildResult:
     """Page jobs in the site."""
     base_path: str
     """Where the site is served: '/' or '/repo/'."""
-    patched: bool = False
-    """True when only brief bodies changed and the last round was patched (the fast path)."""
+    way: str = "full"
+    """How it was done: 'body' (only brief bodies changed: the last round patched), 'shape'
+    (the site's shape unchanged: only jobs showing a changed brief made again), 'full'."""
 
     @property
     def changed(self) -> bool:
@@ -137,7 +138,7 @@ class LiveSite:
         else:
             assert previous is not None
             self._round = previous.successor(site, jobs=jobs, wanted_keys=wanted_keys, static=static, cards=cards)
-        return dataclasses.replace(result, base_path=config.base_path)
+        return dataclasses.replace(result, base_path=config.base_path, way="full" if patched is None else "shape")
 
     def _patch_jobs(self, r: Round, site: Site):  # type: ignore[no-untyped-def]
         """The page jobs of `site` made from the last round's when its shape is unchanged
@@ -232,7 +233,7 @@ class LiveSite:
             generated[f.path] = f
         result = self._result(generated, wanted_keys, r.static, todo, start, len(jobs))
         self._round = r.successor(site, jobs=jobs, wanted_keys=wanted_keys)
-        return dataclasses.replace(result, base_path=site.config.base_path, patched=True)
+        return dataclasses.replace(result, base_path=site.config.base_path, way="body")
 
     def _keys(self, jobs: list[Job], renderer) -> list[bytes]:  # type: ignore[no-untyped-def]
         """Render keys; a job that is the same object as last time keeps its key while the

@@ -90,7 +90,7 @@ class Session:
             kinds = ", ".join(sorted(k.value for k in batch.kinds)) if batch else "start"
             self._print(f"[{kinds}] rendered {len(result.rendered)} of {result.pages} pages, "
                         f"wrote {len(result.written)} files, removed {len(result.removed)} "
-                        f"in {result.seconds * 1000:.0f} ms")
+                        f"in {result.seconds * 1000:.0f} ms ({result.way})")
             self.state.built(result.changed)
             return result
 
