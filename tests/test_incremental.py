@@ -118,6 +118,25 @@ def test_config_edit_rerenders_everything(live: tuple[Path, LiveSite]) -> None:
     assert len(ls.rebuild([site / "sitegen.yaml"]).rendered) == before
 
 
+def test_a_template_error_after_some_pages_rendered_leaves_the_output_untouched(
+        live: tuple[Path, LiveSite]) -> None:
+    """Rendered pages are staged on disk as they arrive; a failure discards them all."""
+    site, ls = live
+    before = tree(ls.output)
+    layout = site / "layouts/partials/brief-share.html"
+    layout.parent.mkdir(parents=True)
+    layout.write_text("{{ no_such_variable }}\n", encoding="utf-8")
+    (site / "content/about.md").write_text("---\ntitle: About us\n---\nWho we are now.\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        ls.rebuild([layout, site / "content/about.md"])
+    assert tree(ls.output) == before
+    assert not (ls.output / ".sitegen-staging").exists()
+    layout.unlink()
+    ls.rebuild([layout])
+    assert b"Who we are now." in (ls.output / "about/index.html").read_bytes()
+    assert not (ls.output / ".sitegen-staging").exists()
+
+
 def test_a_failed_rebuild_leaves_the_output_untouched(live: tuple[Path, LiveSite]) -> None:
     site, ls = live
     before = tree(ls.output)

@@ -31,7 +31,7 @@ from sitegen.memo import Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_of, home_jobs, not_found_job,
                             term_jobs, week_jobs)
-from sitegen.serve.output import LiveOutput, walk_files
+from sitegen.serve.output import LiveOutput, Staged, walk_files
 from sitegen.serve.rounds import Round, index_links
 from sitegen.templates import builtin_theme_dir
 
@@ -98,6 +98,7 @@ class LiveSite:
         start = time.perf_counter()
         dirty = [Path(p) for p in dirty]
         self.parse_cache.mark_dirty(dirty, complete=bool(dirty))  # the watcher reports every change
+        self._out.discard_staged()  # anything an interrupted rebuild left
         fast = self._body_edit(dirty, start)
         if fast is not None:
             return fast
@@ -121,7 +122,7 @@ class LiveSite:
         page_keys = self._out.page_keys
         todo = [jobs[i] for path, i in job_at.items() if page_keys.get(path) != wanted_keys[path]]
         rendered = self._render(renderer, todo)
-        generated: dict[str, OutputFile] = {f.path: f for f in rendered}
+        generated: dict[str, OutputFile | Staged] = {f.path: f for f in rendered}
         for f in other_files(site, jobs, memo):
             generated[f.path] = f
             job_at.pop(f.path, None)
@@ -228,7 +229,7 @@ class LiveSite:
             if self._out.page_keys.get(job.path) != key:
                 todo.append(job)
         rendered = self._render(self._renderer, todo)
-        generated: dict[str, OutputFile] = {f.path: f for f in rendered}
+        generated: dict[str, OutputFile | Staged] = {f.path: f for f in rendered}
         for f in other_files(site, jobs, memo):
             generated[f.path] = f
         result = self._result(generated, wanted_keys, r.static, todo, start, len(jobs))
@@ -277,7 +278,7 @@ class LiveSite:
             sigs.append(("no site layouts", StatSig(0, 0, 0, 0)))
         return tuple(sigs)
 
-    def _result(self, generated: dict[str, OutputFile], page_keys: dict[str, bytes], static: dict[str, Path],
+    def _result(self, generated: dict[str, OutputFile | Staged], page_keys: dict[str, bytes], static: dict[str, Path],
                 todo: list[Job], start: float, pages: int) -> RebuildResult:
         written, removed = self._out.commit(generated, page_keys, static)
         return RebuildResult(tuple(j.path for j in todo), written, removed, time.perf_counter() - start, pages, "/")
@@ -287,10 +288,15 @@ class LiveSite:
         or layout change) use every core."""
         errors = []
         out = []
-        for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.jobs if len(todo) >= 400 else 1):
-            if f is not None:
-                out.append(f)
-            errors.extend(diags)
+        try:
+            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.jobs if len(todo) >= 400 else 1):
+                if f is not None:
+                    out.append(self._out.stage(f))  # on disk now: memory holds one page at a time
+                errors.extend(diags)
+        except BaseException:
+            self._out.discard_staged()
+            raise
         if errors:
+            self._out.discard_staged()
             raise BuildFailed(errors)
         return out

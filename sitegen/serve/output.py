@@ -2,7 +2,9 @@
 
 Files are written only when their bytes change, each by a rename (a browser reading the
 site sees the old file or the new one, never half), and files no longer part of the site
-are removed.
+are removed. Rendered pages are staged on disk as they arrive (a first build of 10,000
+briefs would otherwise hold ~400 MB of pages in memory until the commit) and moved into
+place only when the whole rebuild succeeded.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import StatSig, digest
@@ -18,9 +21,23 @@ from sitegen.pipeline import static_dirs
 from sitegen.writer import safe_join
 
 
+STAGING = ".sitegen-staging"
+"""Inside the output folder, so staged files move into place by a rename on one file system."""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A rendered page written to the staging folder, waiting for the commit."""
+
+    path: str
+    tmp: str
+    digest: bytes
+
+
 class LiveOutput:
     def __init__(self, root: Path):
         self.root = root
+        self.staging = root / STAGING
         self.page_keys: dict[str, bytes] = {}
         """Output path -> render key of the page job whose bytes are there."""
         self.digests: dict[str, bytes] = {}
@@ -28,6 +45,7 @@ class LiveOutput:
         self.static_sigs: dict[str, StatSig] = {}
         self.last_generated: dict[str, OutputFile] = {}
         root.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.staging, ignore_errors=True)  # left by a killed server
         for rel in walk_files(root):  # leftovers are replaced or removed by the first commit
             self.digests[rel] = b""
 
@@ -54,7 +72,18 @@ class LiveOutput:
         return found
 
     # --- writing ------------------------------------------------------------------------------
-    def commit(self, generated: dict[str, OutputFile], page_keys: dict[str, bytes],
+    def stage(self, f: OutputFile) -> Staged:
+        self.staging.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.staging)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(f.data)
+        return Staged(f.path, tmp, digest(f.data))
+
+    def discard_staged(self) -> None:
+        """After a failed rebuild (and after every commit): nothing staged stays."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self, generated: dict[str, OutputFile | Staged], page_keys: dict[str, bytes],
                static: dict[str, Path]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Make the folder hold exactly these files: rendered pages and generated files
         (`generated`), the render key of every page job (`page_keys`), static files. Returns
@@ -80,10 +109,14 @@ class LiveOutput:
         self.static_sigs = static_sigs
         last = self.last_generated
         for rel, f in generated.items():
+            if isinstance(f, Staged):
+                self._place(f, written)
+                continue
             if last.get(rel) is f and rel in disk.digests and rel not in disk.page_keys:
                 continue  # the memo handed back the very file written last time
             self._put(rel, f.data, disk, written)
-        self.last_generated = generated
+        self.last_generated = {rel: f for rel, f in generated.items() if isinstance(f, OutputFile)}
+        self.discard_staged()
         for rel, key in page_keys.items():
             disk.page_keys[rel] = key
         return tuple(written), tuple(removed)
@@ -97,16 +130,19 @@ class LiveOutput:
         disk.digests[rel] = d
         disk.page_keys.pop(rel, None)
 
+    def _place(self, staged: Staged, written: list[str]) -> None:
+        """Move a staged page into place when its bytes differ from what is there."""
+        rel = staged.path
+        if self.digests.get(rel) != staged.digest:
+            os.replace(staged.tmp, self._prepare(rel))
+            written.append(rel)
+        else:
+            os.unlink(staged.tmp)
+        self.digests[rel] = staged.digest
+        self.page_keys.pop(rel, None)
+
     def _write(self, rel: str, data: bytes) -> None:
-        dest = safe_join(self.root, rel)
-        # A stale file where a folder must go (or the reverse) is replaced.
-        for parent in reversed(dest.relative_to(self.root).parents[:-1]):
-            p = self.root / parent
-            if p.is_file() or p.is_symlink():
-                p.unlink()
-        if dest.is_dir() and not dest.is_symlink():
-            shutil.rmtree(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = self._prepare(rel)
         fd, tmp = tempfile.mkstemp(prefix=".sitegen-", dir=dest.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -116,6 +152,20 @@ class LiveOutput:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+    def _prepare(self, rel: str) -> Path:
+        """The destination of `rel`, with its folders made (a stale file where a folder must go,
+        or the reverse, is replaced)."""
+        dest = safe_join(self.root, rel)
+        # A stale file where a folder must go (or the reverse) is replaced.
+        for parent in reversed(dest.relative_to(self.root).parents[:-1]):
+            p = self.root / parent
+            if p.is_file() or p.is_symlink():
+                p.unlink()
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return dest
 
     def _remove(self, rel: str) -> None:
         self.digests.pop(rel, None)
