@@ -16,12 +16,12 @@ build would compute, so every key covers every input of the cached function.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,29 +111,28 @@ class ParseCache:
     def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
                   parse: Callable[[SourceFile, bytes], R], jobs: int | None = None) -> list[R]:
         """parse(f, bytes) for every file, in order, reusing earlier results where the input is unchanged."""
-        now = dt.datetime.now().timestamp()
-        now_ns = int(now * 1e9)
+        now_ns = time.time_ns()
         results: list[Any] = [None] * len(files)
-        misses: list[tuple[int, SourceFile, bytes, StatSig | None]] = []
+        misses: list[tuple[int, SourceFile, bytes, StatSig | None, bytes]] = []
         entries: dict[str, _ParseEntry] = {}
         dirty, self._dirty = self._dirty, set()
         dirty_names = {os.path.basename(p) for p in dirty}
         trust, self._complete = self._complete, False
         for i, f in enumerate(files):
             old = self._entries.get(f.shown)
-            if trust and old is not None and old.settings == settings and (
-                    f.path.name not in dirty_names or os.path.abspath(f.path) not in dirty):
+            if old is not None and old.settings != settings:
+                old = None
+            marked = f.path.name in dirty_names and os.path.abspath(f.path) in dirty
+            if trust and old is not None and not marked:
                 entries[f.shown] = old  # the watcher reported no change to it
                 results[i] = old.result
                 continue
             try:
-                st = os.stat(f.path)
+                sig = StatSig.of(os.stat(f.path))
             except OSError:
                 results[i] = parse(f, None)  # type: ignore[arg-type]  # reports the read error
                 continue
-            sig = StatSig(st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-            if (old is not None and old.sig == sig and old.settings == settings
-                    and not (f.path.name in dirty_names and os.path.abspath(f.path) in dirty)):
+            if old is not None and old.sig == sig and not marked:
                 entries[f.shown] = old
                 results[i] = old.result
                 continue
@@ -142,16 +141,15 @@ class ParseCache:
             except OSError:
                 results[i] = parse(f, None)  # type: ignore[arg-type]
                 continue
-            trusted = sig if sig.mtime_ns < now_ns - RACY_NS else None
             content = digest(data)
-            if old is not None and old.content == content and old.settings == settings:
-                entries[f.shown] = _ParseEntry(trusted, content, settings, old.result)
+            if old is not None and old.content == content:
+                entries[f.shown] = _ParseEntry(_trusted(sig, now_ns), content, settings, old.result)
                 results[i] = old.result
                 continue
-            misses.append((i, f, data, trusted))
-        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _ in misses], jobs)
-        for (i, f, data, trusted), result in zip(misses, parsed):
-            entries[f.shown] = _ParseEntry(trusted, digest(data), settings, result)
+            misses.append((i, f, data, _trusted(sig, now_ns), content))
+        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], jobs)
+        for (i, f, _, trusted, content), result in zip(misses, parsed):
+            entries[f.shown] = _ParseEntry(trusted, content, settings, result)
             results[i] = result
         self._entries = entries  # files gone from disk are forgotten
         if files is not self._files_of:
@@ -165,7 +163,7 @@ class ParseCache:
                 parse: Callable[[SourceFile, bytes], R]) -> list[R]:
         """Read and parse just these files (the watcher says they changed); every other
         entry is kept as it is."""
-        now_ns = dt.datetime.now().timestamp() * 1e9
+        now_ns = time.time_ns()
         results: list[Any] = []
         for f in files:  # they stay marked dirty: a full rebuild after this must still see them
             try:
@@ -179,11 +177,15 @@ class ParseCache:
             old = self._entries.get(f.shown)
             same = old is not None and old.content == content and old.settings == settings
             result = old.result if same else parse(f, data)  # type: ignore[union-attr]
-            trusted = sig if sig.mtime_ns < now_ns - RACY_NS else None
-            self._entries[f.shown] = _ParseEntry(trusted, content, settings, result)
+            self._entries[f.shown] = _ParseEntry(_trusted(sig, now_ns), content, settings, result)
             results.append(result)
         self.parsed = len(files)
         return results
+
+
+def _trusted(sig: StatSig, now_ns: int) -> StatSig | None:
+    """The signature to remember, or None when the file changed too recently to trust it."""
+    return sig if sig.mtime_ns < now_ns - RACY_NS else None
 
 # --- page keys -----------------------------------------------------------------------------
 
@@ -309,9 +311,7 @@ class TemplateDeps:
         return set(self.env.list_templates())
 
 
-def render_keys(jobs: Sequence[Any], fingerprints: Fingerprinter, deps: TemplateDeps,
-                globals_digest: bytes) -> Iterator[bytes]:
-    """One key per job: what the job's bytes depend on."""
-    for job in jobs:
-        yield digest(b"".join((job.template.encode(), b"\0", deps.digest(job.template), globals_digest,
-                               fingerprints.digest(job.context))))
+def render_key(job: Any, fingerprints: Fingerprinter, deps: TemplateDeps, globals_digest: bytes) -> bytes:
+    """What the job's bytes depend on."""
+    return digest(b"".join((job.template.encode(), b"\0", deps.digest(job.template), globals_digest,
+                            fingerprints.digest(job.context))))

@@ -50,6 +50,11 @@ class Parsed:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
+def is_content_name(name: str) -> bool:
+    """A Markdown file that is not hidden (editors' and tools' dot-files are skipped)."""
+    return name.endswith(".md") and not name.startswith(".")
+
+
 def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
     """Every content/*.md page and content/briefs/*.md brief, sorted by path.
 
@@ -66,7 +71,7 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
         # A linked folder is checked once; os.path.realpath, unlike Path.resolve, never raises on loops.
         base_inside = Path(os.path.realpath(base)).is_relative_to(root)
         for entry in sorted(os.scandir(base), key=lambda e: e.name):
-            if not entry.name.endswith(".md") or entry.name.startswith("."):
+            if not is_content_name(entry.name):
                 continue
             path = Path(entry.path)
             shown = f"{folder}/{entry.name}"
@@ -108,7 +113,7 @@ def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
             continue  # not content (sitegen.yaml, layouts, static)
         kind, folder = where
         name = os.path.basename(path)
-        if not name.endswith(".md") or name.startswith("."):
+        if not is_content_name(name):
             continue
         if not Path(os.path.realpath(os.path.dirname(path))).is_relative_to(root):
             return None

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,10 @@ class BuildResult:
     output: Path
 
 
-def parse_source(settings: ParseSettings, f: SourceFile,
-               data: bytes | None = None) -> tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]:
+ParsedSource = tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]
+
+
+def parse_source(settings: ParseSettings, f: SourceFile, data: bytes | None = None) -> ParsedSource:
     try:
         if data is None:
             # Read at most one byte past the limit: a huge file is refused, never loaded.
@@ -56,6 +59,12 @@ def parse_source(settings: ParseSettings, f: SourceFile,
         return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
     parsed = parse_file(f.kind, f.shown, data, settings)
     return f, parsed.item, parsed.diagnostics
+
+
+def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., ParsedSource]]:
+    """How this site's content files are parsed: the settings (a cache key) and the function."""
+    settings = ParseSettings(config.timezone, config.unsafe_html)
+    return settings, functools.partial(parse_source, settings)
 
 
 def load_site(options: BuildOptions, cache: ParseCache | None = None,
@@ -75,11 +84,10 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None,
         config = SiteConfig()
     config = memo.same("config", config)
     files, diags = discover(site_dir) if cache is None else cache.discover(site_dir)
-    settings = ParseSettings(config.timezone, config.unsafe_html)
+    settings, parse = source_parser(config)
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    parse = functools.partial(parse_source, settings)
     parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
                                                                                            options.jobs)
     unparsed: set[str] = set()

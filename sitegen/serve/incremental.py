@@ -13,7 +13,6 @@ last good site stays in place.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
 import logging
 import os
@@ -22,11 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, render_keys
+from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, render_key
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
-from sitegen.content import ParseSettings
-from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, parse_source
+from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, source_parser
 from sitegen.memo import Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_of, home_jobs, not_found_job,
@@ -121,14 +119,8 @@ class LiveSite:
                 job_at[job.path] = i
         page_keys = self._out.page_keys
         todo = [jobs[i] for path, i in job_at.items() if page_keys.get(path) != wanted_keys[path]]
-        rendered = self._render(renderer, todo)
-        generated: dict[str, OutputFile | Staged] = {f.path: f for f in rendered}
-        for f in other_files(site, jobs, memo):
-            generated[f.path] = f
-            job_at.pop(f.path, None)
-            wanted_keys.pop(f.path, None)
         static = self._out.scan_static(self.site_dir)
-        result = self._result(generated, wanted_keys, static, todo, start, len(jobs))
+        result = self._render_and_commit(renderer, todo, site, jobs, wanted_keys, static, start, job_at)
         if patched is None:
             memo.end_round()  # a patched round used only part of the memo: keep the rest
             self._round = Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
@@ -174,19 +166,31 @@ class LiveSite:
             for tax in site.taxonomies:
                 for term in r.terms_with(tax.key, new_cards):
                     fresh += term_jobs(site.config, cards, tax, term, memo)
+        jobs, wanted_keys, _ = self._swap_in(r, fresh)
+        return jobs, cards, r.job_at, wanted_keys
+
+    def _swap_in(self, r: Round, fresh: list[Job]) -> tuple[list[Job], dict[str, bytes], list[Job]]:
+        """The last round's jobs and render keys with `fresh` jobs put in their places (same
+        paths); also returns the jobs that really replaced another."""
         jobs = list(r.jobs)
         wanted_keys = dict(r.wanted_keys)
-        assert self._deps is not None and self._env_key is not None
+        swapped = []
         for job in fresh:
             i = r.job_at[job.path]
             if jobs[i] is job:
                 continue
             self._job_keys.pop(id(jobs[i]), None)
             jobs[i] = job
-            key = next(render_keys([job], self.fingerprints, self._deps, self._env_key[1]))
-            self._job_keys[id(job)] = (job, key)
-            wanted_keys[job.path] = key
-        return jobs, cards, r.job_at, wanted_keys
+            wanted_keys[job.path] = self._key(job)
+            swapped.append(job)
+        return jobs, wanted_keys, swapped
+
+    def _key(self, job: Job) -> bytes:
+        """A job's render key in the current Environment, remembered by identity."""
+        assert self._deps is not None and self._env_key is not None
+        key = render_key(job, self.fingerprints, self._deps, self._env_key[1])
+        self._job_keys[id(job)] = (job, key)
+        return key
 
     def _body_edit(self, dirty: list[Path], start: float) -> RebuildResult | None:
         """The fast path for the edit authors make most: only the bodies of published briefs
@@ -202,9 +206,8 @@ class LiveSite:
         if any(f is None or f.kind != "brief" or f.shown not in r.by_path for f in files):
             return None
         site = r.site
-        parse = functools.partial(parse_source, ParseSettings(site.config.timezone, site.config.unsafe_html))
         changed: dict[str, Brief] = {}
-        for f, (_, item, diags) in zip(files, self.parse_cache.reparse(files, parse.args[0], parse)):  # type: ignore[misc]
+        for f, (_, item, diags) in zip(files, self.parse_cache.reparse(files, *source_parser(site.config))):
             old = r.by_path[f.shown]  # type: ignore[union-attr]
             if diags or not isinstance(item, Brief) or card(item) != card(old):
                 return None
@@ -214,25 +217,10 @@ class LiveSite:
         memo = self.memo
         cards = {link.slug: card_of(site.by_slug[link.slug], memo)  # the related cards the new pages show
                  for b in changed.values() for link in site.related.get(b.slug, ())}
-        jobs = list(r.jobs)
-        wanted_keys = dict(r.wanted_keys)
-        todo = []
-        assert self._renderer is not None and self._env_key is not None and self._deps is not None
-        for b in changed.values():
-            job = brief_page_job(site, cards, b, memo)
-            i = r.job_at[job.path]
-            self._job_keys.pop(id(jobs[i]), None)
-            jobs[i] = job
-            key = next(render_keys([job], self.fingerprints, self._deps, self._env_key[1]))
-            self._job_keys[id(job)] = (job, key)
-            wanted_keys[job.path] = key
-            if self._out.page_keys.get(job.path) != key:
-                todo.append(job)
-        rendered = self._render(self._renderer, todo)
-        generated: dict[str, OutputFile | Staged] = {f.path: f for f in rendered}
-        for f in other_files(site, jobs, memo):
-            generated[f.path] = f
-        result = self._result(generated, wanted_keys, r.static, todo, start, len(jobs))
+        jobs, wanted_keys, swapped = self._swap_in(r, [brief_page_job(site, cards, b, memo) for b in changed.values()])
+        todo = [job for job in swapped if self._out.page_keys.get(job.path) != wanted_keys[job.path]]
+        assert self._renderer is not None
+        result = self._render_and_commit(self._renderer, todo, site, jobs, wanted_keys, r.static, start)
         self._round = r.successor(site, jobs=jobs, wanted_keys=wanted_keys)
         return dataclasses.replace(result, base_path=site.config.base_path, way="body")
 
@@ -249,7 +237,7 @@ class LiveSite:
         for job in jobs:
             hit = previous.get(id(job))
             if hit is None or hit[0] is not job:
-                hit = (job, next(render_keys([job], self.fingerprints, self._deps, env_key[1])))
+                hit = (job, render_key(job, self.fingerprints, self._deps, env_key[1]))
             keys.append(hit[1])
         self._job_keys = {id(job): (job, key) for job, key in zip(jobs, keys)}
         return keys
@@ -278,10 +266,19 @@ class LiveSite:
             sigs.append(("no site layouts", StatSig(0, 0, 0, 0)))
         return tuple(sigs)
 
-    def _result(self, generated: dict[str, OutputFile | Staged], page_keys: dict[str, bytes], static: dict[str, Path],
-                todo: list[Job], start: float, pages: int) -> RebuildResult:
-        written, removed = self._out.commit(generated, page_keys, static)
-        return RebuildResult(tuple(j.path for j in todo), written, removed, time.perf_counter() - start, pages, "/")
+    def _render_and_commit(self, renderer, todo: list[Job], site: Site, jobs: list[Job],  # type: ignore[no-untyped-def]
+                           wanted_keys: dict[str, bytes], static: dict[str, Path], start: float,
+                           job_at: dict[str, int] | None = None) -> RebuildResult:
+        """Render `todo`, add every output that is not a page job (a file of theirs wins
+        its path over a page job, as in a clean build), and commit it all to the folder."""
+        generated: dict[str, OutputFile | Staged] = {f.path: f for f in self._render(renderer, todo)}
+        for f in other_files(site, jobs, self.memo):
+            generated[f.path] = f
+            wanted_keys.pop(f.path, None)
+            if job_at is not None:
+                job_at.pop(f.path, None)
+        written, removed = self._out.commit(generated, wanted_keys, static)
+        return RebuildResult(tuple(j.path for j in todo), written, removed, time.perf_counter() - start, len(jobs), "/")
 
     def _render(self, renderer, todo):  # type: ignore[no-untyped-def]
         """Render jobs, collecting every template error; many jobs (a cold start, a config
