@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import html.parser
+import os
 import posixpath
 import urllib.error
 import urllib.request
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
 from sitegen.content import discover
+from sitegen.deploy import deploy_warnings
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
@@ -44,14 +46,22 @@ class CheckResult:
     files: int
     links: int
     external: int
+    warnings: tuple[Diagnostic, ...] = ()
+    """Things that do not fail the check but will bite later (the deployment setup)."""
 
     def report(self) -> str:
+        """Every problem, then the count line; warnings are counted here and shown by warnings_report()."""
+        shown = "".join(d.format() + "\n" for d in self.problems)
+        w = len(self.warnings)
+        warned = f", {w} warning{'s' if w != 1 else ''}" if w else ""
         if not self.problems:
             ext = f", {self.external} external" if self.external else ""
-            return f"checked {self.files} files and {self.links} links{ext}: no problems"
+            return f"{shown}checked {self.files} files and {self.links} links{ext}: no problems{warned}"
         n = len(self.problems)
-        body = "\n".join(d.format() for d in self.problems)
-        return f"{body}\n{n} problem{'s' if n != 1 else ''} found."
+        return f"{shown}{n} problem{'s' if n != 1 else ''} found{warned}."
+
+    def warnings_report(self) -> str:
+        return "\n".join(d.format() for d in self.warnings)
 
 
 # --- finding links in sources --------------------------------------------------------------
@@ -258,7 +268,8 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
             if url in failed:
                 problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
-                       len({u for u, _, _ in external_links}) if external else 0)
+                       len({u for u, _, _ in external_links}) if external else 0,
+                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ)))
 
 
 def _hint(problem: str) -> str:

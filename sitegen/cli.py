@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import DISTRIBUTION, __version__
 from sitegen.errors import SitegenError
 from sitegen.pipeline import BuildOptions, build
 
@@ -72,6 +72,10 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
                        "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
     i.add_argument("dir", type=Path, metavar="DIR")
     i.add_argument("--title", help="site title (default: from the folder name)")
+    i.add_argument("--install", metavar="SPEC",
+                   help="what the Pages workflow installs: a URL such as "
+                        "'git+https://github.com/OWNER/REPO@vX.Y.Z', or a requirement "
+                        f"(default: {DISTRIBUTION}=={__version__})")
 
 
 def _authoring(args: argparse.Namespace) -> int:
@@ -90,11 +94,13 @@ def _authoring(args: argparse.Namespace) -> int:
 
         result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, jobs=args.jobs),
                             args.external, args.timeout, args.concurrency)
+        if result.warnings:
+            print(result.warnings_report(), file=sys.stderr)
         print(result.report(), file=sys.stderr if result.problems else sys.stdout)
         return 1 if result.problems else 0
     from sitegen.scaffold import init_site
 
-    written = init_site(args.dir, args.title)
+    written = init_site(args.dir, args.title, install=args.install)
     for path in written:
         print(f"created {path}")
     print(f"next: cd {args.dir} && sitegen serve")

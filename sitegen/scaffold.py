@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import DISTRIBUTION, __version__
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import SitegenError
 from sitegen.urls import taxonomy_slug
@@ -208,15 +208,40 @@ Summarise the news in a few sentences, then explain why it matters to your reade
 """
 
 
-def init_site(target: Path, title: str | None = None, now: dt.datetime | None = None) -> list[Path]:
-    """Scaffold a site in `target` (created if needed); refuses to touch an existing site."""
+INSTALL_SCHEMES = ("git+https://", "git+ssh://", "git+http://", "git+file://", "https://", "http://", "file://")
+"""What `init --install` accepts as a URL: the forms pip installs from (PEP 440 direct references)."""
+
+
+def requirements(install: str | None = None) -> str:
+    """requirements.txt for the Pages workflow: the running version, or what `--install` names.
+
+    `install` is a URL (`git+https://github.com/OWNER/REPO@vX.Y.Z`, a wheel's URL) or a requirement
+    on our distribution (`sitegen-briefs==0.2.0`). Anything else is refused: the workflow runs
+    `pip install -r` on this file, so it must install sitegen and nothing that merely looks like it.
+    """
+    head = "# What the Pages workflow installs to build the site (pip install -r requirements.txt).\n"
+    if install is None:
+        return f"{head}{DISTRIBUTION}=={__version__}\n"
+    spec = install.strip()
+    hint = (f"  hint: pass a URL such as --install 'git+https://github.com/OWNER/REPO@v{__version__}', "
+            f"or a requirement such as --install '{DISTRIBUTION}=={__version__}'")
+    if not spec or any(c.isspace() for c in spec) or spec.startswith("-"):
+        raise ScaffoldError(f"error: --install {install!r} is not one URL or requirement; nothing was written\n{hint}")
+    if spec.lower().startswith(INSTALL_SCHEMES):
+        return f"{head}{DISTRIBUTION} @ {spec}\n"
+    name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec)
+    if name is None or re.sub(r"[-_.]+", "-", name.group().lower()) != DISTRIBUTION:
+        raise ScaffoldError(f"error: --install {install!r} does not install {DISTRIBUTION}; nothing was written\n"
+                            f"{hint}")
+    return f"{head}{spec}\n"
+
+
+def init_site(target: Path, title: str | None = None, now: dt.datetime | None = None,
+              install: str | None = None) -> list[Path]:
+    """Scaffold a site in `target` (created if needed). Refuses, naming them, if any of the files it
+    would write exist already: the user wrote those, so there is no --force."""
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"error: {target} exists and is not a folder; nothing was written")
-    clash = [name for name in (CONFIG_NAME, "content", ".github/workflows/pages.yml")
-             if (target / name).exists()]
-    if clash:
-        raise ScaffoldError(f"error: {target} already has {', '.join(clash)}; nothing was written\n"
-                            "  hint: run sitegen init on a new or empty folder")
     title = title or target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Briefs"
     when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
     files = {
@@ -225,14 +250,18 @@ def init_site(target: Path, title: str | None = None, now: dt.datetime | None = 
             "Welcome to your briefs site", when,
             summary="An example brief: edit it, or add one with sitegen new.", body=EXAMPLE_BODY),
         ".gitignore": GITIGNORE,
-        "requirements.txt": f"# What the Pages workflow installs to build the site.\nsitegen=={__version__}\n",
+        "requirements.txt": requirements(install),
         ".github/workflows/pages.yml": pages_workflow(),
     }
+    clash = [rel for rel in files if (target / rel).exists()]
+    if clash:
+        listed = "\n".join(f"  {target / rel}" for rel in clash)
+        raise ScaffoldError(f"error: sitegen init would overwrite files that are already there; nothing was written\n"
+                            f"{listed}\n"
+                            "  hint: run sitegen init on a new folder, or move these files away first")
     written = []
     for rel, text in files.items():
         path = target / rel
-        if path.exists():
-            continue  # only .gitignore / requirements.txt can be here already: keep the user's
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)

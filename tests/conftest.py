@@ -52,11 +52,17 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
+HOST_CI_VARIABLES = ("CI", "GITHUB_ACTIONS")
+"""Set by the machine running the tests (.ci/run sets CI); sitegen changes what it prints under
+them, so a test that wants them passes them itself."""
+
+
 def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for `python -m sitegen`: the repository's package, whether or not it is
-    installed and wherever pytest runs from."""
+    installed and wherever pytest runs from, and none of the host's CI variables."""
     pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))
-    return {**os.environ, "PYTHONPATH": pythonpath, **(env or {})}
+    host = {k: v for k, v in os.environ.items() if k not in HOST_CI_VARIABLES}
+    return {**host, "PYTHONPATH": pythonpath, **(env or {})}
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300,

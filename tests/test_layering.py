@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 ORDER = [
     "errors", "hints", "parallel", "memo", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls",
     "content", "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "writer", "cache",
-    "pipeline", "explain", "check", "scaffold", "serve", "cli",
+    "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`.
 taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import."""
@@ -41,6 +41,10 @@ def source_modules() -> dict[str, Path]:
     return out
 
 
+def _is_module(name: str) -> bool:
+    return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name / "__init__.py").is_file()
+
+
 def imported(module: str, path: Path) -> set[str]:
     """Dotted names of the sitegen modules `module` imports."""
     is_package = path.name == "__init__.py"
@@ -57,8 +61,10 @@ def imported(module: str, path: Path) -> set[str]:
                 target = node.module or ""
             found.add(target)
             # `from sitegen import errors` imports sitegen.errors; for `from sitegen.errors import X`
-            # the extra name lands in the same layer. Dunders (`__version__`) are package attributes.
-            found |= {f"{target}.{alias.name}" for alias in node.names if not alias.name.startswith("__")}
+            # the extra name lands in the same layer. Names from sitegen/__init__.py that are not
+            # modules (`__version__`, `DISTRIBUTION`) are package attributes.
+            found |= {f"{target}.{alias.name}" for alias in node.names
+                      if not (target == "sitegen" and not _is_module(alias.name))}
     return {name for name in found if name == "sitegen" or name.startswith("sitegen.")}
 
 

