@@ -29,7 +29,8 @@ from sitegen.content import ParseSettings  # noqa: E402
 from sitegen.frontmatter import decode, split  # noqa: E402
 from sitegen.model import Brief, Source  # noqa: E402
 from sitegen.related import compute_related  # noqa: E402
-from sitegen.schema import FieldReader, validate_brief  # noqa: E402
+from sitegen.fieldreader import FieldReader  # noqa: E402
+from sitegen.schema import validate_brief  # noqa: E402
 from sitegen.taxonomy import group_taxonomies  # noqa: E402
 from sitegen.weekly import group_weeks  # noqa: E402
 from sitegen.yamlnodes import load_located  # noqa: E402

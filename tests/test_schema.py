@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.errors import Diagnostic
-from sitegen.schema import BriefFields, FieldReader, validate_brief, validate_page
+from sitegen.fieldreader import FieldReader
+from sitegen.schema import BriefFields, validate_brief, validate_page
 from sitegen.yamlnodes import load_located
 
 TZ = ZoneInfo("Asia/Shanghai")
