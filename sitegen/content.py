@@ -19,7 +19,8 @@ from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
 from sitegen.model import Brief, Comparison, Metric, Page, Prediction, Source, TimelineEntry, Tldr
 from sitegen.fieldreader import FieldReader
-from sitegen.schema import SLUG_RE, validate_brief, validate_page
+from sitegen.schema import validate_brief, validate_page
+from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
 BRIEFS_DIR = "content/briefs"

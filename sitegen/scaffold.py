@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import unicodedata
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import SitegenError
-from sitegen.urls import taxonomy_slug
+from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE, taxonomy_slug
 
 MAX_SLUG = 60
+"""Characters of a slug made from a title: a short URL (the build's limit is urls.MAX_SLUG_BYTES)."""
 
 
 class ScaffoldError(SitegenError):
@@ -93,8 +93,9 @@ def new_brief(site_dir: Path, title: str, slug: str | None = None, draft: bool =
         raise ScaffoldError("error: the title is empty\n  hint: sitegen new \"What happened\"")
     config = load_config(site_dir)
     slug = slug or slug_from_title(title)
-    if not re.fullmatch(r"[^\W_][\w-]*", slug):
-        raise ScaffoldError(f"error: '{slug}' is not a valid slug\n  hint: use letters, digits and '-'")
+    if not SLUG_RE.match(slug) or len(slug.encode()) > MAX_SLUG_BYTES:
+        raise ScaffoldError(f"error: '{slug}' is not a valid slug\n"
+                            f"  hint: use letters, digits and '-', at most {MAX_SLUG_BYTES} bytes")
     when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(config.tz)
     path = site_dir / "content" / "briefs" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)

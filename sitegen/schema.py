@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.errors import SourceLocation
 from sitegen.fieldreader import FieldReader
+from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE
 from sitegen.yamlnodes import Path
 
 BRIEF_KEYS = (
@@ -30,13 +31,8 @@ COMPARISON_KEYS = ("title", "columns", "rows")
 PREDICTION_KEYS = ("claim", "rationale")
 TIMELINE_KEYS = ("date", "event")
 
-# Anchored with \Z, not $: '$' also matches before a trailing newline ("x\n" is no slug).
-SLUG_RE = re.compile(r"^[^\W_][\w-]*(?:\.[\w-]+)*\Z", re.UNICODE)
-"""Letters (any script), digits, '-', '_' and inner dots: one path segment, never '..'."""
 LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
 TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
-MAX_SLUG_BYTES = 200
-"""A slug is a folder name; most file systems stop at 255 bytes (85 CJK characters)."""
 
 
 @dataclass(frozen=True)
