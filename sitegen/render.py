@@ -20,6 +20,7 @@ from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
+from sitegen.weekly import year_and_week
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,8 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
 
 
 def week_label(key: str) -> str:
-    year, week = key.split("-w")
-    return f"Week {int(week)}, {year}"
+    year, week = year_and_week(key)
+    return f"Week {week}, {year}"
 
 
 def week_range(week: Week) -> str:
