@@ -54,10 +54,12 @@ def load_briefs(site: Path) -> list[Brief]:
         reader = FieldReader(load_located(parts.yaml_text), shown, text, 1)
         f = validate_brief(reader, tz)
         assert f is not None, reader.diags
+        when, has_time = f["date"]
         briefs.append(Brief(
-            source_path=shown, slug=path.stem, slug_location=reader.location(()), title=f.title, date=f.date,
-            has_time=f.has_time, source=Source(f.source["name"], f.source["url"]), summary=f.summary, body_html="",
-            audience=f.audience, tags=f.tags, related=f.related))
+            source_path=shown, slug=path.stem, slug_location=reader.location(()), title=f["title"], date=when,
+            has_time=has_time, source=Source(f["source"]["name"], f["source"]["url"]), summary=f["summary"],
+            body_html="", audience=f.get("audience", ()), tags=f.get("tags", ()),
+            related=tuple(s for s, _ in f.get("related", ()))))
     briefs.sort(key=lambda b: (-b.date.timestamp(), b.slug))
     return briefs
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.errors import Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
+from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE
 from sitegen.yamlnodes import Located, Path
 
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z", re.ASCII)
@@ -103,6 +104,21 @@ class FieldReader:
         if s is not None and len(s) > MAX_LABEL:
             self.error(p, f"'{name}' is {len(s)} characters long; the limit is {MAX_LABEL}",
                        "use a short label: it becomes a page address")
+            return None
+        return s
+
+    def slug(self, p: Path, value: Any) -> str | None:
+        """A brief or page slug: one URL segment that is also a folder name."""
+        s = self.string(p, value, "slug")
+        if s is None:
+            return None
+        if not SLUG_RE.match(s):
+            self.error(p, f"invalid slug '{s}'",
+                       "a slug is one URL segment: letters, digits, '-' and '_' (no '/', '..', spaces or control characters)")
+            return None
+        if len(s.encode()) > MAX_SLUG_BYTES:
+            self.error(p, f"slug is too long for a folder name ({len(s.encode())} bytes as UTF-8; the limit is {MAX_SLUG_BYTES})",
+                       "shorten it; the title can stay long")
             return None
         return s
 

@@ -14,8 +14,8 @@ from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 from collections.abc import Sequence
-from dataclasses import replace
 
+from sitegen import brieffields
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
@@ -103,9 +103,8 @@ def card_of(b: Brief, memo: Memo = NO_MEMO) -> Brief:
 
 
 def card(b: Brief) -> Brief:
-    """A brief as shown in lists: everything but the body, so a body edit only
-    changes the contexts of pages that show the body (incremental rebuilds rely on it)."""
-    return replace(b, body_html="")
+    """A brief as shown in lists: see brieffields.card."""
+    return brieffields.card(b)
 
 
 @dataclass(frozen=True)

