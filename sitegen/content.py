@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.brieffields import model_values
@@ -19,7 +20,7 @@ from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.fieldreader import FieldReader
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
-from sitegen.model import Brief, Page
+from sitegen.model import TAXONOMY_KINDS, Brief, Page
 from sitegen.schema import validate_brief, validate_page
 from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
@@ -185,14 +186,20 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
         slug=slug,
         slug_location=reader.location(("slug",)) if "slug" in checked else SourceLocation(shown, 1, 1),
         body_html=md.render(parts.body),
-        term_locations=(
-            *(("tags", t, reader.location(("tags", i))) for i, t in enumerate(checked.get("tags", ()))),
-            *(("audiences", a, reader.location(("audience", i))) for i, a in enumerate(checked.get("audience", ()))),
-            ("sources", checked["source"]["name"], reader.location(("source", "name"))),
-        ),
+        term_locations=tuple(_term_locations(reader, checked)),
         **model_values(checked, md.render_inline),
     )
     return Parsed(brief)
+
+
+def _term_locations(reader: FieldReader, checked: dict[str, Any]) -> Iterator[tuple[str, str, SourceLocation]]:
+    """(taxonomy, name, where) of every term a brief names: where to point at a slug clash."""
+    for kind in TAXONOMY_KINDS:
+        if kind.field == "source":
+            yield kind.key, checked["source"]["name"], reader.location(("source", "name"))
+        else:
+            for i, name in enumerate(checked.get(kind.field, ())):
+                yield kind.key, name, reader.location((kind.field, i))
 
 
 def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str | None:

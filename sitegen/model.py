@@ -174,6 +174,31 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TaxonomyKind:
+    key: str
+    """'tags', 'audiences' or 'sources': also the URL prefix."""
+    singular: str
+    plural: str
+    field: str
+    """The brief field its names come from ('source': the source's name)."""
+    feeds: bool
+    """Each term has an Atom feed."""
+
+
+TAXONOMY_KINDS = (
+    TaxonomyKind("tags", "Tag", "Tags", "tags", feeds=True),
+    TaxonomyKind("audiences", "Audience", "Audiences", "audience", feeds=True),
+    TaxonomyKind("sources", "Source", "Sources", "source", feeds=False),
+)
+"""The taxonomies of a site, in the order their pages are listed."""
+
+
+def term_names(b: Brief, kind: TaxonomyKind) -> tuple[str, ...]:
+    """The names a brief files under one taxonomy, as written."""
+    return (b.source.name,) if kind.field == "source" else getattr(b, kind.field)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     key: str
     """'tags', 'audiences' or 'sources': also the URL prefix."""

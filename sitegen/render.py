@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from sitegen import brieffields
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
-from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
+from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
 from sitegen.weekly import year_and_week
 
@@ -254,7 +254,7 @@ def archive_job(c: SiteConfig, weeks: tuple[Week, ...]) -> Job:
 def taxonomy_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
     c = site.config
     jobs = []
-    plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
+    plural = {k.key: k.plural for k in TAXONOMY_KINDS}
     for tax in site.taxonomies:
         for term in tax.terms:
             jobs += term_jobs(c, cards, tax, term, memo)
@@ -282,7 +282,7 @@ def home_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list
     return list_jobs(c, tuple(cards.values()), "", c.title, c.description, "home", memo=memo)
 
 
-FEED_TAXONOMIES = ("tags", "audiences")
+FEED_TAXONOMIES = tuple(k.key for k in TAXONOMY_KINDS if k.feeds)
 
 
 def list_jobs(c: SiteConfig, items: tuple[Brief, ...], prefix: str, title: str, description: str,
