@@ -29,7 +29,8 @@ from sitegen.content import ParseSettings  # noqa: E402
 from sitegen.frontmatter import decode, split  # noqa: E402
 from sitegen.model import Brief, Source  # noqa: E402
 from sitegen.related import compute_related  # noqa: E402
-from sitegen.schema import FieldReader, validate_brief  # noqa: E402
+from sitegen.fieldreader import FieldReader  # noqa: E402
+from sitegen.schema import validate_brief  # noqa: E402
 from sitegen.taxonomy import group_taxonomies  # noqa: E402
 from sitegen.weekly import group_weeks  # noqa: E402
 from sitegen.yamlnodes import load_located  # noqa: E402
@@ -53,10 +54,12 @@ def load_briefs(site: Path) -> list[Brief]:
         reader = FieldReader(load_located(parts.yaml_text), shown, text, 1)
         f = validate_brief(reader, tz)
         assert f is not None, reader.diags
+        when, has_time = f["date"]
         briefs.append(Brief(
-            source_path=shown, slug=path.stem, slug_location=reader.location(()), title=f.title, date=f.date,
-            has_time=f.has_time, source=Source(f.source["name"], f.source["url"]), summary=f.summary, body_html="",
-            audience=f.audience, tags=f.tags, related=f.related))
+            source_path=shown, slug=path.stem, slug_location=reader.location(()), title=f["title"], date=when,
+            has_time=has_time, source=Source(f["source"]["name"], f["source"]["url"]), summary=f["summary"],
+            body_html="", audience=f.get("audience", ()), tags=f.get("tags", ()),
+            related=tuple(s for s, _ in f.get("related", ()))))
     briefs.sort(key=lambda b: (-b.date.timestamp(), b.slug))
     return briefs
 

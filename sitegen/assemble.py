@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from sitegen.config import RelatedConfig, SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
-from sitegen.model import Brief, Page, RelatedLink, Site
+from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
-RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", "tags", "audiences", "sources", "page", "feed.xml",
+RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", *(k.key for k in TAXONOMY_KINDS), "page", "feed.xml",
                                  "feed.json", "sitemap.xml", "robots.txt", "404.html", "assets"})
 
 

@@ -14,6 +14,10 @@ from sitegen.hints import did_you_mean
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
 
 CONFIG_NAME = "sitegen.yaml"
+SIGNALS = ("tags", "audience", "source", "text")
+"""The similarity signals of related updates, in the order `sitegen related` shows them."""
+TIME_SIGNAL = "time"
+"""Closeness in time: it scales the sum of the other signals rather than adding to it."""
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,8 @@ class RelatedConfig:
     """Minimum automatic score; weaker matches are not shown at all."""
     half_life_days: float = 30.0
     """Closeness in time halves the time signal every this many days."""
-    weights: tuple[tuple[str, float], ...] = (
-        ("tags", 1.0), ("audience", 0.3), ("source", 0.2), ("text", 1.0), ("time", 0.5),
-    )
-    """Weight of each signal in the automatic score."""
+    weights: tuple[tuple[str, float], ...] = tuple(zip((*SIGNALS, TIME_SIGNAL), (1.0, 0.3, 0.2, 1.0, 0.5)))
+    """Weight of each signal in the automatic score (SIGNALS, then TIME_SIGNAL)."""
 
     def weight(self, signal: str) -> float:
         return dict(self.weights)[signal]
@@ -82,7 +84,6 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "feed": {"count": int},
     "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
 }
-_SIGNALS = ("tags", "audience", "source", "text", "time")
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
                (int, float): "a number"}
 
@@ -212,9 +213,9 @@ def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str
                     elif sub == "weights":
                         weights = dict(RelatedConfig().weights)
                         for signal, w in subvalue.items():
-                            if signal not in _SIGNALS:
+                            if signal not in weights:
                                 diag((key, sub, signal), f"unknown related signal '{signal}'",
-                                     did_you_mean(str(signal), _SIGNALS), key=True)
+                                     did_you_mean(str(signal), tuple(weights)), key=True)
                             elif typed((key, sub, signal), w, (int, float)):
                                 weights[signal] = float(w)
                         related_kwargs["weights"] = tuple(weights.items())

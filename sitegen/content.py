@@ -9,16 +9,20 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sitegen.brieffields import model_values
 from sitegen.errors import Diagnostic, SourceLocation
+from sitegen.fieldreader import FieldReader
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
-from sitegen.model import Brief, Comparison, Metric, Page, Prediction, Source, TimelineEntry, Tldr
-from sitegen.schema import SLUG_RE, FieldReader, validate_brief, validate_page
+from sitegen.model import TAXONOMY_KINDS, Brief, Page
+from sitegen.schema import validate_brief, validate_page
+from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
 BRIEFS_DIR = "content/briefs"
@@ -173,48 +177,29 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
         if draft:
             return Parsed(None)
         return Parsed(Page(shown, slug, reader.location(("slug",)), title, summary, md.render(parts.body)))
-    fields = validate_brief(reader, ZoneInfo(settings.timezone))
-    slug = _default_slug(reader, stem, fields.slug if fields else None)
-    if fields is None or slug is None:
+    checked = validate_brief(reader, ZoneInfo(settings.timezone))
+    slug = _default_slug(reader, stem, checked.get("slug") if checked else None)
+    if checked is None or slug is None:
         return Parsed(None, tuple(reader.diags))
-    inline = md.render_inline
-    src = fields.source
-    comparison = None
-    if fields.comparison:
-        c = fields.comparison
-        comparison = Comparison(c["title"], tuple(c["columns"]), tuple(tuple(r) for r in c["rows"]))
     brief = Brief(
         source_path=shown,
         slug=slug,
-        slug_location=reader.location(("slug",)) if fields.slug else SourceLocation(shown, 1, 1),
-        title=fields.title,
-        date=fields.date,
-        has_time=fields.has_time,
-        source=Source(src["name"], src["url"], src.get("lang") or "", src.get("published")),
-        summary=fields.summary,
+        slug_location=reader.location(("slug",)) if "slug" in checked else SourceLocation(shown, 1, 1),
         body_html=md.render(parts.body),
-        ai_generated=fields.ai_generated,
-        weight=fields.weight,
-        tldr=Tldr(**{k: inline(v) for k, v in fields.tldr.items()}),
-        audience=fields.audience,
-        tags=fields.tags,
-        metrics=tuple(Metric(m.get("label", ""), m.get("value", ""), m.get("unit", ""), m.get("change", ""))
-                      for m in fields.metrics),
-        takeaways=tuple(inline(t) for t in fields.takeaways),
-        comparison=comparison,
-        deep_dive=tuple(inline(t) for t in fields.deep_dive),
-        predictions=tuple(Prediction(inline(p["claim"]), inline(p.get("rationale", ""))) for p in fields.predictions),
-        timeline=tuple(TimelineEntry(t.date, inline(t.event)) for t in fields.timeline),
-        related=fields.related,
-        related_locations=fields.related_locations,
-        draft=fields.draft,
-        term_locations=(
-            *(("tags", t, reader.location(("tags", i))) for i, t in enumerate(fields.tags)),
-            *(("audiences", a, reader.location(("audience", i))) for i, a in enumerate(fields.audience)),
-            ("sources", src["name"], reader.location(("source", "name"))),
-        ),
+        term_locations=tuple(_term_locations(reader, checked)),
+        **model_values(checked, md.render_inline),
     )
     return Parsed(brief)
+
+
+def _term_locations(reader: FieldReader, checked: dict[str, Any]) -> Iterator[tuple[str, str, SourceLocation]]:
+    """(taxonomy, name, where) of every term a brief names: where to point at a slug clash."""
+    for kind in TAXONOMY_KINDS:
+        if kind.field == "source":
+            yield kind.key, checked["source"]["name"], reader.location(("source", "name"))
+        else:
+            for i, name in enumerate(checked.get(kind.field, ())):
+                yield kind.key, name, reader.location((kind.field, i))
 
 
 def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sitegen.config import SIGNALS
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.hints import did_you_mean
 from sitegen.pipeline import BuildOptions, load_site
-from sitegen.related import SIGNALS, RelatedIndex
+from sitegen.related import RelatedIndex
 
 
 def explain_related(options: BuildOptions, slug: str, limit: int) -> str:

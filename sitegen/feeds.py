@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, Site, Week
-from sitegen.render import week_label, week_range
+from sitegen.render import FEED_TAXONOMIES, week_label, week_range
 from sitegen.urls import brief_path, href, week_path
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -116,7 +116,7 @@ def all_feeds(site: Site, memo: Memo = NO_MEMO) -> list[OutputFile]:
         memo.get("feed.json", (c, newest), lambda: json_feed(site, newest)),
     ]
     for tax in site.taxonomies:
-        if tax.key not in ("tags", "audiences"):
+        if tax.key not in FEED_TAXONOMIES:
             continue
         for term in tax.terms:
             briefs = tuple(site.by_slug[s] for s in term.slugs[: c.feed_count])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from collections.abc import Mapping
+from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.errors import SourceLocation
@@ -64,6 +64,24 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class FieldValues:
+    """Values of brief fields that Brief has no typed attribute for, in table order."""
+
+    items: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, name: str) -> Any:
+        for key, value in self.items:
+            if key == name:
+                return value
+        raise KeyError(name)
+
+    def without(self, names: Iterable[str]) -> FieldValues:
+        dropped = set(names)
+        kept = tuple(item for item in self.items if item[0] not in dropped)
+        return self if len(kept) == len(self.items) else FieldValues(kept)
+
+
+@dataclass(frozen=True)
 class Brief:
     source_path: str
     """Path shown in diagnostics, relative to the site directory."""
@@ -77,23 +95,32 @@ class Brief:
     source: Source
     summary: str
     body_html: str
-    ai_generated: bool = False
     weight: float = 0.0
     tldr: Tldr = Tldr()
     audience: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     metrics: tuple[Metric, ...] = ()
-    takeaways: tuple[str, ...] = ()
-    comparison: Comparison | None = None
-    deep_dive: tuple[str, ...] = ()
-    predictions: tuple[Prediction, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = ()
     related: tuple[str, ...] = ()
     """Pinned related slugs, in the author's order."""
     related_locations: tuple[SourceLocation, ...] = ()
     draft: bool = False
     term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
+    more: FieldValues = FieldValues()
+    """The other fields of the brief-field table (sitegen/brieffields.py): those only
+    templates read, e.g. takeaways (inline HTML), comparison, timeline. Each reads as
+    brief.<name> too. A field gets a typed attribute above when Python code reads it."""
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails. Unpickling asks for __setstate__ before
+        # __dict__ is filled, so dunders and a missing `more` are plain AttributeErrors.
+        more = self.__dict__.get("more")
+        if more is not None and not name.startswith("__"):
+            try:
+                return more.get(name)
+            except KeyError:
+                pass
+        raise AttributeError(f"brief has no field '{name}' (a card has only the fields lists show)")
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,31 @@ class Term:
     slug: str
     slugs: tuple[str, ...]
     """Briefs with this term, newest first."""
+
+
+@dataclass(frozen=True)
+class TaxonomyKind:
+    key: str
+    """'tags', 'audiences' or 'sources': also the URL prefix."""
+    singular: str
+    plural: str
+    field: str
+    """The brief field its names come from ('source': the source's name)."""
+    feeds: bool
+    """Each term has an Atom feed."""
+
+
+TAXONOMY_KINDS = (
+    TaxonomyKind("tags", "Tag", "Tags", "tags", feeds=True),
+    TaxonomyKind("audiences", "Audience", "Audiences", "audience", feeds=True),
+    TaxonomyKind("sources", "Source", "Sources", "source", feeds=False),
+)
+"""The taxonomies of a site, in the order their pages are listed."""
+
+
+def term_names(b: Brief, kind: TaxonomyKind) -> tuple[str, ...]:
+    """The names a brief files under one taxonomy, as written."""
+    return (b.source.name,) if kind.field == "source" else getattr(b, kind.field)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

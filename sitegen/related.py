@@ -34,11 +34,10 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.config import RelatedConfig
+from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
 from sitegen.parallel import map_ordered
 
-SIGNALS = ("tags", "audience", "source", "text")
 MEANINGFUL = ("tags", "text")
 """A pair must share at least one of these to be related at all."""
 WINDOW = 4
@@ -197,7 +196,7 @@ class RelatedIndex:
         self.postings_val = postings_val
         self.weights = [config.weight(sig) for sig in SIGNALS]
         self.meaningful = {SIGNALS.index(s) for s in MEANINGFUL}
-        self.w_time = min(max(config.weight("time"), 0.0), 1.0)
+        self.w_time = min(max(config.weight(TIME_SIGNAL), 0.0), 1.0)
 
     def time_factor(self, i: int, j: int) -> float:
         half_life = self.config.half_life_days

@@ -14,12 +14,13 @@ from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 from collections.abc import Sequence
-from dataclasses import replace
 
+from sitegen import brieffields
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
-from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
+from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, RelatedLink, Site, Taxonomy, Term, Week
 from sitegen.urls import brief_path, href, list_path, output_file, page_path, taxonomy_slug, week_path
+from sitegen.weekly import year_and_week
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,8 @@ def card_of(b: Brief, memo: Memo = NO_MEMO) -> Brief:
 
 
 def card(b: Brief) -> Brief:
-    """A brief as shown in lists: everything but the body, so a body edit only
-    changes the contexts of pages that show the body (incremental rebuilds rely on it)."""
-    return replace(b, body_html="")
+    """A brief as shown in lists: see brieffields.card."""
+    return brieffields.card(b)
 
 
 @dataclass(frozen=True)
@@ -173,8 +173,8 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
 
 
 def week_label(key: str) -> str:
-    year, week = key.split("-w")
-    return f"Week {int(week)}, {year}"
+    year, week = year_and_week(key)
+    return f"Week {week}, {year}"
 
 
 def week_range(week: Week) -> str:
@@ -254,7 +254,7 @@ def archive_job(c: SiteConfig, weeks: tuple[Week, ...]) -> Job:
 def taxonomy_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list[Job]:
     c = site.config
     jobs = []
-    plural = {"tags": "Tags", "audiences": "Audiences", "sources": "Sources"}
+    plural = {k.key: k.plural for k in TAXONOMY_KINDS}
     for tax in site.taxonomies:
         for term in tax.terms:
             jobs += term_jobs(c, cards, tax, term, memo)
@@ -282,7 +282,7 @@ def home_jobs(site: Site, cards: dict[str, Brief], memo: Memo = NO_MEMO) -> list
     return list_jobs(c, tuple(cards.values()), "", c.title, c.description, "home", memo=memo)
 
 
-FEED_TAXONOMIES = ("tags", "audiences")
+FEED_TAXONOMIES = tuple(k.key for k in TAXONOMY_KINDS if k.feeds)
 
 
 def list_jobs(c: SiteConfig, items: tuple[Brief, ...], prefix: str, title: str, description: str,

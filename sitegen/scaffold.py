@@ -8,12 +8,13 @@ import re
 import unicodedata
 from pathlib import Path
 
-from sitegen import DISTRIBUTION, __version__
+from sitegen import DISTRIBUTION, __version__, brieffields
 from sitegen.config import CONFIG_NAME, load_config
 from sitegen.errors import SitegenError
-from sitegen.urls import taxonomy_slug
+from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE, taxonomy_slug
 
 MAX_SLUG = 60
+"""Characters of a slug made from a title: a short URL (the build's limit is urls.MAX_SLUG_BYTES)."""
 
 
 class ScaffoldError(SitegenError):
@@ -41,49 +42,26 @@ def _yaml_str(text: str) -> str:
 
 def brief_skeleton(title: str, date: dt.datetime, draft: bool = False, summary: str | None = None,
                    body: str | None = None) -> str:
-    """A brief with every required key filled in and every optional key present as a comment."""
-    stamp = date.replace(microsecond=0).isoformat()
-    summary = summary or "One-line hook shown under the title and in every list."
+    """A brief with every required key filled in and every optional key present as a comment,
+    from the field table: required fields first, then the others, each in table order."""
+    filled = {"title": _yaml_str(title), "date": date.replace(microsecond=0).isoformat(),
+              "summary": _yaml_str(summary or "One-line hook shown under the title and in every list.")}
     body = body or ("Write the analysis here, in Markdown: what happened, why it matters, "
                     "and what the reader should do about it.")
-    return f"""---
-title: {_yaml_str(title)}
-date: {stamp}
-source:
-  name: "Example News"                  # required: the publication you are summarising
-  url: https://example.com/article      # required: the original article (http or https)
-  # lang: en                            # BCP 47 language tag of the source
-  # published: {stamp}  # when the source published it: shows "collected in 14m"
-summary: {_yaml_str(summary)}
-# slug: my-brief                        # default: the file name without .md
-# ai_generated: true                    # labels the analysis "AI-generated analysis"
-# weight: 0                             # higher comes first in its weekly recap
-# tldr:
-#   what_changed: ...
-#   why_it_matters: ...
-#   what_to_do_next: ...
-# audience: [Enterprise & Security Teams]   # "Who should care"
-# tags: [example-tag]
-# metrics:
-#   - {{label: Revenue, value: 37.6, unit: "$B", change: "+28%"}}
-# takeaways:
-#   - ...
-# comparison:                           # shown as a collapsible table
-#   title: Competitor analysis
-#   columns: [Feature, Us, Them]
-#   rows:
-#     - [Focus, ..., ...]
-# deep_dive:
-#   - ...
-# predictions:
-#   - {{claim: ..., rationale: ...}}
-# timeline:                             # dates as YYYY, YYYY-MM or YYYY-MM-DD
-#   - {{date: 2026-05, event: ...}}
-# related: [other-brief-slug]           # pinned related updates
-{"draft: true" if draft else "# draft: true                          # drafts are built only with --drafts"}
----
-{body}
-"""
+    fields = brieffields.BRIEF_FIELDS
+    lines = []
+    for f in [f for f in fields if f.required] + [f for f in fields if not f.required]:
+        example = _PLACEHOLDER.sub(lambda m: filled[m.group(1)], f.example)
+        if f.required:
+            lines.append(example)
+        elif f.name == "draft" and draft:
+            lines.append("draft: true")
+        else:
+            lines += ["# " + line for line in example.splitlines()]
+    return "---\n" + "\n".join(lines) + f"\n---\n{body}\n"
+
+
+_PLACEHOLDER = re.compile(r"\{(title|date|summary)\}")
 
 
 def new_brief(site_dir: Path, title: str, slug: str | None = None, draft: bool = False,
@@ -93,8 +71,9 @@ def new_brief(site_dir: Path, title: str, slug: str | None = None, draft: bool =
         raise ScaffoldError("error: the title is empty\n  hint: sitegen new \"What happened\"")
     config = load_config(site_dir)
     slug = slug or slug_from_title(title)
-    if not re.fullmatch(r"[^\W_][\w-]*", slug):
-        raise ScaffoldError(f"error: '{slug}' is not a valid slug\n  hint: use letters, digits and '-'")
+    if not SLUG_RE.match(slug) or len(slug.encode()) > MAX_SLUG_BYTES:
+        raise ScaffoldError(f"error: '{slug}' is not a valid slug\n"
+                            f"  hint: use letters, digits and '-', at most {MAX_SLUG_BYTES} bytes")
     when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(config.tz)
     path = site_dir / "content" / "briefs" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)

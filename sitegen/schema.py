@@ -1,428 +1,52 @@
-"""The brief front-matter contract: strict validation with a location for every problem.
+"""The front-matter contracts of briefs and plain pages: strict, with a location for every problem.
 
-validate_brief() turns located YAML data into checked plain values (strings still raw
-Markdown); it never stops at the first problem, so a build reports every mistake at once.
+validate_brief() checks a brief against the field table (brieffields.BRIEF_FIELDS) and
+returns its checked values (text still raw Markdown); it never stops at the first
+problem, so a build reports every mistake at once.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sitegen.errors import Diagnostic, SourceLocation, line_of
-from sitegen.hints import did_you_mean
-from sitegen.yamlnodes import Located, Path
+from sitegen import brieffields
+from sitegen.fieldreader import FieldReader
 
-BRIEF_KEYS = (
-    "title", "date", "slug", "source", "summary", "ai_generated", "weight", "tldr", "audience",
-    "tags", "metrics", "takeaways", "comparison", "deep_dive", "predictions", "timeline", "related",
-    "draft",
-)
-REQUIRED = ("title", "date", "source", "summary")
 PAGE_KEYS = ("title", "slug", "summary", "draft")
-SOURCE_KEYS = ("name", "url", "lang", "published")
-TLDR_KEYS = ("what_changed", "why_it_matters", "what_to_do_next")
-METRIC_KEYS = ("label", "value", "unit", "change")
-COMPARISON_KEYS = ("title", "columns", "rows")
-PREDICTION_KEYS = ("claim", "rationale")
-TIMELINE_KEYS = ("date", "event")
 
-# Anchored with \Z, not $: '$' also matches before a trailing newline ("x\n" is no slug).
-SLUG_RE = re.compile(r"^[^\W_][\w-]*(?:\.[\w-]+)*\Z", re.UNICODE)
-"""Letters (any script), digits, '-', '_' and inner dots: one path segment, never '..'."""
-LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
-TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
-DATE_ONLY_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z", re.ASCII)
-MIN_YEAR, MAX_YEAR = 2, 9998
-MAX_LABEL = 100
-"""Characters in a tag, audience or source name: each becomes a folder name (255 bytes at most)."""
-MAX_SLUG_BYTES = 200
-"""A slug is a folder name; most file systems stop at 255 bytes (85 CJK characters)."""
+_NOT_A_MAPPING = ("front matter must be a mapping of keys to values",
+                  "write lines such as 'title: ...' between the --- lines")
 
 
-@dataclass
-class FieldReader:
-    """Reads typed values out of located YAML, collecting diagnostics instead of raising."""
-
-    doc: Located
-    path: str
-    text: str
-    line_offset: int
-    """File line of YAML line 1, minus one."""
-    diags: list[Diagnostic] = field(default_factory=list)
-
-    def location(self, p: Path, key: bool = False) -> SourceLocation:
-        line, col = self.doc.where(p, key=key)
-        return SourceLocation(self.path, line + self.line_offset, col)
-
-    def error(self, p: Path, message: str, hint: str = "", key: bool = False) -> None:
-        loc = self.location(p, key)
-        self.diags.append(Diagnostic(loc, message, hint, line_of(self.text, loc.line)))
-
-    def known_keys(self, p: Path, mapping: dict[str, Any], known: tuple[str, ...], what: str) -> None:
-        for k in mapping:
-            if k not in known:
-                self.error(p + (k,), f"unknown key '{k}' in {what}", did_you_mean(k, known), key=True)
-
-    def string(self, p: Path, value: Any, name: str, *, empty_ok: bool = False) -> str | None:
-        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            self.error(p, f"'{name}' must be a string", _quote_hint(value))
-            return None
-        if isinstance(value, (int, float)):
-            value = str(value)  # `unit: 5` or a numeric label is still meaningful text
-        if not empty_ok and not value.strip():
-            self.error(p, f"'{name}' must not be empty", "write some text, or remove the key")
-            return None
-        return value
-
-    def boolean(self, p: Path, value: Any, name: str) -> bool | None:
-        if not isinstance(value, bool):
-            self.error(p, f"'{name}' must be true or false", f"write {name}: true or {name}: false, without quotes")
-            return None
-        return value
-
-    def number(self, p: Path, value: Any, name: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.error(p, f"'{name}' must be a number", f"write a plain number, e.g. {name}: 10")
-            return None
-        return float(value)
-
-    def mapping(self, p: Path, value: Any, name: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.error(p, f"'{name}' must be a mapping with keys: {', '.join(keys)}",
-                       f"indent the keys under '{name}:' or write them as {{{keys[0]}: ...}}")
-            return None
-        self.known_keys(p, value, keys, f"'{name}'")
-        return value
-
-    def sequence(self, p: Path, value: Any, name: str) -> list[Any] | None:
-        if not isinstance(value, list):
-            self.error(p, f"'{name}' must be a list", f"write it as a list, e.g. {name}: [first, second]")
-            return None
-        return value
-
-    def strings(self, p: Path, value: Any, name: str, *, labels: bool = False) -> tuple[str, ...]:
-        items = self.sequence(p, value, name)
-        if items is None:
-            return ()
-        out = []
-        for i, item in enumerate(items):
-            s = (self.label if labels else self.string)(p + (i,), item, f"{name}[{i}]")
-            if s is not None:
-                out.append(s)
-        return tuple(out)
-
-    def label(self, p: Path, value: Any, name: str) -> str | None:
-        """A short name that also becomes a URL segment and a folder name (tags, audiences, sources)."""
-        s = self.string(p, value, name)
-        if s is not None and len(s) > MAX_LABEL:
-            self.error(p, f"'{name}' is {len(s)} characters long; the limit is {MAX_LABEL}",
-                       "use a short label: it becomes a page address")
-            return None
-        return s
-
-    def url(self, p: Path, value: Any, name: str) -> str | None:
-        s = self.string(p, value, name)
-        if s is None:
-            return None
-        try:
-            parts = urlsplit(s.strip())
-        except ValueError:  # e.g. an unclosed IPv6 bracket
-            parts = urlsplit("")
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            self.error(p, f"'{name}' must be an http or https URL, got '{s}'",
-                       "use a full address such as https://example.com/article")
-            return None
-        return s.strip()
-
-    def datetime(self, p: Path, value: Any, name: str, tz: ZoneInfo) -> tuple[dt.datetime, bool] | None:
-        """(aware datetime, has_time). Bare dates are midnight in the site timezone."""
-        if isinstance(value, bool) or not isinstance(value, str):
-            self.error(p, f"'{name}' must be a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM:SS+08:00)",
-                       f"e.g. {name}: 2026-05-02 or {name}: 2026-05-02T08:14:00+08:00")
-            return None
-        s = value.strip()
-        try:
-            if DATE_ONLY_RE.match(s):
-                d = dt.date.fromisoformat(_pad_date(s))
-                return self._in_range(p, name, s, dt.datetime(d.year, d.month, d.day, tzinfo=tz), False)
-            when = dt.datetime.fromisoformat(s)
-        except ValueError as e:
-            self.error(p, f"'{name}' is not a valid date: '{s}' ({e})",
-                       "write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset such as +08:00")
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=tz)
-        return self._in_range(p, name, s, when, True)
-
-    def _in_range(self, p: Path, name: str, s: str, when: dt.datetime, has_time: bool) -> tuple[dt.datetime, bool] | None:
-        # Later stages convert to UTC and step by days and weeks: keep clear of year 1 and 9999.
-        try:
-            ok = MIN_YEAR <= when.astimezone(dt.timezone.utc).year <= MAX_YEAR
-        except (OverflowError, ValueError):
-            ok = False
-        if not ok:
-            self.error(p, f"'{name}' is out of range: '{s}'", f"use a year between {MIN_YEAR} and {MAX_YEAR}")
-            return None
-        return when, has_time
-
-
-def _pad_date(s: str) -> str:
-    y, m, d = s.split("-")
-    return f"{y}-{int(m):02d}-{int(d):02d}"
-
-
-def _quote_hint(value: Any) -> str:
-    if isinstance(value, (list, dict)):
-        return "a list or mapping was found; write a single text value"
-    if isinstance(value, bool):
-        return "YAML reads yes/no/true/false as a boolean; put the text in quotes"
-    return "write a text value in quotes"
-
-
-@dataclass(frozen=True)
-class TimelineValue:
-    date: str
-    event: str
-
-
-@dataclass(frozen=True)
-class BriefFields:
-    """Checked front matter. Text fields are still raw Markdown; dates are aware."""
-
-    title: str
-    date: dt.datetime
-    has_time: bool
-    slug: str | None
-    slug_path: Path
-    source: dict[str, Any]
-    summary: str
-    ai_generated: bool
-    weight: float
-    tldr: dict[str, str]
-    audience: tuple[str, ...]
-    tags: tuple[str, ...]
-    metrics: tuple[dict[str, str], ...]
-    takeaways: tuple[str, ...]
-    comparison: dict[str, Any] | None
-    deep_dive: tuple[str, ...]
-    predictions: tuple[dict[str, str], ...]
-    timeline: tuple[TimelineValue, ...]
-    related: tuple[str, ...]
-    related_locations: tuple[SourceLocation, ...]
-    draft: bool
-
-
-def check_slug(r: FieldReader, p: Path, value: Any) -> str | None:
-    s = r.string(p, value, "slug")
-    if s is None:
-        return None
-    if not SLUG_RE.match(s):
-        r.error(p, f"invalid slug '{s}'",
-                "a slug is one URL segment: letters, digits, '-' and '_' (no '/', '..', spaces or control characters)")
-        return None
-    if len(s.encode()) > MAX_SLUG_BYTES:
-        r.error(p, f"slug is too long for a folder name ({len(s.encode())} bytes as UTF-8; the limit is {MAX_SLUG_BYTES})",
-                "shorten it; the title can stay long")
-        return None
-    return s
-
-
-def validate_brief(r: FieldReader, tz: ZoneInfo) -> BriefFields | None:
+def validate_brief(r: FieldReader, tz: ZoneInfo) -> dict[str, Any] | None:
+    """{field name: checked value} for each key present, or None (problems are in r.diags)."""
     data = r.doc.data
     if not isinstance(data, dict):
-        r.error((), "front matter must be a mapping of keys to values",
-                "write lines such as 'title: ...' between the --- lines")
+        r.error((), *_NOT_A_MAPPING)
         return None
-    r.known_keys((), data, BRIEF_KEYS, "brief front matter")
-    for key in REQUIRED:
-        if key not in data:
-            r.error((), f"missing required key '{key}'", _REQUIRED_HINTS[key])
-
-    title = r.string(("title",), data["title"], "title") if "title" in data else None
-    summary = r.string(("summary",), data["summary"], "summary") if "summary" in data else None
-    when = r.datetime(("date",), data["date"], "date", tz) if "date" in data else None
-    slug = check_slug(r, ("slug",), data["slug"]) if "slug" in data else None
-
-    source: dict[str, Any] = {}
-    if "source" in data:
-        m = r.mapping(("source",), data["source"], "source", SOURCE_KEYS)
-        if m is not None:
-            for key in ("name", "url"):
-                if key not in m:
-                    r.error(("source",), f"missing required key 'source.{key}'",
-                            "source needs a name and an http(s) url", key=True)
-            if "name" in m:
-                source["name"] = r.label(("source", "name"), m["name"], "source.name")
-            if "url" in m:
-                source["url"] = r.url(("source", "url"), m["url"], "source.url")
-            if "lang" in m:
-                lang = r.string(("source", "lang"), m["lang"], "source.lang")
-                if lang is not None and not LANG_RE.match(lang):
-                    r.error(("source", "lang"), f"'source.lang' is not a BCP 47 language tag: '{lang}'",
-                            "use a tag such as 'en', 'zh' or 'pt-BR'")
-                else:
-                    source["lang"] = lang
-            if "published" in m:
-                pub = r.datetime(("source", "published"), m["published"], "source.published", tz)
-                source["published"] = pub[0] if pub else None
-
-    tldr: dict[str, str] = {}
-    if "tldr" in data:
-        m = r.mapping(("tldr",), data["tldr"], "tldr", TLDR_KEYS)
-        for key in TLDR_KEYS if m else ():
-            if key in m:  # type: ignore[operator]
-                s = r.string(("tldr", key), m[key], f"tldr.{key}")  # type: ignore[index]
-                if s is not None:
-                    tldr[key] = s
-
-    metrics = []
-    for i, item in enumerate(r.sequence(("metrics",), data["metrics"], "metrics") or [] if "metrics" in data else []):
-        p = ("metrics", i)
-        m = r.mapping(p, item, f"metrics[{i}]", METRIC_KEYS)
-        if m is None:
-            continue
-        metric: dict[str, str] = {}
-        if "label" not in m:
-            r.error(p, f"metrics[{i}] is missing 'label'", "every metric needs a label, e.g. {label: Revenue, value: 12}")
-        else:
-            metric["label"] = r.string(p + ("label",), m["label"], "label") or ""
-        if "value" in m:
-            v = m["value"]
-            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                r.error(p + ("value",), "metric 'value' must be a number or text", "e.g. value: 37.6 or value: \"n/a\"")
-            else:
-                metric["value"] = str(v)
-        for key in ("unit", "change"):
-            if key in m:
-                metric[key] = r.string(p + (key,), m[key], key) or ""
-        metrics.append(metric)
-
-    comparison = None
-    if "comparison" in data:
-        m = r.mapping(("comparison",), data["comparison"], "comparison", COMPARISON_KEYS)
-        if m is not None:
-            comparison = _comparison(r, m)
-
-    predictions = []
-    for i, item in enumerate(r.sequence(("predictions",), data["predictions"], "predictions") or [] if "predictions" in data else []):
-        p = ("predictions", i)
-        m = r.mapping(p, item, f"predictions[{i}]", PREDICTION_KEYS)
-        if m is None:
-            continue
-        if "claim" not in m:
-            r.error(p, f"predictions[{i}] is missing 'claim'", "write {claim: ..., rationale: ...}")
-            continue
-        pred = {"claim": r.string(p + ("claim",), m["claim"], "claim") or ""}
-        if "rationale" in m:
-            pred["rationale"] = r.string(p + ("rationale",), m["rationale"], "rationale") or ""
-        predictions.append(pred)
-
-    timeline = []
-    for i, item in enumerate(r.sequence(("timeline",), data["timeline"], "timeline") or [] if "timeline" in data else []):
-        p = ("timeline", i)
-        m = r.mapping(p, item, f"timeline[{i}]", TIMELINE_KEYS)
-        if m is None:
-            continue
-        for key in TIMELINE_KEYS:
-            if key not in m:
-                r.error(p, f"timeline[{i}] is missing '{key}'", "write {date: 2020-12, event: ...}")
-        if "date" in m and "event" in m:
-            d = _timeline_date(r, p + ("date",), m["date"])
-            e = r.string(p + ("event",), m["event"], "event")
-            if d is not None and e is not None:
-                timeline.append(TimelineValue(d, e))
-
-    related: list[str] = []
-    related_locations: list[SourceLocation] = []
-    if "related" in data:
-        for i, value in enumerate(r.sequence(("related",), data["related"], "related") or []):
-            s = r.string(("related", i), value, f"related[{i}]")
-            if s is not None:
-                related.append(s.strip())
-                related_locations.append(r.location(("related", i)))
-
-    ai_generated = bool(r.boolean(("ai_generated",), data["ai_generated"], "ai_generated")) if "ai_generated" in data else False
-    draft = bool(r.boolean(("draft",), data["draft"], "draft")) if "draft" in data else False
-    weight = r.number(("weight",), data["weight"], "weight") if "weight" in data else 0.0
-    audience = r.strings(("audience",), data["audience"], "audience", labels=True) if "audience" in data else ()
-    tags = r.strings(("tags",), data["tags"], "tags", labels=True) if "tags" in data else ()
-    takeaways = r.strings(("takeaways",), data["takeaways"], "takeaways") if "takeaways" in data else ()
-    deep_dive = r.strings(("deep_dive",), data["deep_dive"], "deep_dive") if "deep_dive" in data else ()
-
-    if r.diags or title is None or summary is None or when is None:
-        return None
-    return BriefFields(
-        title=title, date=when[0], has_time=when[1], slug=slug, slug_path=("slug",),
-        source=source, summary=summary, ai_generated=ai_generated, weight=weight or 0.0, tldr=tldr,
-        audience=audience, tags=tags, metrics=tuple(metrics), takeaways=takeaways,
-        comparison=comparison, deep_dive=deep_dive, predictions=tuple(predictions),
-        timeline=tuple(timeline), related=tuple(related), related_locations=tuple(related_locations),
-        draft=draft,
-    )
-
-
-_REQUIRED_HINTS = {
-    "title": "add a line such as: title: \"What happened\"",
-    "date": "add a line such as: date: 2026-05-02T08:14:00+08:00",
-    "source": "add source: with name: and url: under it",
-    "summary": "add a one-line hook: summary: \"...\"",
-}
-
-
-def _comparison(r: FieldReader, m: dict[str, Any]) -> dict[str, Any] | None:
-    p = ("comparison",)
-    title = r.string(p + ("title",), m["title"], "comparison.title") if "title" in m else "Competitor analysis"
-    if "columns" not in m or "rows" not in m:
-        r.error(p, "'comparison' needs both 'columns' and 'rows'",
-                "columns: [Feature, A, B] and rows: [[Price, low, high]]")
-        return None
-    columns = r.strings(p + ("columns",), m["columns"], "comparison.columns")
-    rows_in = r.sequence(p + ("rows",), m["rows"], "comparison.rows") or []
-    rows = []
-    for i, row in enumerate(rows_in):
-        cells = r.strings(p + ("rows", i), row, f"comparison.rows[{i}]")
-        if isinstance(row, list) and len(row) != len(columns):
-            r.error(p + ("rows", i), f"comparison row {i + 1} has {len(row)} cells but there are {len(columns)} columns",
-                    "give every row exactly one cell per column")
-        rows.append(cells)
-    if not columns:
-        r.error(p + ("columns",), "'comparison.columns' must not be empty", "list the column headings, e.g. columns: [Feature, A, B]")
-    return {"title": title or "Competitor analysis", "columns": columns, "rows": tuple(rows)}
-
-
-def _timeline_date(r: FieldReader, p: Path, value: Any) -> str | None:
-    s = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(s, str) or not (match := TIMELINE_RE.match(s.strip())):
-        r.error(p, f"timeline date must be YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'",
-                "quote it if needed, e.g. date: \"2020-12\"")
-        return None
-    y, mo, d = match.groups()
-    try:
-        dt.date(int(y), int(mo or 1), int(d or 1))
-    except ValueError as e:
-        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day")
-        return None
-    return s.strip()
+    table = brieffields.BRIEF_FIELDS
+    r.known_keys((), data, brieffields.names(), "brief front matter")
+    checked: dict[str, Any] = {}
+    for f in table:
+        if f.name in data:
+            checked[f.name] = f.read(r, (f.name,), data[f.name], tz)
+        elif f.required:
+            r.error((), f"missing required key '{f.name}'", f.missing_hint)
+    return None if r.diags else checked
 
 
 def validate_page(r: FieldReader) -> tuple[str, str | None, str, bool] | None:
     """(title, slug, summary, draft) of a plain page."""
     data = r.doc.data if r.doc.data is not None else {}
     if not isinstance(data, dict):
-        r.error((), "front matter must be a mapping of keys to values",
-                "write lines such as 'title: ...' between the --- lines")
+        r.error((), *_NOT_A_MAPPING)
         return None
     r.known_keys((), data, PAGE_KEYS, "page front matter")
     if "title" not in data:
-        r.error((), "missing required key 'title'", _REQUIRED_HINTS["title"])
+        r.error((), "missing required key 'title'", brieffields.row("title").missing_hint)
     title = r.string(("title",), data["title"], "title") if "title" in data else None
-    slug = check_slug(r, ("slug",), data["slug"]) if "slug" in data else None
+    slug = r.slug(("slug",), data["slug"]) if "slug" in data else None
     summary = r.string(("summary",), data["summary"], "summary") if "summary" in data else ""
     draft = bool(r.boolean(("draft",), data["draft"], "draft")) if "draft" in data else False
     if r.diags or title is None:

@@ -6,31 +6,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sitegen.errors import Diagnostic, SourceLocation
-from sitegen.model import Brief, Taxonomy, Term
+from sitegen.model import TAXONOMY_KINDS, Brief, Taxonomy, Term, term_names
 from sitegen.urls import taxonomy_slug
-
-TAXONOMIES = (("tags", "Tag"), ("audiences", "Audience"), ("sources", "Source"))
-
-
-def _names(b: Brief, key: str) -> tuple[str, ...]:
-    if key == "tags":
-        return b.tags
-    if key == "audiences":
-        return b.audience
-    return (b.source.name,)
 
 
 def group_taxonomies(briefs: Sequence[Brief]) -> tuple[tuple[Taxonomy, ...], list[Diagnostic]]:
     """`briefs` newest first. Two different names with one slug are an error naming both."""
     diags: list[Diagnostic] = []
     result = []
-    for key, singular in TAXONOMIES:
+    for kind in TAXONOMY_KINDS:
+        key, singular = kind.key, kind.singular
         first: dict[str, tuple[str, SourceLocation]] = {}
         members: dict[str, list[str]] = defaultdict(list)
         # Visit oldest first so "first written" is stable as new briefs arrive.
         for b in reversed(briefs):
             locs = {name: loc for tax, name, loc in b.term_locations if tax == key}
-            for name in dict.fromkeys(_names(b, key)):
+            for name in dict.fromkeys(term_names(b, kind)):
                 slug = taxonomy_slug(name)
                 loc = locs.get(name, SourceLocation(b.source_path, 1, 1))
                 if slug not in first:

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 
+from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.urls import href, taxonomy_slug
@@ -26,7 +27,9 @@ def builtin_theme_dir() -> Path:
 
 def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
     """Site layouts/ first, then the built-in theme; the theme also as 'default/<name>'."""
-    theme = jinja2.FileSystemLoader(str(builtin_theme_dir()))
+    # The theme's files, plus the brief-page sections generated from the field table.
+    theme = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(builtin_theme_dir())),
+                                 jinja2.DictLoader({SECTIONS_TEMPLATE: sections_template()})])
     loaders: list[jinja2.BaseLoader] = []
     site_layouts = site_dir / "layouts"
     if site_layouts.is_dir():

@@ -25,7 +25,14 @@ def list_path(prefix: str, page: int) -> str:
     return prefix if page == 1 else f"{prefix}page/{page}/"
 
 
-MAX_SLUG_BYTES = 120
+# Anchored with \Z, not $: '$' also matches before a trailing newline ("x\n" is no slug).
+SLUG_RE = re.compile(r"^[^\W_][\w-]*(?:\.[\w-]+)*\Z", re.UNICODE)
+"""A brief or page slug: letters (any script), digits, '-', '_' and inner dots; one path
+segment, never '..'."""
+MAX_SLUG_BYTES = 200
+"""A brief or page slug is a folder name; most file systems stop at 255 bytes (85 CJK characters)."""
+MAX_TERM_SLUG_BYTES = 120
+"""A tag, audience or source slug is cut to this many bytes (a name is at most 100 characters)."""
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -39,7 +46,7 @@ def taxonomy_slug(name: str) -> str:
     slug = re.sub(r"[^\w]+|_+", "-", text, flags=re.UNICODE).strip("-")
     # Keep folder names well under file-system limits (255 bytes); a clash caused by
     # the cut is reported like any other clash.
-    cut = slug.encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", errors="ignore").strip("-")
+    cut = slug.encode("utf-8")[:MAX_TERM_SLUG_BYTES].decode("utf-8", errors="ignore").strip("-")
     return cut or "x"
 
 

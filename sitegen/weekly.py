@@ -16,18 +16,23 @@ def week_key(when: dt.datetime, tz: ZoneInfo) -> str:
     return f"{year}-w{week:02d}"
 
 
+def year_and_week(key: str) -> tuple[int, int]:
+    """The inverse of week_key: '2026-w18' -> (2026, 18)."""
+    year, week = key.split("-w")
+    return int(year), int(week)
+
+
 def group_weeks(briefs: Iterable[Brief], tz: ZoneInfo) -> tuple[tuple[Week, ...], dict[str, str]]:
     """Weeks newest first; inside a week, higher weight first, then newer, then slug."""
-    groups: dict[tuple[int, int], list[Brief]] = defaultdict(list)
+    groups: dict[str, list[Brief]] = defaultdict(list)
     for b in briefs:
-        year, number, _ = b.date.astimezone(tz).isocalendar()
-        groups[(year, number)].append(b)
+        groups[week_key(b.date, tz)].append(b)
     weeks = []
     week_of: dict[str, str] = {}
-    for (year, number), members in sorted(groups.items(), reverse=True):
+    for key, members in sorted(groups.items(), key=lambda kv: year_and_week(kv[0]), reverse=True):
         members.sort(key=lambda b: (-b.weight, -b.date.timestamp(), b.slug))
+        year, number = year_and_week(key)
         start = dt.date.fromisocalendar(year, number, 1)
-        key = f"{year}-w{number:02d}"
         weeks.append(Week(key, year, number, start, start + dt.timedelta(days=6), tuple(b.slug for b in members)))
         for b in members:
             week_of[b.slug] = key

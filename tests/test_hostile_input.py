@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import brief, cli_env, executable_url, run_cli, tree_bytes, unsafe_markup, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
-from sitegen.schema import BRIEF_KEYS
+from sitegen.brieffields import names
 
 DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: \S")
 
@@ -354,7 +354,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.dictionaries(st.one_of(st.sampled_from(["name", "url", "label", "value", "claim", "date", "event",
                                                "columns", "rows", "what_changed", "lang", "published"]),
                               st.text(max_size=6)), inner, max_size=4)), max_leaves=10)
-OVERRIDES = st.dictionaries(st.sampled_from(BRIEF_KEYS + ("audiance", "tittle", "x")), VALUES, max_size=5)
+OVERRIDES = st.dictionaries(st.sampled_from(names() + ("audiance", "tittle", "x")), VALUES, max_size=5)
 BODY_TOKENS = st.sampled_from(["a", " ", "\n", "\n\n", "<", ">", "[", "]", "(", ")", "!", "*", "_", "`", "#", "-",
                                "|", ":", "&", ";", "\\", '"', "'", "<script>", "javascript:", "](", "<!--", "-->",
                                "&#x61;", "\r\n", "\t", "中文", "[^1]", "[^1]: n", "- [ ] ", "~~", "www.x.com",

@@ -13,12 +13,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "parallel", "memo", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls",
-    "content", "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "writer", "cache",
-    "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
+    "errors", "hints", "parallel", "memo", "yamlnodes", "urls", "config", "model", "frontmatter", "fieldreader",
+    "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related", "assemble",
+    "templates", "render", "feeds", "writer", "cache", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`.
-taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import."""
+taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import;
+urls imports nothing of ours, so it sits early: the slug rules it defines are checked by schema."""
 
 PLUMBING = {"__init__", "__main__"}
 """`sitegen/__init__.py` holds the version (anyone may import it, it imports nothing of ours);

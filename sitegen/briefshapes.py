@@ -1,0 +1,263 @@
+"""How each kind of brief field is read and turned into model values.
+
+A reader checks the YAML value of one field and returns it checked (text still raw
+Markdown), or None after reporting a located diagnostic; its path is (field name,).
+A builder turns a checked value into the Brief attributes it sets; `md` renders inline
+Markdown for fields marked as Markdown and returns text unchanged for the others.
+The field table (brieffields.py) names one reader and, where needed, one builder per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.fieldreader import FieldReader
+from sitegen.model import Comparison, Metric, Prediction, Source, TimelineEntry, Tldr
+from sitegen.yamlnodes import Path
+
+Reader = Callable[[FieldReader, Path, Any, ZoneInfo], Any]
+Inline = Callable[[str], str]
+Builder = Callable[[Any, Inline], dict[str, Any]]
+
+SOURCE_KEYS = ("name", "url", "lang", "published")
+TLDR_KEYS = ("what_changed", "why_it_matters", "what_to_do_next")
+METRIC_KEYS = ("label", "value", "unit", "change")
+COMPARISON_KEYS = ("title", "columns", "rows")
+PREDICTION_KEYS = ("claim", "rationale")
+TIMELINE_KEYS = ("date", "event")
+
+LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
+TIMELINE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z", re.ASCII)
+
+
+def _name(p: Path) -> str:
+    return str(p[0])
+
+
+# --- plain values: the FieldReader method of their type ------------------------------------
+
+def text(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> str | None:
+    return r.string(p, value, _name(p))
+
+
+def texts(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
+    return r.strings(p, value, _name(p))
+
+
+def labels(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[str, ...]:
+    """Names that become term pages (tags, audiences): short, one URL segment each."""
+    return r.strings(p, value, _name(p), labels=True)
+
+
+def flag(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> bool:
+    return bool(r.boolean(p, value, _name(p)))
+
+
+def number(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> float:
+    return r.number(p, value, _name(p)) or 0.0
+
+
+def slug(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> str | None:
+    return r.slug(p, value)
+
+
+def when(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dt.datetime, bool] | None:
+    """(aware datetime, has_time)."""
+    return r.datetime(p, value, _name(p), tz)
+
+
+def build_when(value: tuple[dt.datetime, bool], md: Inline) -> dict[str, Any]:
+    return {"date": value[0], "has_time": value[1]}
+
+
+def build_nothing(value: Any, md: Inline) -> dict[str, Any]:
+    """For a field another step turns into the model (the slug falls back to the file name)."""
+    return {}
+
+
+# --- nested shapes ------------------------------------------------------------------------
+
+def source(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, Any] | None:
+    m = r.mapping(p, value, "source", SOURCE_KEYS)
+    if m is None:
+        return None
+    out: dict[str, Any] = {}
+    for key in ("name", "url"):
+        if key not in m:
+            r.error(p, f"missing required key 'source.{key}'", "source needs a name and an http(s) url", key=True)
+    if "name" in m:
+        out["name"] = r.label(p + ("name",), m["name"], "source.name")
+    if "url" in m:
+        out["url"] = r.url(p + ("url",), m["url"], "source.url")
+    if "lang" in m:
+        lang = r.string(p + ("lang",), m["lang"], "source.lang")
+        if lang is not None and not LANG_RE.match(lang):
+            r.error(p + ("lang",), f"'source.lang' is not a BCP 47 language tag: '{lang}'",
+                    "use a tag such as 'en', 'zh' or 'pt-BR'")
+        else:
+            out["lang"] = lang
+    if "published" in m:
+        pub = r.datetime(p + ("published",), m["published"], "source.published", tz)
+        out["published"] = pub[0] if pub else None
+    return out
+
+
+def build_source(value: dict[str, Any], md: Inline) -> dict[str, Any]:
+    return {"source": Source(value["name"], value["url"], value.get("lang") or "", value.get("published"))}
+
+
+def tldr(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, str]:
+    m = r.mapping(p, value, "tldr", TLDR_KEYS)
+    out: dict[str, str] = {}
+    for key in TLDR_KEYS if m else ():
+        if key in m:  # type: ignore[operator]
+            s = r.string(p + (key,), m[key], f"tldr.{key}")  # type: ignore[index]
+            if s is not None:
+                out[key] = s
+    return out
+
+
+def build_tldr(value: dict[str, str], md: Inline) -> dict[str, Any]:
+    return {"tldr": Tldr(**{k: md(v) for k, v in value.items()})}
+
+
+def _items(r: FieldReader, p: Path, value: Any, keys: tuple[str, ...]) -> list[tuple[Path, dict[str, Any]]]:
+    """(path, mapping) of each well-formed item of a list of mappings."""
+    name = _name(p)
+    out = []
+    for i, item in enumerate(r.sequence(p, value, name) or []):
+        m = r.mapping(p + (i,), item, f"{name}[{i}]", keys)
+        if m is not None:
+            out.append((p + (i,), m))
+    return out
+
+
+def metrics(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str, str], ...]:
+    out = []
+    for q, m in _items(r, p, value, METRIC_KEYS):
+        metric: dict[str, str] = {}
+        if "label" not in m:
+            r.error(q, f"metrics[{q[-1]}] is missing 'label'", "every metric needs a label, e.g. {label: Revenue, value: 12}")
+        else:
+            metric["label"] = r.string(q + ("label",), m["label"], "label") or ""
+        if "value" in m:
+            v = m["value"]
+            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+                r.error(q + ("value",), "metric 'value' must be a number or text", "e.g. value: 37.6 or value: \"n/a\"")
+            else:
+                metric["value"] = str(v)
+        for key in ("unit", "change"):
+            if key in m:
+                metric[key] = r.string(q + (key,), m[key], key) or ""
+        out.append(metric)
+    return tuple(out)
+
+
+def build_metrics(value: tuple[dict[str, str], ...], md: Inline) -> dict[str, Any]:
+    return {"metrics": tuple(Metric(m.get("label", ""), m.get("value", ""), m.get("unit", ""), m.get("change", ""))
+                             for m in value)}
+
+
+def comparison(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, Any] | None:
+    m = r.mapping(p, value, "comparison", COMPARISON_KEYS)
+    if m is None:
+        return None
+    title = r.string(p + ("title",), m["title"], "comparison.title") if "title" in m else "Competitor analysis"
+    if "columns" not in m or "rows" not in m:
+        r.error(p, "'comparison' needs both 'columns' and 'rows'",
+                "columns: [Feature, A, B] and rows: [[Price, low, high]]")
+        return None
+    columns = r.strings(p + ("columns",), m["columns"], "comparison.columns")
+    rows = []
+    for i, row in enumerate(r.sequence(p + ("rows",), m["rows"], "comparison.rows") or []):
+        cells = r.strings(p + ("rows", i), row, f"comparison.rows[{i}]")
+        if isinstance(row, list) and len(row) != len(columns):
+            r.error(p + ("rows", i), f"comparison row {i + 1} has {len(row)} cells but there are {len(columns)} columns",
+                    "give every row exactly one cell per column")
+        rows.append(cells)
+    if not columns:
+        r.error(p + ("columns",), "'comparison.columns' must not be empty",
+                "list the column headings, e.g. columns: [Feature, A, B]")
+    return {"title": title or "Competitor analysis", "columns": columns, "rows": tuple(rows)}
+
+
+def build_comparison(value: dict[str, Any] | None, md: Inline) -> dict[str, Any]:
+    if not value:
+        return {"comparison": None}
+    return {"comparison": Comparison(md(value["title"]), tuple(map(md, value["columns"])),
+                                     tuple(tuple(map(md, row)) for row in value["rows"]))}
+
+
+def predictions(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str, str], ...]:
+    out = []
+    for q, m in _items(r, p, value, PREDICTION_KEYS):
+        if "claim" not in m:
+            r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}")
+            continue
+        pred = {"claim": r.string(q + ("claim",), m["claim"], "claim") or ""}
+        if "rationale" in m:
+            pred["rationale"] = r.string(q + ("rationale",), m["rationale"], "rationale") or ""
+        out.append(pred)
+    return tuple(out)
+
+
+def build_predictions(value: tuple[dict[str, str], ...], md: Inline) -> dict[str, Any]:
+    return {"predictions": tuple(Prediction(md(p["claim"]), md(p.get("rationale", ""))) for p in value)}
+
+
+@dataclass(frozen=True)
+class TimelineValue:
+    date: str
+    event: str
+
+
+def timeline(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[TimelineValue, ...]:
+    out = []
+    for q, m in _items(r, p, value, TIMELINE_KEYS):
+        for key in TIMELINE_KEYS:
+            if key not in m:
+                r.error(q, f"timeline[{q[-1]}] is missing '{key}'", "write {date: 2020-12, event: ...}")
+        if "date" in m and "event" in m:
+            d = _timeline_date(r, q + ("date",), m["date"])
+            e = r.string(q + ("event",), m["event"], "event")
+            if d is not None and e is not None:
+                out.append(TimelineValue(d, e))
+    return tuple(out)
+
+
+def _timeline_date(r: FieldReader, p: Path, value: Any) -> str | None:
+    s = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(s, str) or not (match := TIMELINE_RE.match(s.strip())):
+        r.error(p, f"timeline date must be YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'",
+                "quote it if needed, e.g. date: \"2020-12\"")
+        return None
+    y, mo, d = match.groups()
+    try:
+        dt.date(int(y), int(mo or 1), int(d or 1))
+    except ValueError as e:
+        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day")
+        return None
+    return s.strip()
+
+
+def build_timeline(value: tuple[TimelineValue, ...], md: Inline) -> dict[str, Any]:
+    return {"timeline": tuple(TimelineEntry(t.date, md(t.event)) for t in value)}
+
+
+def related(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[str, Any], ...]:
+    """(slug, where) of each pinned related brief: assembly reports an unknown slug there."""
+    out = []
+    for i, item in enumerate(r.sequence(p, value, "related") or []):
+        s = r.string(p + (i,), item, f"related[{i}]")
+        if s is not None:
+            out.append((s.strip(), r.location(p + (i,))))
+    return tuple(out)
+
+
+def build_related(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
+    return {"related": tuple(s for s, _ in value), "related_locations": tuple(loc for _, loc in value)}
