@@ -7,7 +7,7 @@ build would compute, so every key covers every input of the cached function.
 - ParseCache: parse_file() is pure in (kind, path, bytes, settings). A file is re-read
   when its stat signature changed or when the watcher marked it dirty; it is re-parsed
   only when its content hash or the settings changed.
-- Fingerprinter + TemplateDeps + RenderKeys: a page job's key hashes its template name,
+- Fingerprinter + TemplateDeps + render_key(): a page job's key hashes its template name,
   its context, the Environment globals (config, nav) and the source of every template
   the job's template can reach through extends/include/import. A job is re-rendered only
   when its key differs from the key of the bytes already in the output.
