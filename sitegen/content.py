@@ -18,6 +18,7 @@ from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
 from sitegen.model import Brief, Comparison, Metric, Page, Prediction, Source, TimelineEntry, Tldr
+from sitegen.paths import escapes, real_root
 from sitegen.schema import SLUG_RE, FieldReader, validate_brief, validate_page
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
@@ -63,25 +64,21 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
     """
     files: list[SourceFile] = []
     diags: list[Diagnostic] = []
-    root = site_dir.resolve()
+    root = real_root(site_dir)
     for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR)):
         base = site_dir / folder
         if not base.is_dir():
             continue
-        # A linked folder is checked once; os.path.realpath, unlike Path.resolve, never raises on loops.
-        base_inside = Path(os.path.realpath(base)).is_relative_to(root)
+        base_inside = not escapes(base, root)  # a folder inside holds plain files that cannot escape
         for entry in sorted(os.scandir(base), key=lambda e: e.name):
             if not is_content_name(entry.name):
                 continue
             path = Path(entry.path)
             shown = f"{folder}/{entry.name}"
-            if entry.is_symlink() or not base_inside:
-                target = Path(os.path.realpath(path))
-                if not target.is_relative_to(root):
-                    diags.append(Diagnostic(SourceLocation(shown, 1, 1),
-                                            "symlink points outside the site directory",
-                                            "copy the file into content/ instead of linking to it"))
-                    continue
+            if (entry.is_symlink() or not base_inside) and escapes(path, root):
+                diags.append(Diagnostic(SourceLocation(shown, 1, 1), "symlink points outside the site directory",
+                                        "copy the file into content/ instead of linking to it"))
+                continue
             try:
                 if not entry.is_file():  # follows links; a plain entry needs no extra system call
                     continue
@@ -98,7 +95,7 @@ def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
     watcher's report costs a few system calls rather than one per file. None when a
     change is anything but a plain file directly in content/ or content/briefs/
     (a folder, a symlink): the caller runs discover() instead."""
-    root = os.path.realpath(site_dir)
+    root = real_root(site_dir)
     folders = {os.path.abspath(site_dir / folder): (kind, folder)
                for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR))}
     by_shown: dict[str, SourceFile] | None = None
@@ -115,7 +112,7 @@ def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
         name = os.path.basename(path)
         if not is_content_name(name):
             continue
-        if not Path(os.path.realpath(os.path.dirname(path))).is_relative_to(root):
+        if escapes(os.path.dirname(path), root):
             return None
         try:
             st = os.lstat(path)
