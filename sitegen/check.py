@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
 from sitegen.content import discover
-from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of, sort_diagnostics
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, format_report, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
 from sitegen.model import Brief, Site
@@ -49,9 +49,7 @@ class CheckResult:
         if not self.problems:
             ext = f", {self.external} external" if self.external else ""
             return f"checked {self.files} files and {self.links} links{ext}: no problems"
-        n = len(self.problems)
-        body = "\n".join(d.format() for d in self.problems)
-        return f"{body}\n{n} problem{'s' if n != 1 else ''} found."
+        return format_report(self.problems, " found.", noun="problem")
 
 
 # --- finding links in sources --------------------------------------------------------------

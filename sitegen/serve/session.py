@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from sitegen.errors import BuildFailed, Diagnostic
+from sitegen.errors import BuildFailed, format_report
 from sitegen.pipeline import BuildOptions
 from sitegen.serve.incremental import LiveSite, RebuildResult
 from sitegen.serve.server import DevServer, ServeState
@@ -39,13 +39,6 @@ class ServeOptions:
     """Where the live output is kept; default a temporary folder removed on exit."""
     base_url: str | None = None
     jobs: int | None = None
-
-
-def failure_report(diagnostics: tuple[Diagnostic, ...]) -> str:
-    """The CLI's path:line:col text, with the serve-specific last line."""
-    n = len(diagnostics)
-    body = "\n".join(d.format() for d in diagnostics)
-    return f"{body}\n{n} error{'s' if n != 1 else ''}; still serving the last good build."
 
 
 class Session:
@@ -75,7 +68,7 @@ class Session:
             try:
                 result = self.live.rebuild(dirty)
             except BuildFailed as e:
-                report = failure_report(e.diagnostics)
+                report = format_report(e.diagnostics, "; still serving the last good build.")
                 self._print(report)
                 self.state.failed(report)
                 return None
