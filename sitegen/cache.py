@@ -109,7 +109,7 @@ class ParseCache:
         return files, diags
 
     def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
-                  parse: Callable[[SourceFile, bytes], R], jobs: int | None = None) -> list[R]:
+                  parse: Callable[[SourceFile, bytes], R], workers: int | None = None) -> list[R]:
         """parse(f, bytes) for every file, in order, reusing earlier results where the input is unchanged."""
         now_ns = time.time_ns()
         results: list[Any] = [None] * len(files)
@@ -147,7 +147,7 @@ class ParseCache:
                 results[i] = old.result
                 continue
             misses.append((i, f, data, _trusted(sig, now_ns), content))
-        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], jobs)
+        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], workers)
         for (i, f, _, trusted, content), result in zip(misses, parsed):
             entries[f.shown] = _ParseEntry(trusted, content, settings, result)
             results[i] = result

@@ -31,8 +31,8 @@ class BuildOptions:
     """Defaults to SITE_DIR/public."""
     base_url: str | None = None
     drafts: bool = False
-    jobs: int | None = None
-    """Worker processes; None = one per core."""
+    workers: int | None = None
+    """Worker processes (`--jobs`); None = one per core."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,8 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None,
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
-                                                                                           options.jobs)
+    parsed = map_ordered(parse, files, options.workers) if cache is None else cache.parse_all(files, settings, parse,
+                                                                                              options.workers)
     unparsed: set[str] = set()
     for f, item, item_diags in parsed:
         errors.extend(item_diags)
@@ -129,10 +129,10 @@ def page_renderer(site: Site, site_dir: Path) -> _Renderer:
     return _Renderer(site_dir, site.config, site_nav(site))
 
 
-def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type: ignore[no-untyped-def]
+def render_site(site: Site, site_dir: Path, workers: int | None = None):  # type: ignore[no-untyped-def]
     """Yield every output file of the site (pages, sitemap, robots, ...)."""
     jobs = all_jobs(site)
-    yield from map_ordered(page_renderer(site, site_dir), jobs, jobs_n)
+    yield from map_ordered(page_renderer(site, site_dir), jobs, workers)
     yield from other_files(site, jobs)
 
 
@@ -168,7 +168,7 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, output)
     config, site = load_site(options)
     counter = _Counter()
-    files = write_site(output, counter.count(render_site(site, site_dir, options.jobs)), static_dirs(site_dir))
+    files = write_site(output, counter.count(render_site(site, site_dir, options.workers)), static_dirs(site_dir))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output)
 
 

@@ -22,7 +22,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
     try:
-        build(BuildOptions(site, output=out, jobs=1))
+        build(BuildOptions(site, output=out, workers=1))
     except BuildFailed:
         return None
     return tree(out)
@@ -43,7 +43,7 @@ BASE = {
 @pytest.fixture
 def live(tmp_path: Path) -> tuple[Path, LiveSite]:
     site = write_site(tmp_path / "site", BASE)
-    ls = LiveSite(BuildOptions(site, jobs=1), tmp_path / "live")
+    ls = LiveSite(BuildOptions(site, workers=1), tmp_path / "live")
     ls.rebuild()
     return site, ls
 
@@ -238,7 +238,7 @@ def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, ob
             "content/briefs/alpha.md": brief("Alpha rises", extra="tags: [ai]"),
             "content/briefs/beta.md": brief("Beta falls", date="2026-04-20", extra="tags: [ai, chips]"),
         })
-        ls = LiveSite(BuildOptions(site, jobs=1), root / "live")
+        ls = LiveSite(BuildOptions(site, workers=1), root / "live")
         ls.rebuild()
         for i, op in enumerate(ops):
             touched = apply(site, op)

@@ -286,7 +286,7 @@ class LiveSite:
         errors = []
         out = []
         try:
-            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.jobs if len(todo) >= 400 else 1):
+            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.workers if len(todo) >= 400 else 1):
                 if f is not None:
                     out.append(self._out.stage(f))  # on disk now: memory holds one page at a time
                 errors.extend(diags)

@@ -38,7 +38,8 @@ class ServeOptions:
     output: Path | None = None
     """Where the live output is kept; default a temporary folder removed on exit."""
     base_url: str | None = None
-    jobs: int | None = None
+    workers: int | None = None
+    """Worker processes for big rebuilds (`--jobs`); None = one per core."""
 
 
 class Session:
@@ -54,7 +55,7 @@ class Session:
         else:
             self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._temporary = True
-        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.jobs)
+        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers)
         self.live = LiveSite(build_options, self.output)
         self.state = ServeState()
         self.server: DevServer | None = None
