@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,12 +67,14 @@ def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., Pars
     return settings, functools.partial(parse_source, settings)
 
 
-def load_site(options: BuildOptions, cache: ParseCache | None = None,
-              memo: Memo = NO_MEMO) -> tuple[SiteConfig, Site]:
+def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo = NO_MEMO,
+              changed: Sequence[SourceFile] | None = None) -> tuple[SiteConfig, Site]:
     """Everything but rendering: raises BuildFailed with every problem found.
 
     With a cache and a memo (serve keeps one of each), unchanged files are not parsed
-    again and unchanged groupings are not recomputed.
+    again and unchanged groupings are not recomputed. `changed`: every content file changed
+    since the cache was last used (serve passes the watcher's report), or None when that is
+    not known; then every file's stat is checked.
     """
     site_dir = options.site_dir
     errors: list[Diagnostic] = []
@@ -83,13 +85,16 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None,
         errors.extend(e.diagnostics)
         config = SiteConfig()
     config = memo.same("config", config)
-    files, diags = discover(site_dir) if cache is None else cache.discover(site_dir)
+    files, diags = discover(site_dir) if cache is None else cache.discover(site_dir, changed)
     settings, parse = source_parser(config)
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    parsed = map_ordered(parse, files, options.workers) if cache is None else cache.parse_all(files, settings, parse,
-                                                                                              options.workers)
+    if cache is None:
+        parsed = map_ordered(parse, files, options.workers)
+    else:
+        shown = None if changed is None else {f.shown for f in changed}
+        parsed = cache.parse_all(files, settings, parse, options.workers, shown)
     unparsed: set[str] = set()
     for f, item, item_diags in parsed:
         errors.extend(item_diags)
