@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "paths", "parallel", "memo", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls",
+    "errors", "hints", "paths", "parallel", "collector", "memo", "yamlnodes", "config", "model", "frontmatter", "schema", "markdown", "urls",
     "content", "weekly", "taxonomy", "related", "assemble", "templates", "render", "feeds", "writer", "cache",
     "pipeline", "explain", "check", "scaffold", "serve", "cli",
 ]

@@ -3,6 +3,7 @@ and no edit lost while the first build runs."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -301,3 +302,15 @@ def test_an_edit_the_watcher_missed_is_served_after_the_rescan(site: Path) -> No
         stop.set()
         loop.join(timeout=30)
         session.close()
+
+
+def test_serving_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None:
+    """serve freezes its site between rebuilds (gc.freeze) and pauses the collector while
+    scoring related briefs; both are undone, so a program that embeds a Session is not left
+    with a frozen heap or no cyclic collection."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with serving(site) as (session, _):
+        (site / "content/briefs/gamma.md").write_text(brief("Gamma", extra="tags: [chips]"), encoding="utf-8")
+        assert session.rebuild() is not None and session.last is not None and session.last.way == "full"
+        assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -15,7 +15,6 @@ last good site stays in place.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import os
 import time
@@ -168,10 +167,6 @@ class LiveSite:
         if patched is None:
             memo.end_round()  # a patched round used only part of the memo: keep the rest
             self._round = Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
-            # Everything alive now will mostly stay alive: keep the cyclic collector from
-            # rescanning it on every rebuild (unreachable objects are still freed by refcount).
-            gc.collect()
-            gc.freeze()
         else:
             assert previous is not None
             self._round = previous.successor(site, jobs=jobs, wanted_keys=wanted_keys, static=static, cards=cards)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from sitegen import collector
 from sitegen.errors import BuildFailed, format_report
 from sitegen.pipeline import BuildOptions
 from sitegen.serve.incremental import LiveSite, RebuildResult
@@ -87,6 +88,8 @@ class Session:
                         f"wrote {len(result.written)} files, removed {len(result.removed)} "
                         f"in {result.seconds * 1000:.0f} ms ({result.way})")
             self.state.built(result.changed)
+            if result.way == "full":
+                collector.settle()  # what a full rebuild left stays alive until the next one
             return result
 
     def start(self) -> DevServer:
@@ -120,6 +123,7 @@ class Session:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        collector.release()
         if self._temporary:
             shutil.rmtree(self.output, ignore_errors=True)
 
