@@ -3,6 +3,7 @@ additions, renames and deletions the live output is byte-identical to a clean bu
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -235,7 +236,11 @@ def apply(site: Path, op: tuple[str, object, object]) -> list[Path]:
     return [path]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("SITEGEN_SERVE_EXAMPLES", "30"))
+"""Random edit sequences tried; a slow run: SITEGEN_SERVE_EXAMPLES=200 python -m pytest tests/test_incremental.py"""
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=7))
 def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, object]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
