@@ -153,6 +153,31 @@ def test_a_failed_rebuild_leaves_the_output_untouched(live: tuple[Path, LiveSite
     assert tree(ls.output) == before
 
 
+def test_after_an_unexpected_error_the_next_rebuild_checks_every_file(
+        live: tuple[Path, LiveSite], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (or Ctrl-C) that stops a rebuild before it read the reported files must not lose
+    them: the next rebuild, told only of a later edit, still shows the first one."""
+    site, ls = live
+    from sitegen import pipeline
+    load_config = pipeline.load_config
+
+    def fail_once(*args: object) -> object:
+        monkeypatch.setattr(pipeline, "load_config", load_config)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "load_config", fail_once)
+    about = site / "content/about.md"
+    about.write_text("---\ntitle: About\n---\nWho we are, edited.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        ls.rebuild(reported(site, about))
+    solar = site / "content/briefs/solar.md"
+    solar.write_text(brief("Solar panels", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
+                           body="Photovoltaic output rose again."), encoding="utf-8")
+    ls.rebuild(reported(site, solar))
+    assert b"Who we are, edited." in (ls.output / "about/index.html").read_bytes()
+    assert b"rose again" in (ls.output / "briefs/solar/index.html").read_bytes()
+
+
 # --- the property: incremental == clean ----------------------------------------------------
 
 SLUGS = ["alpha", "beta", "gamma", "delta"]

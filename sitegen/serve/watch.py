@@ -119,6 +119,9 @@ EventSource = Callable[[Path, threading.Event, int], Iterator[set[str]]]
 """(site folder, stop, tick in ms) -> the changed paths of each burst of events, or an empty
 set at least every tick. Armed once it has yielded the first time."""
 
+RELOAD_SECONDS = 0.5
+"""After a rebuild, about how long open tabs take to fetch the new page."""
+
 TICK_MS = 50
 """How long the loop waits for events before it looks at the clock (for the rescan, and at
 startup for the watcher to be armed)."""
@@ -147,10 +150,14 @@ def watch_site(site_dir: Path, stop: threading.Event, rescan_every: float = RESC
     # the rescan anything after, whether the watcher reports it or not.
     seen = rescan(site_dir, {})[0]
     due = time.monotonic() + rescan_every
+    quiet = 0.0
     yield ChangeBatch()
     for raw in source:
         batch = classify_batch(site_dir, raw)
-        if time.monotonic() >= due:
+        now = time.monotonic()
+        # Not while a rebuilt page is being reloaded (unless one interval overdue): it would
+        # hold up the next rebuild and compete with the browser's request.
+        if now >= due and (now >= quiet or now >= due + rescan_every):
             took = time.monotonic()
             seen, missed = rescan(site_dir, seen)
             took = time.monotonic() - took
@@ -166,3 +173,4 @@ def watch_site(site_dir: Path, stop: threading.Event, rescan_every: float = RESC
             seen = relook(seen, (c.path for c in batch.changes))
         if batch:
             yield batch
+            quiet = time.monotonic() + RELOAD_SECONDS
