@@ -5,9 +5,9 @@ nothing here is global. Correctness rule: a cache hit must give exactly what a c
 build would compute, so every key covers every input of the cached function.
 
 - ParseCache: parse_file() is pure in (kind, path, bytes, settings). A file is re-read
-  when its stat signature changed or when the watcher marked it dirty; it is re-parsed
-  only when its content hash or the settings changed.
-- Fingerprinter + TemplateDeps + RenderKeys: a page job's key hashes its template name,
+  when its stat signature changed or when the caller says it changed (serve passes the
+  watcher's report); it is re-parsed only when its content hash or the settings changed.
+- Fingerprinter + TemplateDeps + render_key(): a page job's key hashes its template name,
   its context, the Environment globals (config, nav) and the source of every template
   the job's template can reach through extends/include/import. A job is re-rendered only
   when its key differs from the key of the bytes already in the output.
@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,50 +80,40 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._entries: dict[str, _ParseEntry] = {}
-        self._dirty: set[str] = set()
         self.parsed = 0
         """Files parsed by the last parse_all (misses): for tests and the benchmark."""
-        self.files: dict[str, SourceFile] = {}
-        """Absolute path -> the files of the last parse_all."""
-        self._files_of: Sequence[SourceFile] = ()
         self._discovered: tuple[Path, tuple[SourceFile, ...]] | None = None
-        self._complete = False
 
-    def mark_dirty(self, paths: Iterable[str | Path], complete: bool = False) -> None:
-        """Files the watcher saw change: re-read them even if their stat looks the same.
-        `complete`: these are every change since the last parse (a watcher's report), so
-        the next discover and parse_all may trust that nothing else changed."""
-        self._dirty.update(os.path.abspath(p) for p in paths)
-        self._complete = complete and self._discovered is not None
-
-    def discover(self, site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
-        """content.discover(), patched from the last result when the dirty list is complete."""
-        if self._complete and self._discovered is not None and self._discovered[0] == site_dir:
-            files = rediscover(site_dir, self._discovered[1], self._dirty)
+    def discover(self, site_dir: Path, changed: Sequence[SourceFile] | None = None,
+                 ) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+        """content.discover(), or the last listing patched with `changed`: every content file
+        changed since the last call (a watcher's report), or None when that is not known."""
+        if changed is not None and self._discovered is not None and self._discovered[0] == site_dir:
+            files = rediscover(site_dir, self._discovered[1], changed)
             if files is not None:
                 self._discovered = (site_dir, files)
                 return files, ()
-        self._complete = False
         files, diags = discover(site_dir)
         self._discovered = (site_dir, files) if not diags else None
         return files, diags
 
     def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
-                  parse: Callable[[SourceFile, bytes], R], jobs: int | None = None) -> list[R]:
-        """parse(f, bytes) for every file, in order, reusing earlier results where the input is unchanged."""
+                  parse: Callable[[SourceFile, bytes], R], workers: int | None = None,
+                  changed: Collection[str] | None = None) -> list[R]:
+        """parse(f, bytes) for every file, in order, reusing earlier results where the input is
+        unchanged. `changed`: the files (as shown) that changed since the last parse_all, when
+        every change is known (a watcher's report): the others are not even stat'ed. None:
+        every file's stat is checked."""
         now_ns = time.time_ns()
         results: list[Any] = [None] * len(files)
         misses: list[tuple[int, SourceFile, bytes, StatSig | None, bytes]] = []
         entries: dict[str, _ParseEntry] = {}
-        dirty, self._dirty = self._dirty, set()
-        dirty_names = {os.path.basename(p) for p in dirty}
-        trust, self._complete = self._complete, False
         for i, f in enumerate(files):
             old = self._entries.get(f.shown)
             if old is not None and old.settings != settings:
                 old = None
-            marked = f.path.name in dirty_names and os.path.abspath(f.path) in dirty
-            if trust and old is not None and not marked:
+            marked = changed is not None and f.shown in changed
+            if changed is not None and old is not None and not marked:
                 entries[f.shown] = old  # the watcher reported no change to it
                 results[i] = old.result
                 continue
@@ -147,17 +137,13 @@ class ParseCache:
                 results[i] = old.result
                 continue
             misses.append((i, f, data, _trusted(sig, now_ns), content))
-        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], jobs)
+        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], workers)
         for (i, f, _, trusted, content), result in zip(misses, parsed):
             entries[f.shown] = _ParseEntry(trusted, content, settings, result)
             results[i] = result
         self._entries = entries  # files gone from disk are forgotten
-        if files is not self._files_of:
-            self._files_of = files
-            self.files = {os.path.abspath(f.path): f for f in files}
         self.parsed = len(misses)
         return results
-
 
     def reparse(self, files: Sequence[SourceFile], settings: ParseSettings,
                 parse: Callable[[SourceFile, bytes], R]) -> list[R]:
@@ -165,7 +151,7 @@ class ParseCache:
         entry is kept as it is."""
         now_ns = time.time_ns()
         results: list[Any] = []
-        for f in files:  # they stay marked dirty: a full rebuild after this must still see them
+        for f in files:
             try:
                 sig = StatSig.of(os.stat(f.path))
                 data = f.path.read_bytes()

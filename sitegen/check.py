@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen import __version__
 from sitegen.content import discover
 from sitegen.deploy import deploy_warnings
-from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of, sort_diagnostics
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, format_report, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
 from sitegen.model import Brief, Site
@@ -51,14 +51,12 @@ class CheckResult:
 
     def report(self) -> str:
         """Every problem, then the count line; warnings are counted here and shown by warnings_report()."""
-        shown = "".join(d.format() + "\n" for d in self.problems)
         w = len(self.warnings)
         warned = f", {w} warning{'s' if w != 1 else ''}" if w else ""
         if not self.problems:
             ext = f", {self.external} external" if self.external else ""
-            return f"{shown}checked {self.files} files and {self.links} links{ext}: no problems{warned}"
-        n = len(self.problems)
-        return f"{shown}{n} problem{'s' if n != 1 else ''} found{warned}."
+            return f"checked {self.files} files and {self.links} links{ext}: no problems{warned}"
+        return format_report(self.problems, f" found{warned}.", noun="problem")
 
     def warnings_report(self) -> str:
         return "\n".join(d.format() for d in self.warnings)
@@ -232,7 +230,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     try:
-        rendered = list(render_site(site, site_dir, options.jobs))
+        rendered = list(render_site(site, site_dir, options.workers))
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     files: dict[str, bytes | None] = {f.path: (f.data if f.path.endswith(".html") else None) for f in rendered}

@@ -92,7 +92,7 @@ def _authoring(args: argparse.Namespace) -> int:
     if args.command == "check":
         from sitegen.check import check_site
 
-        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, jobs=args.jobs),
+        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs),
                             args.external, args.timeout, args.concurrency)
         if result.warnings:
             print(result.warnings_report(), file=sys.stderr)

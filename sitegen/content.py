@@ -23,6 +23,7 @@ from sitegen.markdown import MarkdownRenderer, make_markdown
 from sitegen.model import TAXONOMY_KINDS, Brief, Page
 from sitegen.schema import validate_brief, validate_page
 from sitegen.urls import SLUG_RE
+from sitegen.paths import escapes, real_root
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
 BRIEFS_DIR = "content/briefs"
@@ -67,25 +68,21 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
     """
     files: list[SourceFile] = []
     diags: list[Diagnostic] = []
-    root = site_dir.resolve()
+    root = real_root(site_dir)
     for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR)):
         base = site_dir / folder
         if not base.is_dir():
             continue
-        # A linked folder is checked once; os.path.realpath, unlike Path.resolve, never raises on loops.
-        base_inside = Path(os.path.realpath(base)).is_relative_to(root)
+        base_inside = not escapes(base, root)  # a folder inside holds plain files that cannot escape
         for entry in sorted(os.scandir(base), key=lambda e: e.name):
             if not is_content_name(entry.name):
                 continue
             path = Path(entry.path)
             shown = f"{folder}/{entry.name}"
-            if entry.is_symlink() or not base_inside:
-                target = Path(os.path.realpath(path))
-                if not target.is_relative_to(root):
-                    diags.append(Diagnostic(SourceLocation(shown, 1, 1),
-                                            "symlink points outside the site directory",
-                                            "copy the file into content/ instead of linking to it"))
-                    continue
+            if (entry.is_symlink() or not base_inside) and escapes(path, root):
+                diags.append(Diagnostic(SourceLocation(shown, 1, 1), "symlink points outside the site directory",
+                                        "copy the file into content/ instead of linking to it"))
+                continue
             try:
                 if not entry.is_file():  # follows links; a plain entry needs no extra system call
                     continue
@@ -96,33 +93,19 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
 
 
 def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
-               changed: Iterable[str | Path]) -> tuple[SourceFile, ...] | None:
+               changed: Iterable[SourceFile]) -> tuple[SourceFile, ...] | None:
     """What discover() would return now, given its `previous` result (which had no
-    diagnostics) and every path that changed since: no folder is listed again, so a
-    watcher's report costs a few system calls rather than one per file. None when a
-    change is anything but a plain file directly in content/ or content/briefs/
-    (a folder, a symlink): the caller runs discover() instead."""
-    root = os.path.realpath(site_dir)
-    folders = {os.path.abspath(site_dir / folder): (kind, folder)
-               for kind, folder in (("page", PAGES_DIR), ("brief", BRIEFS_DIR))}
+    diagnostics) and every content file that changed since (added, edited or removed; a
+    change to a content folder itself needs discover()): no folder is listed again, so a
+    watcher's report costs a few system calls rather than one per file. None when a changed
+    file is not a plain file (a folder, a symlink): the caller runs discover() instead."""
+    root = real_root(site_dir)
     by_shown: dict[str, SourceFile] | None = None
-    for raw in changed:
-        path = os.path.abspath(raw)
-        if path in folders or any(f.startswith(path + os.sep) for f in folders):
-            return None  # a content folder itself (or one above it) changed: list it again
-        where = folders.get(os.path.dirname(path))
-        if where is None:
-            if any(path.startswith(f + os.sep) for f in folders):
-                return None  # deeper inside content/
-            continue  # not content (sitegen.yaml, layouts, static)
-        kind, folder = where
-        name = os.path.basename(path)
-        if not is_content_name(name):
-            continue
-        if not Path(os.path.realpath(os.path.dirname(path))).is_relative_to(root):
+    for f in changed:
+        if escapes(f.path.parent, root):
             return None
         try:
-            st = os.lstat(path)
+            st = os.lstat(f.path)
         except FileNotFoundError:
             st = None
         except OSError:
@@ -131,11 +114,10 @@ def rediscover(site_dir: Path, previous: tuple[SourceFile, ...],
             return None
         if by_shown is None:
             by_shown = {f.shown: f for f in previous}
-        shown = f"{folder}/{name}"
         if st is None:
-            by_shown.pop(shown, None)
-        elif shown not in by_shown:
-            by_shown[shown] = SourceFile(kind, shown, site_dir / folder / name)
+            by_shown.pop(f.shown, None)
+        elif f.shown not in by_shown:
+            by_shown[f.shown] = f
     if by_shown is None or len(by_shown) == len(previous) and all(f.shown in by_shown for f in previous):
         return previous  # only edits: the same files, in the same order
     return tuple(sorted(by_shown.values(), key=lambda f: (f.kind != "page", f.shown)))

@@ -43,6 +43,14 @@ class Diagnostic:
         return "\n".join(out)
 
 
+def format_report(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], outcome: str, noun: str = "error") -> str:
+    """Every diagnostic as `path:line:col` text, then the count line: '2 errors' + `outcome`
+    ('; nothing was written.'). build, check and serve all report this way."""
+    n = len(diagnostics)
+    body = "\n".join(d.format() for d in diagnostics)
+    return f"{body}\n{n} {noun}{'s' if n != 1 else ''}{outcome}"
+
+
 def sort_diagnostics(diags: list[Diagnostic] | tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
     """Stable, reproducible order: by file, line, column, then message."""
     return tuple(sorted(diags, key=lambda d: (d.location, d.message)))
@@ -62,9 +70,7 @@ class BuildFailed(SitegenError):
         return (BuildFailed, (self.diagnostics,))
 
     def report(self) -> str:
-        n = len(self.diagnostics)
-        body = "\n".join(d.format() for d in self.diagnostics)
-        return f"{body}\n{n} error{'s' if n != 1 else ''}; nothing was written."
+        return format_report(self.diagnostics, "; nothing was written.")
 
 
 def line_of(text: str, line: int) -> str:

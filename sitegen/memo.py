@@ -1,8 +1,8 @@
 """Remembered results of pure build steps, so a rebuild redoes only what its inputs changed.
 
-A Memo maps a name (say `("brief-job", slug)`) to the dependencies it was computed from
-and the result. `get` returns the remembered result when every dependency is the same
-object as last time or equal to it, and computes it otherwise. Because unchanged inputs
+A Memo maps a name (say `("brief", slug)`, a brief's page job) to the dependencies it was
+computed from and the result. `get` returns the remembered result when every dependency is
+the same object as last time or equal to it, and computes it otherwise. Because unchanged inputs
 give back the very same result objects, the next step can compare by identity too: an
 unchanged brief gives the same card, the same card gives the same page job, the same
 job gives the same render key, all without hashing anything.

@@ -36,18 +36,18 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*bounds)]
 
 
-def default_jobs() -> int:
+def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def map_ordered(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None) -> Iterator[R]:
+def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> Iterator[R]:
     """fn over items, results in input order, streamed as they complete."""
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
         yield from (fn(item) for item in items)
         return
     bounds = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init, initargs=(fn, items)) as pool:
+    with ctx.Pool(workers, initializer=_init, initargs=(fn, items)) as pool:
         for chunk in pool.imap(_run_slice, bounds):
             yield from chunk

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,8 @@ class BuildOptions:
     """Defaults to SITE_DIR/public."""
     base_url: str | None = None
     drafts: bool = False
-    jobs: int | None = None
-    """Worker processes; None = one per core."""
+    workers: int | None = None
+    """Worker processes (`--jobs`); None = one per core."""
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,14 @@ def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., Pars
     return settings, functools.partial(parse_source, settings)
 
 
-def load_site(options: BuildOptions, cache: ParseCache | None = None,
-              memo: Memo = NO_MEMO) -> tuple[SiteConfig, Site]:
+def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo = NO_MEMO,
+              changed: Sequence[SourceFile] | None = None) -> tuple[SiteConfig, Site]:
     """Everything but rendering: raises BuildFailed with every problem found.
 
     With a cache and a memo (serve keeps one of each), unchanged files are not parsed
-    again and unchanged groupings are not recomputed.
+    again and unchanged groupings are not recomputed. `changed`: every content file changed
+    since the cache was last used (serve passes the watcher's report), or None when that is
+    not known; then every file's stat is checked.
     """
     site_dir = options.site_dir
     errors: list[Diagnostic] = []
@@ -83,13 +85,16 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None,
         errors.extend(e.diagnostics)
         config = SiteConfig()
     config = memo.same("config", config)
-    files, diags = discover(site_dir) if cache is None else cache.discover(site_dir)
+    files, diags = discover(site_dir) if cache is None else cache.discover(site_dir, changed)
     settings, parse = source_parser(config)
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    parsed = map_ordered(parse, files, options.jobs) if cache is None else cache.parse_all(files, settings, parse,
-                                                                                           options.jobs)
+    if cache is None:
+        parsed = map_ordered(parse, files, options.workers)
+    else:
+        shown = None if changed is None else {f.shown for f in changed}
+        parsed = cache.parse_all(files, settings, parse, options.workers, shown)
     unparsed: set[str] = set()
     for f, item, item_diags in parsed:
         errors.extend(item_diags)
@@ -129,10 +134,10 @@ def page_renderer(site: Site, site_dir: Path) -> _Renderer:
     return _Renderer(site_dir, site.config, site_nav(site))
 
 
-def render_site(site: Site, site_dir: Path, jobs_n: int | None = None):  # type: ignore[no-untyped-def]
+def render_site(site: Site, site_dir: Path, workers: int | None = None):  # type: ignore[no-untyped-def]
     """Yield every output file of the site (pages, sitemap, robots, ...)."""
     jobs = all_jobs(site)
-    yield from map_ordered(page_renderer(site, site_dir), jobs, jobs_n)
+    yield from map_ordered(page_renderer(site, site_dir), jobs, workers)
     yield from other_files(site, jobs)
 
 
@@ -168,7 +173,7 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, output)
     config, site = load_site(options)
     counter = _Counter()
-    files = write_site(output, counter.count(render_site(site, site_dir, options.jobs)), static_dirs(site_dir))
+    files = write_site(output, counter.count(render_site(site, site_dir, options.workers)), static_dirs(site_dir))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output)
 
 

@@ -24,16 +24,15 @@ is always exactly `compute_related`'s (see RelatedState).
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import heapq
 import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sitegen import collector
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
 from sitegen.parallel import map_ordered
@@ -165,7 +164,7 @@ class RelatedIndex:
     so terms first seen in an edit can simply take the next free number.
     """
 
-    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None):
+    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None):
         self.config = config
         # Oldest first, so every posting list is sorted by date without sorting it.
         self.briefs = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
@@ -176,7 +175,7 @@ class RelatedIndex:
         self.sig_of: list[int] = []
         self.df: list[int] = []
         self.counts: list[dict[int, int]] = []
-        for per_signal in map_ordered(_terms, self.briefs, jobs):
+        for per_signal in map_ordered(_terms, self.briefs, workers):
             counts = _count(per_signal, self.ids, self.sig_of)
             self.df += [0] * (len(self.sig_of) - len(self.df))
             for tid in counts:
@@ -391,27 +390,29 @@ class RelatedIndex:
 
 
 def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
-                    jobs: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+                    workers: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> pinned related briefs first, then automatic ones above the threshold."""
-    with _gc_paused():
-        index = RelatedIndex(briefs, config, jobs)
-        links = map_ordered(index.links, range(len(index.briefs)), jobs)
+    # Scoring allocates millions of short-lived, acyclic objects next to a large live heap:
+    # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
+    with collector.paused():
+        index = RelatedIndex(briefs, config, workers)
+        links = map_ordered(index.links, range(len(index.briefs)), workers)
         return {b.slug: result for b, result in zip(index.briefs, links)}
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,
-                   jobs: int | None = None) -> tuple[dict[str, tuple[RelatedLink, ...]], RelatedState]:
-    """Same result as compute_related(briefs, config, jobs), reusing `previous` where that is exact.
+                   workers: int | None = None) -> tuple[dict[str, tuple[RelatedLink, ...]], RelatedState]:
+    """Same result as compute_related(briefs, config, workers), reusing `previous` where that is exact.
 
     `previous` is updated in place and returned (keep only the latest state). Anything that
     moves briefs in date order or changes n (a brief added or removed, a date changed, another
-    config) rebuilds from scratch; so does a state left half-updated by an exception. `jobs`
+    config) rebuilds from scratch; so does a state left half-updated by an exception. `workers`
     applies to such builds: re-linking after an edit stays in this process (forking workers
     costs more than the few hundred briefs they would share).
     """
-    with _gc_paused():
+    with collector.paused():  # as in compute_related
         if previous is None or not previous.advance(briefs, config):
-            previous = RelatedState.build(briefs, config, jobs)
+            previous = RelatedState.build(briefs, config, workers)
         return dict(previous.result), previous
 
 
@@ -465,9 +466,9 @@ class RelatedState:
         self.consistent = len(index.position) == n
 
     @classmethod
-    def build(cls, briefs: Sequence[Brief], config: RelatedConfig, jobs: int | None = None) -> RelatedState:
-        index = RelatedIndex(briefs, config, jobs)
-        return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), jobs)))
+    def build(cls, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None) -> RelatedState:
+        index = RelatedIndex(briefs, config, workers)
+        return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), workers)))
 
     def advance(self, briefs: Sequence[Brief], config: RelatedConfig) -> bool:
         """Bring the state up to `briefs`; False when only a fresh build will do (the state
@@ -662,15 +663,3 @@ def _comparisons(ranked: list[tuple[int, float]], limit: int, threshold: float) 
 def _not_nan(x: float) -> float:
     return x if x == x else -math.inf
 
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Scoring allocates millions of short-lived, acyclic objects next to a large live
-    heap; the cyclic collector would rescan that heap again and again (2x slower at 100k)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

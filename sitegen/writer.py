@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import OutputFile
+from sitegen.paths import escapes, link_escapes, real_root
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -32,7 +33,7 @@ def safe_join(root: Path, rel: str) -> Path:
             or any(part in ("..", ".", "") for part in rel.split("/"))):
         raise UnsafeOutputPath(f"refusing to write unsafe output path {rel!r}")
     dest = root.joinpath(*pure.parts)
-    if not dest.resolve().is_relative_to(root.resolve()):
+    if escapes(dest, real_root(root)):
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {rel!r}")
     return dest
 
@@ -95,15 +96,10 @@ def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable
 
 def _outside(root: Path):  # type: ignore[no-untyped-def]
     """copytree ignore-callback: skip symlinks that lead outside the static folder."""
-    real_root = root.resolve()
+    real = real_root(root)
 
     def ignore(folder: str, names: list[str]) -> list[str]:
-        skipped = []
-        for name in names:
-            p = Path(folder) / name
-            if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                skipped.append(name)
-        return skipped
+        return [name for name in names if link_escapes(os.path.join(folder, name), real)]
 
     return ignore
 

@@ -22,7 +22,7 @@ def main() -> int:
 
     for name in GOLDEN_SITES:
         site = REPO / "tests" / "sites" / name
-        result = build(BuildOptions(site, output=site / "expected", jobs=1))
+        result = build(BuildOptions(site, output=site / "expected", workers=1))
         print(f"{site.relative_to(REPO)}/expected: {result.files} files")
     return 0
 

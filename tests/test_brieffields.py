@@ -18,6 +18,7 @@ from sitegen.errors import BuildFailed
 from sitegen.model import Brief
 from sitegen.pipeline import BuildOptions, build
 from sitegen.scaffold import brief_skeleton
+from sitegen.serve.watch import classify_batch
 from sitegen.serve.incremental import LiveSite
 
 MOOD = BriefField(
@@ -41,7 +42,7 @@ def test_a_field_added_as_one_row_is_validated_shown_and_scaffolded(tmp_path: Pa
         "content/briefs/b.md": brief("Beta", extra="tags: [x]"),
         "layouts/partials/brief-mood.html": MOOD_PARTIAL,
     })
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     page = (site / "public/briefs/a/index.html").read_text(encoding="utf-8")
     assert '<p class="mood">Mood: <em>Calm</em> &amp; steady</p>' in page  # inline Markdown, sanitized
     assert page.index("The analysis.") < page.index('class="mood"'), "after the body, in table order"
@@ -49,7 +50,7 @@ def test_a_field_added_as_one_row_is_validated_shown_and_scaffolded(tmp_path: Pa
 
     (site / "content/briefs/a.md").write_text(brief(extra="mood: [calm]"), encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     report = failed.value.report()
     assert "content/briefs/a.md:8:7: error: 'mood' must be a string" in report and "  hint: " in report
 
@@ -62,7 +63,7 @@ def test_without_its_row_the_toy_field_is_an_unknown_key(tmp_path: Path) -> None
     """The control for the test above: the row is what makes `mood` a field."""
     site = write_site(tmp_path / "site", {"content/briefs/a.md": brief(extra="mood: calm")})
     with pytest.raises(BuildFailed, match=r"a.md:8:1: error: unknown key 'mood' in brief front matter"):
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
 
 
 def parse(text: str) -> Brief:
@@ -116,7 +117,7 @@ def live(tmp_path: Path) -> tuple[Path, LiveSite]:
         "content/briefs/solar.md": brief("Solar", extra=BASE_EXTRA),
         "content/briefs/wind.md": brief("Wind", date="2026-05-03T08:00:00+08:00", extra="tags: [chips]"),
     })
-    ls = LiveSite(BuildOptions(site, jobs=1), tmp_path / "live")
+    ls = LiveSite(BuildOptions(site, workers=1), tmp_path / "live")
     ls.rebuild()
     return site, ls
 
@@ -125,7 +126,7 @@ def test_editing_a_page_only_field_rerenders_the_brief_page_alone(live: tuple[Pa
     site, ls = live
     f = site / "content/briefs/solar.md"
     f.write_text(brief("Solar", extra="tags: [chips]\ntakeaways: [one, two]"), encoding="utf-8")
-    result = ls.rebuild([f])
+    result = ls.rebuild(classify_batch(site, [f]))
     assert result.rendered == ("briefs/solar/index.html",)
     assert b"<li>two</li>" in (ls.output / "briefs/solar/index.html").read_bytes()
 
@@ -134,7 +135,7 @@ def test_editing_a_card_field_rerenders_the_lists_that_show_it(live: tuple[Path,
     site, ls = live
     f = site / "content/briefs/solar.md"
     f.write_text(brief("Solar", extra="tags: [chips]\ntakeaways: [one]\ntldr: {what_changed: x}"), encoding="utf-8")
-    result = ls.rebuild([f])
+    result = ls.rebuild(classify_batch(site, [f]))
     assert {"briefs/solar/index.html", "index.html", "tags/chips/index.html", "weekly/2026-w18/index.html"} \
         <= set(result.rendered)
 

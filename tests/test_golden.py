@@ -37,7 +37,7 @@ def golden_diff(expected: dict[str, bytes], actual: dict[str, bytes], max_lines:
 @pytest.mark.parametrize("name", GOLDEN_SITES)
 def test_site_matches_golden_output(tmp_path: Path, name: str) -> None:
     site = REPO / "tests" / "sites" / name
-    build(BuildOptions(site, output=tmp_path / "public", jobs=1))
+    build(BuildOptions(site, output=tmp_path / "public", workers=1))
     expected = tree_bytes(site / "expected")
     actual = tree_bytes(tmp_path / "public")
     assert expected, f"tests/sites/{name}/expected/ is empty: {REGEN}"

@@ -149,7 +149,7 @@ def test_script_in_front_matter_never_executes(tmp_path: Path, field: tuple[Any,
     else:
         set_path(fm, field, LABEL_PAYLOAD if field == ("source", "name") else PAYLOAD)
     site = hostile_site(tmp_path / "site", fm)
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     assert audit_output(site / "public") == []
     page = (site / "public/briefs/victim/index.html").read_text(encoding="utf-8")
     if field[0] in INLINE_MARKDOWN:
@@ -163,7 +163,7 @@ def test_script_in_source_url_query_is_escaped(tmp_path: Path) -> None:
     fm = full_brief()
     fm["source"]["url"] = "https://example.com/?q=" + PAYLOAD
     site = hostile_site(tmp_path / "site", fm)
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     assert audit_output(site / "public") == []
 
 
@@ -173,7 +173,7 @@ def test_script_in_validated_fields_is_refused(tmp_path: Path, field: tuple[Any,
     set_path(fm, field, PAYLOAD)
     site = hostile_site(tmp_path / "site", fm)
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert [str(d.location).rsplit(":", 1)[0] for d in info.value.diagnostics] == ["content/briefs/victim.md:2"]
     assert not (site / "public").exists()
 
@@ -193,13 +193,13 @@ PLAIN_PAGE = "---\ntitle: About\n---\nx\n"
         "config-author"])
 def test_script_in_bodies_pages_and_config_never_executes(tmp_path: Path, body: str, page: str, config: str) -> None:
     site = hostile_site(tmp_path / "site", full_brief(), body=body, page=page, config=config)
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     assert audit_output(site / "public") == []
 
 
 def test_script_in_body_is_dropped_not_shown(tmp_path: Path) -> None:
     site = hostile_site(tmp_path / "site", full_brief(), body="Before\n\n<script>alert(1)</script>\n\nAfter <b onclick=x>b</b>")
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     page = (site / "public/briefs/victim/index.html").read_text(encoding="utf-8")
     assert "<p>Before</p>" in page and "<p>After <b>b</b></p>" in page
     assert "alert(1)" not in page and "&lt;script" not in page
@@ -216,7 +216,7 @@ def test_unsafe_slug_is_refused_and_nothing_escapes(tmp_path: Path, slug: str) -
     site = write_site(tmp_path / "site", {"content/briefs/a.md": brief(extra=f"slug: {json.dumps(slug)}")})
     before = tree_bytes(tmp_path)
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     locations = [str(d.location) for d in info.value.diagnostics]
     assert locations == ["content/briefs/a.md:8:7"], [d.format() for d in info.value.diagnostics]
     assert tree_bytes(tmp_path) == before
@@ -225,7 +225,7 @@ def test_unsafe_slug_is_refused_and_nothing_escapes(tmp_path: Path, slug: str) -
 def test_unsafe_page_slug_is_refused(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {"content/about.md": '---\ntitle: About\nslug: "../../../x"\n---\n'})
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert [str(d.location) for d in info.value.diagnostics] == ["content/about.md:3:7"]
 
 
@@ -233,7 +233,7 @@ def test_unsafe_page_slug_is_refused(tmp_path: Path) -> None:
 def test_file_names_that_make_no_slug_are_refused(tmp_path: Path, name: str) -> None:
     site = write_site(tmp_path / "site", {f"content/briefs/{name}": brief()})
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert "does not make a valid slug" in info.value.diagnostics[0].message
 
 
@@ -243,7 +243,7 @@ def test_taxonomy_names_cannot_escape(tmp_path: Path) -> None:
     site.joinpath("content/briefs/a.md").write_text(
         site.joinpath("content/briefs/a.md").read_text().replace("Example News", "../../../source"))
     before = files_outside(tmp_path, site / "public")
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     assert files_outside(tmp_path, site / "public") == before
     for path in tree_bytes(site / "public"):
         assert ".." not in path.split("/")
@@ -254,7 +254,7 @@ def test_symlink_to_a_file_outside_the_site_is_refused(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {"content/briefs/a.md": brief()})
     (site / "content/briefs/leak.md").symlink_to(tmp_path / "secret.md")
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert [str(d.location) for d in info.value.diagnostics] == ["content/briefs/leak.md:1:1"]
     assert "outside the site" in info.value.diagnostics[0].message
 
@@ -265,7 +265,7 @@ def test_symlinked_briefs_folder_outside_the_site_is_refused(tmp_path: Path) -> 
     site = write_site(tmp_path / "site", {"content/about.md": "---\ntitle: About\n---\n"})
     (site / "content/briefs").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert [str(d.location) for d in info.value.diagnostics] == ["content/briefs/secret.md:1:1"]
 
 
@@ -276,7 +276,7 @@ def test_symlinks_inside_the_site_and_loops_do_not_crash(tmp_path: Path) -> None
     (briefs / "loop1.md").symlink_to(briefs / "loop2.md")
     (briefs / "loop2.md").symlink_to(briefs / "loop1.md")
     (briefs / "dangling.md").symlink_to(site / "nowhere.md")
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     assert (site / "public/briefs/b/index.html").is_file()
 
 
@@ -388,7 +388,7 @@ def test_fuzzed_content_builds_or_fails_with_a_location(data: bytes, unsafe_html
         (site / "content/briefs/victim.md").write_bytes(data)
         (site / "sitegen.yaml").write_text(f"markdown: {{unsafe_html: {str(unsafe_html).lower()}}}\n")
         try:
-            build(BuildOptions(site, jobs=1))
+            build(BuildOptions(site, workers=1))
         except BuildFailed as e:
             assert_diagnostics(e, {"content/briefs/victim.md", "content/briefs/neighbour.md"})
             assert not (site / "public").exists()

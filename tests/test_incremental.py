@@ -3,6 +3,7 @@ additions, renames and deletions the live output is byte-identical to a clean bu
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,16 +14,22 @@ from hypothesis import strategies as st
 from conftest import brief, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
-from sitegen.serve.incremental import LiveSite
+from sitegen.serve.incremental import LiveSite, content_changes
+from sitegen.serve.watch import ChangeBatch, classify_batch
 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def reported(site: Path, *paths: Path) -> ChangeBatch:
+    """What the watcher reports when these paths change."""
+    return classify_batch(site, paths)
+
+
 def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
     try:
-        build(BuildOptions(site, output=out, jobs=1))
+        build(BuildOptions(site, output=out, workers=1))
     except BuildFailed:
         return None
     return tree(out)
@@ -43,7 +50,7 @@ BASE = {
 @pytest.fixture
 def live(tmp_path: Path) -> tuple[Path, LiveSite]:
     site = write_site(tmp_path / "site", BASE)
-    ls = LiveSite(BuildOptions(site, jobs=1), tmp_path / "live")
+    ls = LiveSite(BuildOptions(site, workers=1), tmp_path / "live")
     ls.rebuild()
     return site, ls
 
@@ -59,7 +66,7 @@ def test_body_edit_rerenders_only_that_brief(live: tuple[Path, LiveSite]) -> Non
     f = site / "content/briefs/solar.md"
     f.write_text(brief("Solar panels", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
                        body="Photovoltaic output rose sharply."), encoding="utf-8")
-    result = ls.rebuild([f])
+    result = ls.rebuild(reported(site, f))
     assert result.rendered == ("briefs/solar/index.html",)
     assert result.way == "body", "a body edit takes the fast path"
     assert b"rose sharply" in (ls.output / "briefs/solar/index.html").read_bytes()
@@ -72,12 +79,12 @@ def test_body_edit_after_a_failed_rebuild_is_not_patched(live: tuple[Path, LiveS
     broken = site / "content/briefs/chips.md"
     broken.write_text("---\ntitle: [\n---\n", encoding="utf-8")
     with pytest.raises(BuildFailed):
-        ls.rebuild([broken])
+        ls.rebuild(reported(site, broken))
     f = site / "content/briefs/solar.md"
     f.write_text(brief("Solar panels", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
                        body="Photovoltaic output rose sharply."), encoding="utf-8")
     with pytest.raises(BuildFailed):
-        ls.rebuild([f])
+        ls.rebuild(reported(site, f))
 
 
 def test_front_matter_edit_rerenders_the_pages_that_show_it(live: tuple[Path, LiveSite]) -> None:
@@ -85,7 +92,7 @@ def test_front_matter_edit_rerenders_the_pages_that_show_it(live: tuple[Path, Li
     f = site / "content/briefs/solar.md"
     f.write_text(brief("Solar panels everywhere", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
                        body="Photovoltaic output rose."), encoding="utf-8")
-    result = ls.rebuild([f])
+    result = ls.rebuild(reported(site, f))
     rendered = set(result.rendered)
     assert result.way == "shape", "same briefs, same order: only the jobs that show it are made again"
     assert {"briefs/solar/index.html", "index.html", "tags/energy/index.html"} <= rendered
@@ -96,7 +103,7 @@ def test_a_new_brief_rebuilds_every_job(live: tuple[Path, LiveSite]) -> None:
     site, ls = live
     f = site / "content/briefs/wind.md"
     f.write_text(brief("Wind farms", date="2026-05-05T09:00:00+00:00", extra="tags: [energy]"), encoding="utf-8")
-    result = ls.rebuild([f])
+    result = ls.rebuild(reported(site, f))
     assert result.way == "full"
     assert b"Wind farms" in (ls.output / "index.html").read_bytes()
 
@@ -106,7 +113,7 @@ def test_layout_edit_rerenders_the_pages_that_use_it(live: tuple[Path, LiveSite]
     layout = site / "layouts/partials/brief-share.html"
     layout.parent.mkdir(parents=True)
     layout.write_text("<p>Share me</p>\n", encoding="utf-8")
-    rendered = set(ls.rebuild([layout]).rendered)
+    rendered = set(ls.rebuild(reported(site, layout)).rendered)
     assert rendered == {"briefs/solar/index.html", "briefs/chips/index.html"}
     assert b"Share me" in (ls.output / "briefs/chips/index.html").read_bytes()
 
@@ -115,7 +122,7 @@ def test_config_edit_rerenders_everything(live: tuple[Path, LiveSite]) -> None:
     site, ls = live
     before = ls.rebuild().pages
     (site / "sitegen.yaml").write_text("title: Renamed\n", encoding="utf-8")
-    assert len(ls.rebuild([site / "sitegen.yaml"]).rendered) == before
+    assert len(ls.rebuild(reported(site, site / "sitegen.yaml")).rendered) == before
 
 
 def test_a_template_error_after_some_pages_rendered_leaves_the_output_untouched(
@@ -128,11 +135,11 @@ def test_a_template_error_after_some_pages_rendered_leaves_the_output_untouched(
     layout.write_text("{{ no_such_variable }}\n", encoding="utf-8")
     (site / "content/about.md").write_text("---\ntitle: About us\n---\nWho we are now.\n", encoding="utf-8")
     with pytest.raises(BuildFailed):
-        ls.rebuild([layout, site / "content/about.md"])
+        ls.rebuild(reported(site, layout, site / "content/about.md"))
     assert tree(ls.output) == before
     assert not (ls.output / ".sitegen-staging").exists()
     layout.unlink()
-    ls.rebuild([layout])
+    ls.rebuild(reported(site, layout))
     assert b"Who we are now." in (ls.output / "about/index.html").read_bytes()
     assert not (ls.output / ".sitegen-staging").exists()
 
@@ -142,8 +149,33 @@ def test_a_failed_rebuild_leaves_the_output_untouched(live: tuple[Path, LiveSite
     before = tree(ls.output)
     (site / "content/briefs/solar.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     with pytest.raises(BuildFailed):
-        ls.rebuild([site / "content/briefs/solar.md"])
+        ls.rebuild(reported(site, site / "content/briefs/solar.md"))
     assert tree(ls.output) == before
+
+
+def test_after_an_unexpected_error_the_next_rebuild_checks_every_file(
+        live: tuple[Path, LiveSite], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (or Ctrl-C) that stops a rebuild before it read the reported files must not lose
+    them: the next rebuild, told only of a later edit, still shows the first one."""
+    site, ls = live
+    from sitegen import pipeline
+    load_config = pipeline.load_config
+
+    def fail_once(*args: object) -> object:
+        monkeypatch.setattr(pipeline, "load_config", load_config)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pipeline, "load_config", fail_once)
+    about = site / "content/about.md"
+    about.write_text("---\ntitle: About\n---\nWho we are, edited.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        ls.rebuild(reported(site, about))
+    solar = site / "content/briefs/solar.md"
+    solar.write_text(brief("Solar panels", date="2026-05-04T09:00:00+00:00", extra="tags: [energy]",
+                           body="Photovoltaic output rose again."), encoding="utf-8")
+    ls.rebuild(reported(site, solar))
+    assert b"Who we are, edited." in (ls.output / "about/index.html").read_bytes()
+    assert b"rose again" in (ls.output / "briefs/solar/index.html").read_bytes()
 
 
 # --- the property: incremental == clean ----------------------------------------------------
@@ -229,7 +261,11 @@ def apply(site: Path, op: tuple[str, object, object]) -> list[Path]:
     return [path]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("SITEGEN_SERVE_EXAMPLES", "30"))
+"""Random edit sequences tried; a slow run: SITEGEN_SERVE_EXAMPLES=200 python -m pytest tests/test_incremental.py"""
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operation, min_size=1, max_size=7))
 def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, object]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,14 +274,14 @@ def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, ob
             "content/briefs/alpha.md": brief("Alpha rises", extra="tags: [ai]"),
             "content/briefs/beta.md": brief("Beta falls", date="2026-04-20", extra="tags: [ai, chips]"),
         })
-        ls = LiveSite(BuildOptions(site, jobs=1), root / "live")
+        ls = LiveSite(BuildOptions(site, workers=1), root / "live")
         ls.rebuild()
         for i, op in enumerate(ops):
             touched = apply(site, op)
             expected = clean_build(site, root / f"clean-{i}")
             before = tree(ls.output)
             try:
-                ls.rebuild(touched)
+                ls.rebuild(reported(site, *touched))
             except BuildFailed:
                 assert expected is None, f"incremental failed but a clean build succeeded after {ops[:i + 1]}"
                 assert tree(ls.output) == before, "a failed rebuild changed the served output"
@@ -267,24 +303,38 @@ def test_rediscover_matches_a_full_listing_after_adds_and_deletes(tmp_path: Path
     new.write_text(brief("Apple"), encoding="utf-8")
     gone = site / "content/briefs/chips.md"
     gone.unlink()
-    ignored = site / "content/briefs/notes.txt"
-    ignored.write_text("x", encoding="utf-8")
-    assert rediscover(site, before, [new, gone, ignored, site / "sitegen.yaml"]) == discover(site)[0]
+    (site / "content/briefs/notes.txt").write_text("x", encoding="utf-8")
+    changed = content_changes(reported(site, new, gone, site / "content/briefs/notes.txt", site / "sitegen.yaml"), site)
+    assert [f.shown for f in changed] == ["content/briefs/apple.md", "content/briefs/chips.md"]
+    assert rediscover(site, before, changed) == discover(site)[0]
 
 
 def test_rediscover_keeps_the_same_listing_for_edits(tmp_path: Path) -> None:
     from sitegen.content import discover, rediscover
     site = write_site(tmp_path / "site", BASE)
     before, _ = discover(site)
-    assert rediscover(site, before, [site / "content/briefs/solar.md"]) is before
+    assert rediscover(site, before, content_changes(reported(site, site / "content/briefs/solar.md"), site)) is before
 
 
-@pytest.mark.parametrize("change", ["content/briefs", "content", "content/briefs/sub/x.md", "link.md"])
-def test_rediscover_lists_again_for_folders_and_links(tmp_path: Path, change: str) -> None:
+def test_rediscover_lists_again_for_links(tmp_path: Path) -> None:
     from sitegen.content import discover, rediscover
     site = write_site(tmp_path / "site", BASE)
     before, _ = discover(site)
-    if change == "link.md":
-        (site / "content/briefs/link.md").symlink_to(site / "content/briefs/solar.md")
-        change = "content/briefs/link.md"
-    assert rediscover(site, before, [site / change]) is None
+    (site / "content/briefs/link.md").symlink_to(site / "content/briefs/solar.md")
+    assert rediscover(site, before, content_changes(reported(site, site / "content/briefs/link.md"), site)) is None
+
+
+@pytest.mark.parametrize("folder", ["content", "content/briefs"])
+def test_a_changed_content_folder_is_listed_again(tmp_path: Path, folder: str) -> None:
+    """A folder moved in or out is one event: the files in it are not reported one by one."""
+    site = write_site(tmp_path / "site", BASE)
+    ls = LiveSite(BuildOptions(site, workers=1), tmp_path / "live")
+    ls.rebuild()
+    moved = write_site(tmp_path / "elsewhere", {"wind.md": brief("Wind farms", extra="tags: [energy]")})
+    (site / "content/briefs").rename(tmp_path / "old-briefs")
+    moved.rename(site / "content/briefs")
+    assert content_changes(reported(site, site / folder), site) is None
+    result = ls.rebuild(reported(site, site / folder))
+    assert result.way == "full"
+    assert (ls.output / "briefs/wind/index.html").exists() and not (ls.output / "briefs/solar").exists()
+    assert tree(ls.output) == clean_build(site, tmp_path / "clean")

@@ -32,7 +32,7 @@ def brief_without(key: str) -> str:
 
 def good_build(make_site) -> tuple[Path, dict[str, bytes]]:  # type: ignore[no-untyped-def]
     site = make_site(GOOD_SITE)
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     before = tree_bytes(site / "public")
     assert "index.html" in before and "briefs/a/index.html" in before
     return site, before

@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "parallel", "memo", "yamlnodes", "urls", "config", "model", "frontmatter", "fieldreader",
+    "errors", "hints", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter", "fieldreader",
     "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related", "assemble",
     "templates", "render", "feeds", "writer", "cache", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
 ]

@@ -91,8 +91,8 @@ def test_incremental_equals_full_after_every_edit(data: st.DataObject) -> None:
     config = data.draw(st.sampled_from(CONFIGS))
     n = data.draw(st.integers(2, 40))
     corpus = [data.draw(briefs(f"b{i}")) for i in range(n)]
-    links, state = update_related(corpus, config, None, jobs=1)
-    assert links == compute_related(corpus, config, jobs=1)
+    links, state = update_related(corpus, config, None, workers=1)
+    assert links == compute_related(corpus, config, workers=1)
     history = [corpus]
     # Never give up on the incremental path for being expensive: that path is what is tested.
     with mock.patch.object(related, "REBUILD_SHARE", 1.0):
@@ -103,8 +103,8 @@ def test_incremental_equals_full_after_every_edit(data: st.DataObject) -> None:
                 kind, corpus = data.draw(edit(corpus, f"new{step}"))
             history.append(corpus)
             previous = state
-            links, state = update_related(corpus, config, state, jobs=1)
-            assert links == compute_related(corpus, config, jobs=1), kind
+            links, state = update_related(corpus, config, state, workers=1)
+            assert links == compute_related(corpus, config, workers=1), kind
             if kind in {"title", "summary", "tags", "audience", "source", "related", "body", "same", "several",
                         "reorder"}:
                 assert state is previous, f"{kind} should have been incremental"
@@ -139,7 +139,7 @@ def test_incremental_equals_full_on_mid_size_corpora(seed: int) -> None:
     config = CONFIGS[seed % len(CONFIGS)]
     corpus = corpus_of(rng.choice([150, 300, 500]), seed)
     history = [corpus]
-    _, state = update_related(corpus, config, None, jobs=1)
+    _, state = update_related(corpus, config, None, workers=1)
     with mock.patch.object(related, "REBUILD_SHARE", 1.0):
         for _ in range(12):
             if rng.random() < 0.3:
@@ -153,8 +153,8 @@ def test_incremental_equals_full_on_mid_size_corpora(seed: int) -> None:
                     else:
                         corpus[k] = replace(corpus[k], summary=" ".join(rng.sample(WORDS, 2)))
             history.append(corpus)
-            links, state = update_related(corpus, config, state, jobs=1)
-            assert links == compute_related(corpus, config, jobs=1)
+            links, state = update_related(corpus, config, state, workers=1)
+            assert links == compute_related(corpus, config, workers=1)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -165,7 +165,7 @@ def test_the_drift_bounds_cover_what_actually_moved(seed: int) -> None:
     rng = random.Random(seed)
     config = CONFIGS[seed % len(CONFIGS)]
     corpus = corpus_of(300, seed)
-    _, state = update_related(corpus, config, None, jobs=1)
+    _, state = update_related(corpus, config, None, workers=1)
     index = state.index
     n = len(index.briefs)
     queries = [index.query(index.vectors[i]) for i in range(n)]
@@ -175,7 +175,7 @@ def test_the_drift_bounds_cover_what_actually_moved(seed: int) -> None:
     k = rng.randrange(len(corpus))
     corpus[k] = replace(corpus[k], title=" ".join(rng.sample(WORDS, 3)), tags=tuple(rng.sample(TAGS, 2)))
     with mock.patch.object(related, "REBUILD_SHARE", 1.0):
-        _, state = update_related(corpus, config, state, jobs=1)
+        _, state = update_related(corpus, config, state, workers=1)
     assert state.drift
     # Briefs that gained or lost terms are re-linked, with all that see them: not bounded.
     moved = {i for i in range(n) if set(index.vectors[i]) != terms_before[i]} | {index.position[corpus[k].slug]}
@@ -207,14 +207,14 @@ def test_every_candidate_that_could_overtake_is_compared() -> None:
 
 def test_a_title_edit_relinks_only_some_briefs() -> None:
     corpus = corpus_of(1000)
-    _, state = update_related(corpus, RelatedConfig(), None, jobs=1)
+    _, state = update_related(corpus, RelatedConfig(), None, workers=1)
     assert state.relinked == len(corpus)
     # Drop a word that 100-odd other briefs use: their vectors drift, most links are kept.
     k = next(i for i, b in enumerate(corpus) if "wafer" in b.title and "wafer" not in b.summary)
     corpus[k] = replace(corpus[k], title="Foundry tooling orders")
     previous = state
-    links, state = update_related(corpus, RelatedConfig(), state, jobs=1)
-    assert links == compute_related(corpus, RelatedConfig(), jobs=1)
+    links, state = update_related(corpus, RelatedConfig(), state, workers=1)
+    assert links == compute_related(corpus, RelatedConfig(), workers=1)
     assert state is previous
     assert len(state.drift) > 100
     assert 0 < state.relinked < len(corpus) // 5
@@ -222,50 +222,50 @@ def test_a_title_edit_relinks_only_some_briefs() -> None:
 
 def test_edits_that_change_no_related_input_relink_nothing_or_one() -> None:
     corpus = corpus_of(60)
-    _, state = update_related(corpus, RelatedConfig(), None, jobs=1)
+    _, state = update_related(corpus, RelatedConfig(), None, workers=1)
     corpus[5] = replace(corpus[5], body_html="<p>Rewritten body</p>")
-    links, state = update_related(corpus, RelatedConfig(), state, jobs=1)
-    assert state.relinked == 0 and links == compute_related(corpus, RelatedConfig(), jobs=1)
+    links, state = update_related(corpus, RelatedConfig(), state, workers=1)
+    assert state.relinked == 0 and links == compute_related(corpus, RelatedConfig(), workers=1)
     corpus[5] = replace(corpus[5], related=(corpus[40].slug,))
-    links, state = update_related(corpus, RelatedConfig(), state, jobs=1)
-    assert state.relinked == 1 and links == compute_related(corpus, RelatedConfig(), jobs=1)
+    links, state = update_related(corpus, RelatedConfig(), state, workers=1)
+    assert state.relinked == 1 and links == compute_related(corpus, RelatedConfig(), workers=1)
     assert links[corpus[5].slug][0].pinned
 
 
 def test_an_undone_edit_leaves_no_drift() -> None:
     corpus = corpus_of(200)
     original = list(corpus)
-    _, state = update_related(corpus, RelatedConfig(), None, jobs=1)
+    _, state = update_related(corpus, RelatedConfig(), None, workers=1)
     corpus[3] = replace(corpus[3], title="Completely different words", tags=("other",))
     previous = state
     with mock.patch.object(related, "REBUILD_SHARE", 1.0):  # stay incremental on this small corpus
-        links, state = update_related(corpus, RelatedConfig(), state, jobs=1)
+        links, state = update_related(corpus, RelatedConfig(), state, workers=1)
         assert state is previous and state.drift
-        assert links == compute_related(corpus, RelatedConfig(), jobs=1)
-        links, state = update_related(original, RelatedConfig(), state, jobs=1)
+        assert links == compute_related(corpus, RelatedConfig(), workers=1)
+        links, state = update_related(original, RelatedConfig(), state, workers=1)
     assert state is previous and not state.drift and not state.ref
-    assert links == compute_related(original, RelatedConfig(), jobs=1)
+    assert links == compute_related(original, RelatedConfig(), workers=1)
 
 
 def test_structural_changes_rebuild() -> None:
     corpus = corpus_of(60)
     config = RelatedConfig()
-    _, state = update_related(corpus, config, None, jobs=1)
+    _, state = update_related(corpus, config, None, workers=1)
     moved = [*corpus[:10], replace(corpus[10], date=corpus[10].date.replace(year=2027)), *corpus[11:]]
     grown = [*corpus, *corpus_of(61, seed=8)[60:]]
     other = RelatedConfig(count=3)
     for briefs_now, config_now in [(moved, config), (grown, config), (corpus[1:], config), (corpus, other)]:
-        links, new_state = update_related(briefs_now, config_now, state, jobs=1)
+        links, new_state = update_related(briefs_now, config_now, state, workers=1)
         assert new_state is not state and new_state.relinked == len(briefs_now)
-        assert links == compute_related(briefs_now, config_now, jobs=1)
+        assert links == compute_related(briefs_now, config_now, workers=1)
         state = new_state
 
 
 def test_a_spread_of_drift_rebuilds_rather_than_relinking_most() -> None:
     corpus = corpus_of(80)
-    _, state = update_related(corpus, RelatedConfig(), None, jobs=1)
+    _, state = update_related(corpus, RelatedConfig(), None, workers=1)
     for k in range(0, 40, 4):  # re-word many briefs at once
         corpus[k] = replace(corpus[k], title=f"Fresh angle number {k}")
-    links, new_state = update_related(corpus, RelatedConfig(), state, jobs=1)
+    links, new_state = update_related(corpus, RelatedConfig(), state, workers=1)
     assert new_state is not state and not new_state.drift
-    assert links == compute_related(corpus, RelatedConfig(), jobs=1)
+    assert links == compute_related(corpus, RelatedConfig(), workers=1)

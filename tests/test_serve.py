@@ -1,14 +1,19 @@
-"""The dev server: base path, traversal, content types, 404s, injection, errors, loopback, Ctrl-C."""
+"""The dev server: base path, traversal, content types, 404s, injection, errors, loopback, Ctrl-C,
+and no edit lost while the first build runs."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -232,3 +237,80 @@ def test_cli_serves_on_loopback_by_default_and_stops_cleanly(site: Path, sig: si
     assert proc.returncode == 0
     assert "stopped" in out
     assert "Traceback" not in err
+
+
+def test_an_edit_saved_during_the_first_build_is_served_without_another_save(tmp_path: Path) -> None:
+    """The watcher is armed before the first build: an edit saved while 3,000 briefs are being
+    rendered (after its file was already read) shows up with no second save."""
+    tags = ["chips", "energy", "ai", "policy", "cloud"]
+    site = write_site(tmp_path / "site", {
+        f"content/briefs/b{i:04d}.md": brief(f"Brief {i} on {tags[i % 5]}", date=f"2026-0{1 + i % 6}-{1 + i % 28:02d}",
+                                             extra=f"tags: [{tags[i % 5]}]", body=f"Original body {i}.")
+        for i in range(3000)
+    })
+    out = tmp_path / "live"
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0", "--output", str(out)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+    try:
+        deadline = time.monotonic() + 300
+        while not (out / ".sitegen-staging").exists():  # pages are being rendered: every file was read
+            assert proc.poll() is None and time.monotonic() < deadline, "the first build never started rendering"
+            time.sleep(0.005)
+        edited = site / "content/briefs/b1500.md"
+        edited.write_text(brief("Brief 1500 on chips", date="2026-01-17", extra="tags: [chips]",
+                                body="A body saved during the first build."), encoding="utf-8")
+        assert lines.empty(), "the first build was over before the edit: the test did not test the race"
+        url = lines.get(timeout=300).split(" at ")[1].split(" ")[0]
+        deadline = time.monotonic() + 120
+        while b"A body saved during the first build." not in get(url + "briefs/b1500/")[2]:
+            assert time.monotonic() < deadline, "the edit saved during the first build was never served"
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def test_an_edit_the_watcher_missed_is_served_after_the_rescan(site: Path) -> None:
+    """A watcher that misses an event (inotify overflow, a network file system) does not leave
+    a stale page: the periodic rescan feeds the edit into the same rebuild path."""
+    def deaf(site_dir: Path, stop: threading.Event, tick_ms: int):  # type: ignore[no-untyped-def]
+        while not stop.is_set():
+            yield set()
+            time.sleep(tick_ms / 1000)
+
+    stop = threading.Event()
+    session = Session(ServeOptions(site, port=0), out=io.StringIO())
+    loop = threading.Thread(target=session.run, args=(stop,),
+                            kwargs={"announce": False, "events": deaf, "rescan_every": 0.2})
+    loop.start()
+    try:
+        deadline = time.monotonic() + 60
+        while session.server is None or session.last is None:
+            assert loop.is_alive() and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.01)
+        page = f"http://127.0.0.1:{session.server.port}/repo/briefs/alpha/"
+        assert b"Alpha body text." in get(page)[2]
+        (site / "content/briefs/alpha.md").write_text(
+            brief("Alpha launch", extra="tags: [chips]", body="Edited behind the watcher's back."), encoding="utf-8")
+        while b"Edited behind the watcher" not in get(page)[2]:
+            assert time.monotonic() < deadline + 60, "the missed edit was never served"
+            time.sleep(0.05)
+        assert session.last.way == "body"  # classified like a watcher's report: a body edit
+    finally:
+        stop.set()
+        loop.join(timeout=30)
+        session.close()
+
+
+def test_serving_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None:
+    """serve freezes its site between rebuilds (gc.freeze) and pauses the collector while
+    scoring related briefs; both are undone, so a program that embeds a Session is not left
+    with a frozen heap or no cyclic collection."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with serving(site) as (session, _):
+        (site / "content/briefs/gamma.md").write_text(brief("Gamma", extra="tags: [chips]"), encoding="utf-8")
+        assert session.rebuild() is not None and session.last is not None and session.last.way == "full"
+        assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

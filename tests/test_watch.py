@@ -1,21 +1,32 @@
-"""classify_change: which file events trigger which kind of rebuild (a pure function, table-tested)."""
+"""classify_change: which file events trigger which kind of rebuild (a pure function, table-tested);
+and the periodic rescan that catches the events a watcher misses."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path, PurePath
 
 import pytest
 
-from sitegen.serve.watch import ChangeKind, classify_batch, classify_change
+from conftest import brief, write_site
 
-SITE = PurePath("/home/me/site")
+from sitegen.serve.incremental import first_way
+from sitegen.serve.rescan import relook, rescan
+from sitegen.serve.watch import ChangeBatch, ChangeKind, EventSource, classify_batch, classify_change, watch_site
+
+SITE = Path("/home/me/site")
+"""Only a name: nothing here touches the file system."""
 
 CASES = [
     ("sitegen.yaml", ChangeKind.CONFIG),
-    ("content/briefs/aws-capex.md", ChangeKind.CONTENT),
-    ("content/about.md", ChangeKind.CONTENT),
-    ("content/briefs", ChangeKind.CONTENT),
-    ("content", ChangeKind.CONTENT),
+    ("content/briefs/aws-capex.md", ChangeKind.BRIEF),
+    ("content/briefs/#notes.md", ChangeKind.BRIEF),  # discover reads it, so a change to it matters
+    ("content/about.md", ChangeKind.PAGE),
+    ("content/briefs.md", ChangeKind.PAGE),
+    ("content/briefs", ChangeKind.CONTENT_FOLDER),
+    ("content", ChangeKind.CONTENT_FOLDER),
     ("layouts/brief.html", ChangeKind.LAYOUT),
     ("layouts/partials/brief-tldr.html", ChangeKind.LAYOUT),
     ("layouts/style.css", ChangeKind.LAYOUT),
@@ -54,10 +65,87 @@ def test_paths_outside_the_site_are_ignored(path: str) -> None:
 
 
 def test_classify_batch_keeps_only_relevant_paths() -> None:
-    changes = {(1, str(SITE / "content/briefs/a.md")), (2, str(SITE / "public/index.html")),
-               (2, str(SITE / "layouts/base.html"))}
-    batch = classify_batch(SITE, changes)  # type: ignore[arg-type]
-    assert batch is not None
-    assert batch.kinds == {ChangeKind.CONTENT, ChangeKind.LAYOUT}
-    assert [p.name for p in batch.paths] == ["a.md", "base.html"]
-    assert classify_batch(SITE, {(1, str(SITE / "public/x.html"))}) is None  # type: ignore[arg-type]
+    batch = classify_batch(SITE, [str(SITE / "layouts/base.html"), str(SITE / "public/index.html"),
+                                  str(SITE / "content/briefs/a.md"), str(SITE / "layouts/base.html")])
+    assert batch.kinds == {ChangeKind.BRIEF, ChangeKind.LAYOUT}
+    assert [(c.kind, c.rel) for c in batch.changes] == [(ChangeKind.BRIEF, "content/briefs/a.md"),
+                                                        (ChangeKind.LAYOUT, "layouts/base.html")]
+    assert not classify_batch(SITE, [str(SITE / "public/x.html")])
+
+
+def test_merged_batches_hold_each_path_once() -> None:
+    a = classify_batch(SITE, [SITE / "content/briefs/a.md", SITE / "static/x.css"])
+    b = classify_batch(SITE, [SITE / "content/briefs/a.md", SITE / "sitegen.yaml"])
+    assert [c.rel for c in (a | b).changes] == ["content/briefs/a.md", "sitegen.yaml", "static/x.css"]
+
+
+@pytest.mark.parametrize(("rels", "way"), [
+    ([], "shape"),
+    (["content/briefs/a.md"], "body"),
+    (["content/briefs/a.md", "content/briefs/b.md"], "body"),
+    (["content/briefs/a.md", "content/about.md"], "shape"),
+    (["static/x.css"], "shape"),
+    (["content/briefs/a.md", "layouts/brief.html"], "full"),
+    (["sitegen.yaml"], "full"),
+    (["content/briefs"], "full"),
+], ids=lambda v: "+".join(v) if isinstance(v, list) else v)
+def test_the_first_way_a_rebuild_tries_follows_the_kinds(rels: list[str], way: str) -> None:
+    assert first_way(classify_batch(SITE, [SITE / r for r in rels])) == way
+    assert first_way(None) == "full"  # nothing known: the first build
+
+
+# --- the periodic rescan: what the watcher misses ------------------------------------------
+
+def deaf(seconds: float = 60) -> EventSource:
+    """A watcher that misses every event: it only ever reports nothing, for `seconds`."""
+    def events(site_dir: Path, stop: threading.Event, tick_ms: int) -> Iterator[set[str]]:
+        end = time.monotonic() + seconds
+        while not stop.is_set() and time.monotonic() < end:
+            yield set()
+            time.sleep(tick_ms / 1000)
+    return events
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site", {
+        "sitegen.yaml": "title: Rescanned\n",
+        "content/briefs/alpha.md": brief("Alpha", body="First body."),
+        "content/briefs/beta.md": brief("Beta"),
+        "layouts/partials/brief-share.html": "<p>share</p>\n",
+        "static/css/extra.css": "p{}",
+    })
+
+
+def test_rescan_reports_added_edited_and_removed_files(site: Path) -> None:
+    seen, changed = rescan(site, {})
+    assert sorted(Path(p).relative_to(site).as_posix() for p in changed) == [
+        "content/briefs/alpha.md", "content/briefs/beta.md", "layouts/partials/brief-share.html",
+        "sitegen.yaml", "static/css/extra.css"]
+    assert rescan(site, seen)[1] == []
+    (site / "content/briefs/alpha.md").write_text(brief("Alpha", body="Second body."), encoding="utf-8")
+    (site / "content/briefs/beta.md").unlink()
+    (site / "static/css/more.css").write_text("b{}", encoding="utf-8")
+    assert sorted(Path(p).relative_to(site).as_posix() for p in rescan(site, seen)[1]) == [
+        "content/briefs/alpha.md", "content/briefs/beta.md", "static/css/more.css"]
+
+
+def test_a_path_the_watcher_reported_is_not_reported_again_by_the_rescan(site: Path) -> None:
+    seen, _ = rescan(site, {})
+    edited = site / "content/briefs/alpha.md"
+    edited.write_text(brief("Alpha", body="Second body."), encoding="utf-8")
+    assert rescan(site, seen)[1] == [str(edited)]
+    assert rescan(site, relook(seen, [edited]))[1] == []
+
+
+def test_the_watch_loop_reports_what_the_watcher_missed(site: Path) -> None:
+    stop = threading.Event()
+    batches = watch_site(site, stop, rescan_every=0.05, events=deaf())
+    assert next(batches) == ChangeBatch()  # armed: nothing built yet
+    (site / "content/briefs/alpha.md").write_text(brief("Alpha", body="Second body."), encoding="utf-8")
+    (site / "layouts/partials/brief-share.html").unlink()
+    batch = next(batches, None)
+    stop.set()
+    assert batch is not None, "the watcher reported nothing and the rescan found nothing"
+    assert [(c.kind, c.rel) for c in batch.changes] == [(ChangeKind.BRIEF, "content/briefs/alpha.md"),
+                                                        (ChangeKind.LAYOUT, "layouts/partials/brief-share.html")]

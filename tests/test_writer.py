@@ -129,20 +129,20 @@ def test_output_equal_to_site_is_refused_before_anything_is_touched(make_site) -
     site = make_site({"content/briefs/a.md": brief()})
     before = tree_bytes(site)
     with pytest.raises(BuildFailed):
-        build(BuildOptions(site, output=site, jobs=1))
+        build(BuildOptions(site, output=site, workers=1))
     assert tree_bytes(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
 
 
 def test_template_error_during_render_keeps_the_old_site(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site({"content/briefs/a.md": brief(), "content/briefs/b.md": brief("Second")})
-    build(BuildOptions(site, jobs=1))
+    build(BuildOptions(site, workers=1))
     before = tree_bytes(site / "public")
     (site / "layouts").mkdir()
     (site / "layouts/page.html").write_text("{% extends 'default/page.html' %}")
     (site / "layouts/brief.html").write_text("{{ no_such_variable }}\n")
     with pytest.raises(BuildFailed) as info:
-        build(BuildOptions(site, jobs=1))
+        build(BuildOptions(site, workers=1))
     assert str(info.value.diagnostics[0].location) == "layouts/brief.html:1:1"
     assert tree_bytes(site / "public") == before
 

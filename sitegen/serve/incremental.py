@@ -1,10 +1,12 @@
 """Incremental rebuilds into a live output folder, for `sitegen serve`.
 
-A rebuild takes the cheapest way that is still exact: only brief bodies changed → patch
-the last round (that brief's page and the feeds); the site's shape unchanged → run the
-stages through the memo and make again only the page jobs that show a changed brief;
-anything else → run every stage through the memo. Then it renders only the jobs whose key
-changed and writes only the files whose bytes changed (serve/output.py).
+A rebuild is given the changes the watcher reported, classified (serve/watch.py), and
+takes the cheapest way that is still exact: only briefs changed and only their bodies →
+patch the last round (those briefs' pages and the feeds); content or static files changed
+and the site's shape did not → run the stages through the memo and make again only the page
+jobs that show a changed brief; anything else (config, layouts, a content folder, nothing
+known) → run every stage through the memo. Then it renders only the jobs whose key changed
+and writes only the files whose bytes changed (serve/output.py).
 The result is byte-identical to a clean `sitegen build` of the same files (a property
 test checks it). A failed rebuild raises BuildFailed before touching the output, so the
 last good site stays in place.
@@ -13,15 +15,14 @@ last good site stays in place.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, render_key
+from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, source_parser
@@ -31,6 +32,7 @@ from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_
                             term_jobs, week_jobs)
 from sitegen.serve.output import LiveOutput, Staged, walk_files
 from sitegen.serve.rounds import Round, index_links
+from sitegen.serve.watch import ChangeBatch, ChangeKind
 from sitegen.templates import builtin_theme_dir
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,27 @@ class RebuildResult:
     @property
     def changed(self) -> bool:
         return bool(self.written or self.removed)
+
+
+_LIST_AGAIN = frozenset({ChangeKind.CONFIG, ChangeKind.LAYOUT, ChangeKind.CONTENT_FOLDER})
+
+
+def first_way(changes: ChangeBatch | None) -> str:
+    """The cheapest way a rebuild may take for these changes ('body', 'shape' or 'full'); a
+    way falls back to the next when the files turn out to need more (a body edit that also
+    changed the front matter, a brief added)."""
+    if changes is None or changes.kinds & _LIST_AGAIN:
+        return "full"
+    return "body" if changes.kinds == {ChangeKind.BRIEF} else "shape"
+
+
+def content_changes(changes: ChangeBatch | None, site_dir: Path) -> tuple[SourceFile, ...] | None:
+    """The content files among `changes`, named as discover() names them; None when the
+    content folders must be listed again (one of them changed, or nothing is known)."""
+    if changes is None or ChangeKind.CONTENT_FOLDER in changes.kinds:
+        return None
+    # ChangeKind.BRIEF and PAGE have SourceFile's kinds as values.
+    return tuple(SourceFile(c.kind.value, c.rel, site_dir / c.rel) for c in changes.of(ChangeKind.BRIEF, ChangeKind.PAGE))
 
 
 class _CollectErrors:
@@ -89,22 +112,42 @@ class LiveSite:
         """Counts Environments: render keys are reused only within one."""
         self._env_key: tuple[int, bytes] | None = None
         self._job_keys: dict[int, tuple[Job, bytes]] = {}
+        self._in_step = False
+        """The caches saw every change up to the last rebuild, so the next one may trust a
+        report of what changed since. False at first and after an unexpected error (a bug,
+        Ctrl-C) may have left them part-updated: then every file is checked."""
 
     # --- the rebuild --------------------------------------------------------------------------
-    def rebuild(self, dirty: Iterable[str | Path] = ()) -> RebuildResult:
-        """Bring the output folder up to date. `dirty`: paths the watcher saw change."""
+    def rebuild(self, changes: ChangeBatch | None = None) -> RebuildResult:
+        """Bring the output folder up to date. `changes`: every input change since the last
+        rebuild, classified (the watcher's and the rescan's report); None when that is not
+        known (the first build): every file is checked."""
         start = time.perf_counter()
-        dirty = [Path(p) for p in dirty]
-        self.parse_cache.mark_dirty(dirty, complete=bool(dirty))  # the watcher reports every change
+        if not self._in_step:
+            changes = None
+        self._in_step = False
         self._out.discard_staged()  # anything an interrupted rebuild left
-        fast = self._body_edit(dirty, start)
-        if fast is not None:
-            return fast
+        try:
+            way = first_way(changes)
+            result = None
+            if way == "body":
+                result = self._body_edit(content_changes(changes, self.site_dir) or (), start)
+            if result is None:
+                result = self._through_stages(changes, way != "full", start)
+        except BuildFailed:
+            self._in_step = True  # a mistake in the files: the caches are in step with them
+            raise
+        self._in_step = True
+        return result
+
+    def _through_stages(self, changes: ChangeBatch | None, patch: bool, start: float) -> RebuildResult:
+        """Every stage through the memo; with `patch`, the last round's page jobs are patched
+        when the site's shape turns out unchanged ('shape'), else all are made ('full')."""
         previous, self._round = self._round, None  # until this rebuild succeeds, no good round to patch
         memo = self.memo
-        config, site = load_site(self.options, self.parse_cache, memo)
-        renderer = self._current_renderer(site, dirty)
-        patched = self._patch_jobs(previous, site) if previous is not None else None
+        config, site = load_site(self.options, self.parse_cache, memo, content_changes(changes, self.site_dir))
+        renderer = self._current_renderer(site, changes is None or ChangeKind.LAYOUT in changes.kinds)
+        patched = self._patch_jobs(previous, site) if previous is not None and patch else None
         if patched is not None:
             jobs, cards, job_at, wanted_keys = patched
         else:
@@ -124,10 +167,6 @@ class LiveSite:
         if patched is None:
             memo.end_round()  # a patched round used only part of the memo: keep the rest
             self._round = Round(site, jobs, job_at, wanted_keys, static, cards, self._env_generation)
-            # Everything alive now will mostly stay alive: keep the cyclic collector from
-            # rescanning it on every rebuild (unreachable objects are still freed by refcount).
-            gc.collect()
-            gc.freeze()
         else:
             assert previous is not None
             self._round = previous.successor(site, jobs=jobs, wanted_keys=wanted_keys, static=static, cards=cards)
@@ -192,23 +231,20 @@ class LiveSite:
         self._job_keys[id(job)] = (job, key)
         return key
 
-    def _body_edit(self, dirty: list[Path], start: float) -> RebuildResult | None:
+    def _body_edit(self, files: tuple[SourceFile, ...], start: float) -> RebuildResult | None:
         """The fast path for the edit authors make most: only the bodies of published briefs
         changed (each brief's card, everything but its body, is unchanged). Then nothing but
         those briefs' pages and the feeds that carry their bodies can change, so the last
         good round is patched instead of walking 10,000 files. Returns None when the change
-        is anything else (or does not parse): the full rebuild handles it. Trusts the
-        watcher's list of changed files, as Hugo and Zola do."""
+        is anything else (or does not parse): the stages handle it. Trusts the watcher's
+        list of changed files, as Hugo and Zola do."""
         r = self._round
-        if r is None or not dirty:
-            return None
-        files = [self.parse_cache.files.get(os.path.abspath(p)) for p in dirty]
-        if any(f is None or f.kind != "brief" or f.shown not in r.by_path for f in files):
+        if r is None or not files or any(f.shown not in r.by_path for f in files):
             return None
         site = r.site
         changed: dict[str, Brief] = {}
         for f, (_, item, diags) in zip(files, self.parse_cache.reparse(files, *source_parser(site.config))):
-            old = r.by_path[f.shown]  # type: ignore[union-attr]
+            old = r.by_path[f.shown]
             if diags or not isinstance(item, Brief) or card(item) != card(old):
                 return None
             changed[item.slug] = item
@@ -220,6 +256,7 @@ class LiveSite:
         jobs, wanted_keys, swapped = self._swap_in(r, [brief_page_job(site, cards, b, memo) for b in changed.values()])
         todo = [job for job in swapped if self._out.page_keys.get(job.path) != wanted_keys[job.path]]
         assert self._renderer is not None
+        self._round = None  # until this rebuild succeeds, no good round to patch
         result = self._render_and_commit(self._renderer, todo, site, jobs, wanted_keys, r.static, start)
         self._round = r.successor(site, jobs=jobs, wanted_keys=wanted_keys)
         return dataclasses.replace(result, base_path=site.config.base_path, way="body")
@@ -242,13 +279,12 @@ class LiveSite:
         self._job_keys = {id(job): (job, key) for job, key in zip(jobs, keys)}
         return keys
 
-    def _current_renderer(self, site, dirty: list[Path]):  # type: ignore[no-untyped-def]
-        """Reuse the Jinja environment (and its compiled templates) while nothing it depends on changed."""
+    def _current_renderer(self, site, layouts_changed: bool):  # type: ignore[no-untyped-def]
+        """Reuse the Jinja environment (and its compiled templates) while nothing it depends on
+        changed: the config and nav, the layouts (reported, or their stat signatures)."""
         renderer = page_renderer(site, self.site_dir)
         key = (self.fingerprints.digest((renderer.config, renderer.nav)), self._layout_sigs())
-        layout_roots = [os.path.abspath(self.site_dir / "layouts"), os.path.abspath(builtin_theme_dir())]
-        touched = any(os.path.abspath(p).startswith(tuple(r + os.sep for r in layout_roots)) for p in dirty)
-        if self._renderer is None or key != self._renderer_key or touched:
+        if self._renderer is None or key != self._renderer_key or layouts_changed:
             self._renderer, self._renderer_key = renderer, key
             self._deps = TemplateDeps(renderer.env)
             self._env_generation += 1
@@ -286,7 +322,7 @@ class LiveSite:
         errors = []
         out = []
         try:
-            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.jobs if len(todo) >= 400 else 1):
+            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.workers if len(todo) >= 400 else 1):
                 if f is not None:
                     out.append(self._out.stage(f))  # on disk now: memory holds one page at a time
                 errors.extend(diags)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen.cache import StatSig, digest
 from sitegen.model import OutputFile
+from sitegen.paths import link_escapes, real_root
 from sitegen.pipeline import static_dirs
 from sitegen.writer import safe_join
 
@@ -56,16 +57,13 @@ class LiveOutput:
         for root in static_dirs(site_dir):
             if not root.is_dir():
                 continue
-            real_root = root.resolve()
+            real = real_root(root)
             for folder, dirs, files in os.walk(root, followlinks=True):
                 here = Path(folder)
-                for name in list(dirs):
-                    p = here / name
-                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
-                        dirs.remove(name)
+                dirs[:] = [name for name in dirs if not link_escapes(here / name, real)]
                 for name in files:
                     p = here / name
-                    if p.is_symlink() and not p.resolve().is_relative_to(real_root):
+                    if link_escapes(p, real):
                         continue
                     if p.is_file():
                         found[p.relative_to(root).as_posix()] = p

@@ -20,6 +20,8 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sitegen.paths import escapes, real_root
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__sitegen__/events"
@@ -167,13 +169,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         rel = path[len(base):]
         root = self.server.root
-        target = root.joinpath(*rel.split("/")) if rel else root
-        try:
-            real = target.resolve()
-        except (OSError, RuntimeError):
-            self._not_found(head)
-            return
-        if not real.is_relative_to(root.resolve()):
+        real = root.joinpath(*rel.split("/")) if rel else root
+        if escapes(real, real_root(root)):
             self._send(403, b"Forbidden\n", "text/plain; charset=utf-8", head)
             return
         if real.is_dir():

@@ -1,7 +1,8 @@
 """One `sitegen serve` session: the live site, the HTTP server, the watcher, and how they meet.
 
-The server never exits on a user mistake: a failed rebuild is printed and shown in the
-browser overlay while the last good output stays served.
+The watcher is armed before the first build, so an edit saved at any moment after `serve`
+starts is rebuilt without another save. The server never exits on a user mistake: a failed
+rebuild is printed and shown in the browser overlay while the last good output stays served.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from sitegen.errors import BuildFailed, Diagnostic
+from sitegen import collector
+from sitegen.errors import BuildFailed, format_report
 from sitegen.pipeline import BuildOptions
 from sitegen.serve.incremental import LiveSite, RebuildResult
 from sitegen.serve.server import DevServer, ServeState
-from sitegen.serve.watch import ChangeBatch, ChangeKind, run_watch_loop
+from sitegen.serve.rescan import RESCAN_SECONDS
+from sitegen.serve.watch import ChangeBatch, ChangeKind, EventSource, watch_site, watchfiles_events
 from sitegen.writer import check_output_dir
 
 log = logging.getLogger(__name__)
@@ -38,14 +41,8 @@ class ServeOptions:
     output: Path | None = None
     """Where the live output is kept; default a temporary folder removed on exit."""
     base_url: str | None = None
-    jobs: int | None = None
-
-
-def failure_report(diagnostics: tuple[Diagnostic, ...]) -> str:
-    """The CLI's path:line:col text, with the serve-specific last line."""
-    n = len(diagnostics)
-    body = "\n".join(d.format() for d in diagnostics)
-    return f"{body}\n{n} error{'s' if n != 1 else ''}; still serving the last good build."
+    workers: int | None = None
+    """Worker processes for big rebuilds (`--jobs`); None = one per core."""
 
 
 class Session:
@@ -61,7 +58,7 @@ class Session:
         else:
             self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._temporary = True
-        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.jobs)
+        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers)
         self.live = LiveSite(build_options, self.output)
         self.state = ServeState()
         self.server: DevServer | None = None
@@ -71,11 +68,10 @@ class Session:
     def rebuild(self, batch: ChangeBatch | None = None) -> RebuildResult | None:
         """Rebuild now; on a user mistake, report it and keep the last good output."""
         with self._lock:
-            dirty = batch.paths if batch is not None else ()
             try:
-                result = self.live.rebuild(dirty)
+                result = self.live.rebuild(batch)
             except BuildFailed as e:
-                report = failure_report(e.diagnostics)
+                report = format_report(e.diagnostics, "; still serving the last good build.")
                 self._print(report)
                 self.state.failed(report)
                 return None
@@ -92,6 +88,8 @@ class Session:
                         f"wrote {len(result.written)} files, removed {len(result.removed)} "
                         f"in {result.seconds * 1000:.0f} ms ({result.way})")
             self.state.built(result.changed)
+            if result.way == "full":
+                collector.settle()  # what a full rebuild left stays alive until the next one
             return result
 
     def start(self) -> DevServer:
@@ -107,10 +105,25 @@ class Session:
             log.info("sitegen.yaml changed: rebuilding everything")
         self.rebuild(batch)
 
+    def run(self, stop: threading.Event, announce: bool = True, events: EventSource = watchfiles_events,
+            rescan_every: float = RESCAN_SECONDS) -> None:
+        """Arm the watcher, build, serve, then rebuild on every change until `stop` is set."""
+        batches = watch_site(self.site_dir, stop, rescan_every, events)
+        if next(batches, None) is None:
+            return  # stopped before the watcher was armed
+        server = self.start()
+        if announce:
+            if self.options.bind not in ("127.0.0.1", "::1", "localhost"):
+                self._print(f"warning: listening on {self.options.bind}: other machines can see this preview")
+            print(f"Serving {self.site_dir} at {server.url()} (Ctrl-C to stop)", flush=True)
+        for batch in batches:
+            self.on_change(batch)
+
     def close(self) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        collector.release()
         if self._temporary:
             shutil.rmtree(self.output, ignore_errors=True)
 
@@ -134,11 +147,7 @@ def serve(options: ServeOptions, stop: threading.Event | None = None) -> int:
         signal.signal(signal.SIGTERM, on_term)
     session = Session(options)
     try:
-        server = session.start()
-        if options.bind not in ("127.0.0.1", "::1", "localhost"):
-            session._print(f"warning: listening on {options.bind}: other machines can see this preview")
-        print(f"Serving {session.site_dir} at {server.url()} (Ctrl-C to stop)", flush=True)
-        run_watch_loop(session.site_dir, stop, session.on_change)
+        session.run(stop)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,7 +1,9 @@
-"""Which file changes matter to a rebuild, and the watchfiles loop that reports them.
+"""Which file changes matter to a rebuild, and the loop that reports them.
 
 classify_change() is pure (paths in, a kind out: no file system access), so it is
-table-tested; watch_site() is the thin loop around watchfiles.
+table-tested; it is the only place a changed path is classified. watch_site() is the loop
+around watchfiles, with a periodic rescan (serve/rescan.py) for the events a watcher misses;
+both feed the same classified batches.
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
+
+from sitegen.config import CONFIG_NAME
+from sitegen.content import BRIEFS_DIR, PAGES_DIR, is_content_name
+from sitegen.serve.rescan import RESCAN_SECONDS, relook, rescan
 
 log = logging.getLogger(__name__)
 
@@ -19,14 +26,20 @@ log = logging.getLogger(__name__)
 class ChangeKind(enum.Enum):
     CONFIG = "config"
     """sitegen.yaml: everything may change."""
-    CONTENT = "content"
-    """A brief or page (or one of their folders)."""
+    BRIEF = "brief"
+    """content/briefs/*.md (the value is SourceFile.kind)."""
+    PAGE = "page"
+    """content/*.md (the value is SourceFile.kind)."""
+    CONTENT_FOLDER = "content folder"
+    """content/ or content/briefs/ itself appeared, vanished or was renamed: list it again."""
     LAYOUT = "layout"
     """A template or the stylesheet it includes."""
     STATIC = "static"
 
 
 _EDITOR_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".kate-swp", ".bak")
+_PAGES = PurePosixPath(PAGES_DIR).parts
+_BRIEFS = PurePosixPath(BRIEFS_DIR).parts
 
 
 def _is_editor_temp(name: str) -> bool:
@@ -44,60 +57,120 @@ def classify_change(site_dir: PurePath, path: PurePath) -> ChangeKind | None:
     parts = rel.parts
     if not parts:
         return None
-    if parts == ("sitegen.yaml",):
+    if parts == (CONFIG_NAME,):
         return ChangeKind.CONFIG
-    top, name = parts[0], parts[-1]
-    if top == "content":
-        if parts in (("content",), ("content", "briefs")):
-            return ChangeKind.CONTENT  # the folder itself appeared, vanished or was renamed
-        if _is_editor_temp(name) or not name.endswith(".md"):
+    if parts in (_PAGES, _BRIEFS):
+        return ChangeKind.CONTENT_FOLDER
+    if parts[0] == _PAGES[0]:
+        if parts[:-1] not in (_PAGES, _BRIEFS) or not is_content_name(parts[-1]):
+            return None  # deeper folders and other files are not read (the same rule as discover)
+        return ChangeKind.BRIEF if parts[:-1] == _BRIEFS else ChangeKind.PAGE
+    if parts[0] in ("layouts", "static"):
+        if any(_is_editor_temp(p) for p in parts[1:]):
             return None
-        if len(parts) == 2 or (len(parts) == 3 and parts[1] == "briefs"):
-            return ChangeKind.CONTENT
-        return None  # deeper folders are not read
-    if top in ("layouts", "static"):
-        if len(parts) > 1 and any(_is_editor_temp(p) for p in parts[1:]):
-            return None
-        return ChangeKind.LAYOUT if top == "layouts" else ChangeKind.STATIC
+        return ChangeKind.LAYOUT if parts[0] == "layouts" else ChangeKind.STATIC
     return None
 
 
 @dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    path: Path
+    """Absolute."""
+    rel: str
+    """Relative to the site folder, with '/': as diagnostics show it ('content/briefs/x.md')."""
+
+
+@dataclass(frozen=True)
 class ChangeBatch:
-    kinds: frozenset[ChangeKind]
-    paths: tuple[Path, ...]
-    """Every relevant path that changed, for the parse cache's dirty set."""
+    """Every relevant path that changed since the last rebuild, each classified once."""
+
+    changes: tuple[Change, ...] = ()
+    """One per path, sorted by path."""
+
+    @property
+    def kinds(self) -> frozenset[ChangeKind]:
+        return frozenset(c.kind for c in self.changes)
+
+    def of(self, *kinds: ChangeKind) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind in kinds)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __or__(self, other: ChangeBatch) -> ChangeBatch:
+        merged = {c.path: c for c in (*self.changes, *other.changes)}
+        return ChangeBatch(tuple(merged[p] for p in sorted(merged)))
 
 
-def classify_batch(site_dir: Path, changes: set[tuple[object, str]]) -> ChangeBatch | None:
-    kinds: set[ChangeKind] = set()
-    paths: list[Path] = []
-    for _, raw in changes:
-        kind = classify_change(PurePath(site_dir), PurePath(raw))
+def classify_batch(site_dir: Path, paths: Iterable[str | Path]) -> ChangeBatch:
+    """The relevant `paths` (absolute, or relative to the working folder), classified."""
+    site_dir = site_dir.absolute()
+    found: dict[Path, Change] = {}
+    for raw in paths:
+        path = Path(raw).absolute()
+        kind = classify_change(site_dir, path)
         if kind is not None:
-            kinds.add(kind)
-            paths.append(Path(raw))
-    if not kinds:
-        return None
-    return ChangeBatch(frozenset(kinds), tuple(sorted(set(paths))))
+            found[path] = Change(kind, path, path.relative_to(site_dir).as_posix())
+    return ChangeBatch(tuple(found[p] for p in sorted(found)))
 
 
-def watch_site(site_dir: Path, stop: threading.Event, step_ms: int = 15) -> Iterator[ChangeBatch]:
-    """Yield a batch for every burst of relevant changes, until `stop` is set or Ctrl-C."""
+EventSource = Callable[[Path, threading.Event, int], Iterator[set[str]]]
+"""(site folder, stop, tick in ms) -> the changed paths of each burst of events, or an empty
+set at least every tick. Armed once it has yielded the first time."""
+
+RELOAD_SECONDS = 0.5
+"""After a rebuild, about how long open tabs take to fetch the new page."""
+
+TICK_MS = 50
+"""How long the loop waits for events before it looks at the clock (for the rescan, and at
+startup for the watcher to be armed)."""
+
+
+def watchfiles_events(site_dir: Path, stop: threading.Event, tick_ms: int) -> Iterator[set[str]]:
     import watchfiles  # imported here: build and check do not need it
 
+    # No watch_filter: classify_change filters, and a burst of irrelevant events still lets
+    # the loop run (for the rescan) instead of being swallowed inside watchfiles.
+    for changes in watchfiles.watch(site_dir, watch_filter=None, stop_event=stop, step=15, debounce=1600,
+                                    raise_interrupt=False, rust_timeout=tick_ms, yield_on_timeout=True):
+        yield {raw for _, raw in changes}
+
+
+def watch_site(site_dir: Path, stop: threading.Event, rescan_every: float = RESCAN_SECONDS,
+               events: EventSource = watchfiles_events) -> Iterator[ChangeBatch]:
+    """First an empty batch once the watcher is armed, before anything is built: from then on
+    no change is missed. Then a batch for every burst of relevant changes the watcher reports,
+    merged with those the rescan finds every `rescan_every` seconds, until `stop` is set or Ctrl-C."""
     site_dir = site_dir.absolute()
-
-    def wanted(_change: watchfiles.Change, raw: str) -> bool:
-        return classify_change(PurePath(site_dir), PurePath(raw)) is not None
-
-    for changes in watchfiles.watch(site_dir, watch_filter=wanted, stop_event=stop, step=step_ms,
-                                    debounce=1600, raise_interrupt=False, rust_timeout=500):
-        batch = classify_batch(site_dir, changes)
-        if batch is not None:
+    source = events(site_dir, stop, TICK_MS)
+    if next(source, None) is None:
+        return
+    # Taken before the first build reads anything: the build covers what changed until now,
+    # the rescan anything after, whether the watcher reports it or not.
+    seen = rescan(site_dir, {})[0]
+    due = time.monotonic() + rescan_every
+    quiet = 0.0
+    yield ChangeBatch()
+    for raw in source:
+        batch = classify_batch(site_dir, raw)
+        now = time.monotonic()
+        # Not while a rebuilt page is being reloaded (unless one interval overdue): it would
+        # hold up the next rebuild and compete with the browser's request.
+        if now >= due and (now >= quiet or now >= due + rescan_every):
+            took = time.monotonic()
+            seen, missed = rescan(site_dir, seen)
+            took = time.monotonic() - took
+            due = time.monotonic() + max(rescan_every, 10 * took)  # on a slow disk, at most 10% of the time
+            found = classify_batch(site_dir, missed)
+            if found.changes and not set(found.changes) <= set(batch.changes):
+                log.info("the rescan found changes the watcher did not report: %s",
+                         ", ".join(c.rel for c in found.changes if c not in batch.changes))
+            batch |= found
+        elif batch:
+            # Looked at again now, before the rebuild reads them: the rescan then reports
+            # only what changes after this, rather than this edit a second time.
+            seen = relook(seen, (c.path for c in batch.changes))
+        if batch:
             yield batch
-
-
-def run_watch_loop(site_dir: Path, stop: threading.Event, on_batch: Callable[[ChangeBatch], None]) -> None:
-    for batch in watch_site(site_dir, stop):
-        on_batch(batch)
+            quiet = time.monotonic() + RELOAD_SECONDS
