@@ -66,8 +66,9 @@ def no_nav(site: Site) -> NavLinks:
 @dataclass(frozen=True)
 class PageKind:
     """One kind of output. Functions take a memo (serve keeps one; a clean build passes
-    NO_MEMO): a job whose inputs are unchanged must come back as the same object, so
-    every name a kind gives memo.get should start with its own name."""
+    NO_MEMO) so that a job whose inputs are unchanged comes back as the same object; the
+    names given to memo.get must not clash with another kind's (a new kind: start them
+    with its own name), and their deps must cover everything the job reads."""
 
     name: str
     reads: Reads
