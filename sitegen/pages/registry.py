@@ -10,7 +10,7 @@ Registry is an immutable value, so a build or serve session can be given another
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
@@ -73,13 +73,12 @@ class Registry:
             out += kind.after(site, cards, memo, edit)
         return out
 
-    def files(self, site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[OutputFile]:
-        """Every output that is not a page job (feeds, sitemap, robots.txt, ...)."""
-        out: list[OutputFile] = []
+    def files(self, site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
+        """Every output that is not a page job (feeds, sitemap, robots.txt, ...). A generator:
+        a kind's files can be written and freed before the next kind makes its own."""
         for kind in self.kinds:
             if kind.files is not None:
-                out += kind.files(site, jobs, memo)
-        return out
+                yield from kind.files(site, jobs, memo)
 
     def nav(self, site: Site) -> NavLinks:
         """The header links of every page."""
