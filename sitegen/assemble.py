@@ -12,14 +12,12 @@ from sitegen.related import compute_related, update_related
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
-RESERVED_PAGE_SLUGS = frozenset({"briefs", "weekly", *(k.key for k in TAXONOMY_KINDS), "page", "feed.xml",
-                                 "feed.json", "sitemap.xml", "robots.txt", "404.html", "assets"})
-
-
 def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False,
-             unparsed_slugs: frozenset[str] = frozenset(), memo: Memo = NO_MEMO) -> Site:
+             unparsed_slugs: frozenset[str] = frozenset(), memo: Memo = NO_MEMO, *,
+             reserved_slugs: frozenset[str]) -> Site:
     """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
     failed to parse (already reported), so links to them are not reported again.
+    `reserved_slugs`: what plain pages may not be called (the page kinds' URLs).
     `memo` (serve keeps one) skips grouping and related scoring when the fields they
     read are unchanged: a body edit costs none of them."""
     diags: list[Diagnostic] = []
@@ -44,7 +42,7 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
             folded[b.slug.casefold()] = b
     page_slugs: dict[str, Page] = {}
     for p in sorted(pages, key=lambda p: p.source_path):
-        if p.slug in RESERVED_PAGE_SLUGS:
+        if p.slug in reserved_slugs:
             diags.append(Diagnostic(p.slug_location, f"page slug '{p.slug}' is reserved for generated pages",
                                     "rename the file or set another slug:"))
         elif p.slug in page_slugs:

@@ -1,7 +1,9 @@
 """Diagnostics that carry a source location, and the exception that carries them.
 
 Every user mistake becomes a Diagnostic; stages collect all of theirs and raise one
-BuildFailed at the end, so a build reports every error at once.
+BuildFailed at the end. A build (and serve) reports every config and content error at
+once; pages are rendered only from valid content, and then every template error is
+reported at once too.
 """
 
 from __future__ import annotations

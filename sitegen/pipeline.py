@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +13,13 @@ from sitegen.assemble import assemble
 from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
-from sitegen.feeds import all_feeds
-from sitegen.memo import NO_MEMO, FieldsOf, Memo
+from sitegen.memo import NO_MEMO, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, OutputFile, Page, Site
+from sitegen.pages import registry
+from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
-from sitegen.render import Job, all_jobs, extras, rel_of, site_nav, sitemap
+from sitegen.render import Job
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.writer import check_output_dir, write_site
 
@@ -33,6 +33,8 @@ class BuildOptions:
     drafts: bool = False
     workers: int | None = None
     """Worker processes (`--jobs`); None = one per core."""
+    page_kinds: Registry | None = None
+    """The kinds of pages to make; None = pages.registry.DEFAULT (looked up at build time)."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,18 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
     try:
         # Cross-file checks run even when some files failed, so one run reports everything;
         # slugs of files that failed to parse count as existing for related: links.
-        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo)
+        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
+                        reserved_slugs=page_kinds(options).reserved_slugs)
     except BuildFailed as e:
         errors.extend(e.diagnostics)
     if errors:
         raise BuildFailed(errors)
     return config, site
+
+
+def page_kinds(options: BuildOptions) -> Registry:
+    """The page kinds of a build: its own, or the default registry as it is now."""
+    return options.page_kinds if options.page_kinds is not None else registry.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -130,33 +138,38 @@ class _Renderer:
         return OutputFile(job.path, html.encode("utf-8"))
 
 
-def page_renderer(site: Site, site_dir: Path) -> _Renderer:
-    return _Renderer(site_dir, site.config, site_nav(site))
+def page_renderer(site: Site, site_dir: Path, kinds: Registry) -> _Renderer:
+    return _Renderer(site_dir, site.config, kinds.nav(site))
 
 
-def render_site(site: Site, site_dir: Path, workers: int | None = None):  # type: ignore[no-untyped-def]
-    """Yield every output file of the site (pages, sitemap, robots, ...)."""
-    jobs = all_jobs(site)
-    yield from map_ordered(page_renderer(site, site_dir), jobs, workers)
-    yield from other_files(site, jobs)
+class CollectErrors:
+    """A renderer that returns its errors instead of raising them: one broken page does not
+    hide the others, and errors cross process boundaries as data."""
+
+    def __init__(self, renderer: Callable[[Job], OutputFile]):
+        self.renderer = renderer
+
+    def __call__(self, job: Job) -> tuple[OutputFile | None, tuple[Diagnostic, ...]]:
+        try:
+            return self.renderer(job), ()
+        except BuildFailed as e:
+            return None, e.diagnostics
 
 
-def other_files(site: Site, jobs: list[Job], memo: Memo = NO_MEMO):  # type: ignore[no-untyped-def]
-    """Every output that is not a page job. serve's incremental rebuild relies on
-    render_site == rendered jobs + other_files: add any new kind of output here."""
-    yield memo.get("sitemap.xml", (site.config, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
-                   lambda: sitemap(site, [rel_of(j.path) for j in jobs if j.path.endswith(".html") and j.path != "404.html"],
-                                   {f"briefs/{b.slug}/": b.date for b in site.briefs}))
-    yield from all_feeds(site, memo)
-    yield from extras(site)
-
-
-def _job_path(job: Job) -> str:
-    return job.path
-
-
-def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
-    return b.slug, b.date
+def render_site(site: Site, options: BuildOptions) -> Iterator[OutputFile]:
+    """Yield every output file of the site (pages, feeds, sitemap, ...). If pages fail to
+    render, raise BuildFailed with every template error once all pages were tried."""
+    kinds = page_kinds(options)
+    jobs = kinds.jobs(site)
+    errors: list[Diagnostic] = []
+    renderer = CollectErrors(page_renderer(site, options.site_dir, kinds))
+    for f, diags in map_ordered(renderer, jobs, options.workers):
+        errors.extend(diags)
+        if f is not None and not errors:
+            yield f
+    if errors:
+        raise BuildFailed(errors)
+    yield from kinds.files(site, jobs)
 
 
 def static_dirs(site_dir: Path) -> list[Path]:
@@ -173,7 +186,7 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, output)
     config, site = load_site(options)
     counter = _Counter()
-    files = write_site(output, counter.count(render_site(site, site_dir, options.workers)), static_dirs(site_dir))
+    files = write_site(output, counter.count(render_site(site, options)), static_dirs(site_dir))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output)
 
 

@@ -12,9 +12,7 @@ import jinja2
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
-from sitegen.urls import href, taxonomy_slug
-
-THEME_DIR_NAMES = ("layouts",)
+from sitegen.urls import href, path_for, term_path_of
 
 
 def builtin_theme_dir() -> Path:
@@ -51,7 +49,9 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         abs_url=lambda rel="": origin + href(base_path, rel),
         site=config,
         nav=nav,
-        term_rel=lambda key, name: f"{key}/{taxonomy_slug(name)}/",
+        # Links to briefs, weeks and terms: one helper over urls.py, so no template types a path.
+        url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
+        term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
     )
     env.filters.update(day=format_day, iso=format_iso)
     return env

@@ -20,6 +20,32 @@ def week_path(key: str) -> str:
     return f"weekly/{key}/"
 
 
+WEEKLY_PATH = "weekly/"
+"""The archive of weekly recaps."""
+
+WEEKLY_FEED_PATH = "weekly/feed.xml"
+
+
+def taxonomy_path(taxonomy: str) -> str:
+    """The index of a taxonomy: 'tags/'."""
+    return f"{taxonomy}/"
+
+
+def term_path(taxonomy: str, slug: str) -> str:
+    """A term page by its slug: 'tags/ai/'."""
+    return f"{taxonomy}/{slug}/"
+
+
+def term_path_of(taxonomy: str, name: str) -> str:
+    """A term page by the name an author wrote: 'Enterprise & Security Teams' -> 'audiences/enterprise-and-...'."""
+    return term_path(taxonomy, taxonomy_slug(name))
+
+
+def feed_path(rel: str) -> str:
+    """The Atom feed of the list at `rel`."""
+    return rel + "feed.xml"
+
+
 def list_path(prefix: str, page: int) -> str:
     """Page 1 of a list lives at prefix itself; later pages at prefix + 'page/N/'."""
     return prefix if page == 1 else f"{prefix}page/{page}/"
@@ -59,3 +85,24 @@ def href(base_path: str, rel: str) -> str:
 def output_file(rel: str) -> str:
     """The file that serves URL path `rel`: directories get index.html."""
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+PATHS = {
+    "brief": brief_path,
+    "page": page_path,
+    "week": week_path,
+    "weekly": lambda: WEEKLY_PATH,
+    "weekly_feed": lambda: WEEKLY_FEED_PATH,
+    "terms": taxonomy_path,
+    "term": term_path_of,
+}
+"""What templates may link to by name: url_for('brief', slug), url_for('term', 'tags', name), ..."""
+
+
+def path_for(kind: str, *args: str) -> str:
+    """The site-relative path of a brief, week, term, ... (see PATHS)."""
+    try:
+        make = PATHS[kind]
+    except KeyError:
+        raise ValueError(f"url_for: no URL kind {kind!r} (known: {', '.join(PATHS)})") from None
+    return make(*args)  # type: ignore[operator]

@@ -37,3 +37,19 @@ def group_weeks(briefs: Iterable[Brief], tz: ZoneInfo) -> tuple[tuple[Week, ...]
         for b in members:
             week_of[b.slug] = key
     return tuple(weeks), week_of
+
+
+def week_label(key: str) -> str:
+    """'Week 18, 2026' for '2026-w18'."""
+    year, week = year_and_week(key)
+    return f"Week {week}, {year}"
+
+
+def week_range(week: Week) -> str:
+    """'27 Apr – 3 May 2026' (years shown on both ends only when they differ)."""
+    a, b = week.start, week.end
+    if a.year != b.year:
+        return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+    if a.month != b.month:
+        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+    return f"{a.day}–{b.day} {b:%b %Y}"

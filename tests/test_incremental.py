@@ -11,8 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import toy_pages
 from conftest import brief, write_site
 from sitegen.errors import BuildFailed
+from sitegen.pages.registry import DEFAULT, Registry
 from sitegen.pipeline import BuildOptions, build
 from sitegen.serve.incremental import LiveSite, content_changes
 from sitegen.serve.watch import ChangeBatch, classify_batch
@@ -27,9 +29,9 @@ def reported(site: Path, *paths: Path) -> ChangeBatch:
     return classify_batch(site, paths)
 
 
-def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
+def clean_build(site: Path, out: Path, kinds: Registry | None = None) -> dict[str, bytes] | None:
     try:
-        build(BuildOptions(site, output=out, workers=1))
+        build(BuildOptions(site, output=out, workers=1, page_kinds=kinds))
     except BuildFailed:
         return None
     return tree(out)
@@ -265,20 +267,26 @@ EXAMPLES = int(os.environ.get("SITEGEN_SERVE_EXAMPLES", "30"))
 """Random edit sequences tried; a slow run: SITEGEN_SERVE_EXAMPLES=200 python -m pytest tests/test_incremental.py"""
 
 
+REGISTRIES = [None, DEFAULT.with_kind(toy_pages.TITLES).with_kind(toy_pages.SIZES)]
+"""The default kinds, and with two kinds registered by a test (tests/toy_pages.py)."""
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(operation, min_size=1, max_size=7))
-def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, object]]) -> None:
+@given(st.lists(operation, min_size=1, max_size=7), st.sampled_from(REGISTRIES))
+def test_incremental_output_equals_a_clean_build(ops: list[tuple[str, object, object]],
+                                                 kinds: Registry | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         site = write_site(root / "site", {
             "content/briefs/alpha.md": brief("Alpha rises", extra="tags: [ai]"),
             "content/briefs/beta.md": brief("Beta falls", date="2026-04-20", extra="tags: [ai, chips]"),
+            **(toy_pages.TEMPLATES if kinds is not None else {}),
         })
-        ls = LiveSite(BuildOptions(site, workers=1), root / "live")
+        ls = LiveSite(BuildOptions(site, workers=1, page_kinds=kinds), root / "live")
         ls.rebuild()
         for i, op in enumerate(ops):
             touched = apply(site, op)
-            expected = clean_build(site, root / f"clean-{i}")
+            expected = clean_build(site, root / f"clean-{i}", kinds)
             before = tree(ls.output)
             try:
                 ls.rebuild(reported(site, *touched))

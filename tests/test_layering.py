@@ -13,13 +13,20 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter", "fieldreader",
-    "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related", "assemble",
-    "templates", "render", "feeds", "writer", "cache", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
+    "errors", "hints", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related",
+    "assemble", "templates", "render",
+    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
+    "pages.weekly_archive", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.extras",
+    "pages.registry",
+    "writer", "cache", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
 ]
-"""Top to bottom. `serve` is a package: every module in it counts as `serve`.
+"""Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
+package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,
+then what kinds share (kind, links, listing), the kinds, and last the registry that lists them.
 taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import;
-urls imports nothing of ours, so it sits early: the slug rules it defines are checked by schema."""
+urls imports nothing of ours, so it sits early: the slug rules it defines are checked by schema;
+pages.feeds comes before pages.term, whose pages link to the feeds of tags and audiences."""
 
 PLUMBING = {"__init__", "__main__"}
 """`sitegen/__init__.py` holds the version (anyone may import it, it imports nothing of ours);
@@ -27,9 +34,14 @@ PLUMBING = {"__init__", "__main__"}
 
 
 def layer_of(module: str) -> str:
-    """'sitegen.serve.watch' -> 'serve'; 'sitegen.errors' -> 'errors'; 'sitegen' -> '__init__'."""
+    """'sitegen.serve.watch' -> 'serve'; 'sitegen.pages.home' -> 'pages.home' (it has a place of
+    its own); 'sitegen.errors' -> 'errors'; 'sitegen' -> '__init__'."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "__init__"
+    if len(parts) < 2:
+        return "__init__"
+    if len(parts) > 2 and any(layer.startswith(parts[1] + ".") for layer in ORDER):
+        return f"{parts[1]}.{parts[2]}"
+    return parts[1]
 
 
 def source_modules() -> dict[str, Path]:
@@ -105,6 +117,9 @@ def test_checker_catches_upward_and_unknown_imports(tmp_path: Path) -> None:
         "sitegen.schema": "import sitegen.errors\nfrom sitegen import hints\n",
         "sitegen.mystery": "",
         "sitegen.serve.watch": "from sitegen.serve import server\nfrom ..pipeline import build\n",
+        "sitegen.pages.home": "from sitegen.pages.kind import PageKind\nfrom sitegen.pages import listing\n",
+        "sitegen.pages.kind": "from .registry import DEFAULT\n",
+        "sitegen.pages.mystery": "from sitegen.pages.kind import PageKind\n",
     }
     modules = {}
     for name, text in fake.items():
@@ -113,7 +128,9 @@ def test_checker_catches_upward_and_unknown_imports(tmp_path: Path) -> None:
         path.write_text(text)
         modules[name] = path
     problems = layering_problems(modules)
-    assert len(problems) == 3, problems
+    assert len(problems) == 5, problems
     assert "sitegen.errors imports sitegen.pipeline" in problems[0]
     assert "sitegen.config imports sitegen.cli" in problems[1]
     assert "module 'mystery' has no place" in problems[2]
+    assert "sitegen.pages.kind imports sitegen.pages.registry" in problems[3]
+    assert "sitegen.pages.mystery: module 'pages.mystery' has no place" in problems[4]

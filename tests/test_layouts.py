@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import brief
+from tests.conftest import brief, tree_bytes
 
 
 def test_site_partial_overrides_one_section(make_site, cli) -> None:  # type: ignore[no-untyped-def]
@@ -76,3 +76,44 @@ def test_template_error_in_parallel_render_workers(make_site, cli) -> None:  # t
     assert result.returncode == 1
     assert "layouts/partials/brief-week.html:2:1: error: template error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_template_error_of_a_build_is_reported_at_once(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    """Like serve, build renders every page before failing: two broken templates, two errors."""
+    site = make_site({
+        "content/briefs/a.md": brief("A"),
+        "content/about.md": "---\ntitle: About\n---\nWho we are.\n",
+    })
+    assert cli("build", str(site)).returncode == 0
+    before = tree_bytes(site / "public")
+    (site / "layouts/partials").mkdir(parents=True)
+    (site / "layouts/partials/brief-week.html").write_text("<p>\n{{ brief.no_such_field }}\n</p>\n")
+    (site / "layouts/page.html").write_text('{% extends "base.html" %}\n{% block main %}{{ doc.nope }}{% endblock %}\n')
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert "layouts/partials/brief-week.html:2:1: error: template error:" in result.stderr
+    assert "(while rendering content/briefs/a.md)" in result.stderr
+    assert "layouts/page.html:2:1: error: template error:" in result.stderr
+    assert "(while rendering content/about.md)" in result.stderr
+    assert result.stderr.rstrip().endswith("2 errors; nothing was written.")
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(site / "public") == before
+
+
+def test_site_layouts_link_with_url_for(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    """url_for gives the same URLs the built-in pages use; a misspelt kind is a located error."""
+    site = make_site({
+        "sitegen.yaml": "base_url: https://example.org/repo/\n",
+        "content/briefs/a.md": brief("A", extra="tags: [AI & Chips]"),
+        "layouts/partials/brief-share.html": "<p class='mine'>{{ url_for('brief', brief.slug) }} "
+                                             "{{ url_for('term', 'tags', brief.tags[0]) }} "
+                                             "{{ url_for('week', week.key) }} {{ url_for('weekly') }}</p>\n",
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 0, result.stderr
+    page = (site / "public/briefs/a/index.html").read_text()
+    assert "<p class='mine'>/repo/briefs/a/ /repo/tags/ai-and-chips/ /repo/weekly/2026-w18/ /repo/weekly/</p>" in page
+    (site / "layouts/partials/brief-share.html").write_text("<p>\n{{ url_for('breif', brief.slug) }}</p>\n")
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert "layouts/partials/brief-share.html:2:1: error: template error: url_for: no URL kind 'breif'" in result.stderr

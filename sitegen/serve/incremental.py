@@ -15,6 +15,7 @@ last good site stays in place.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import time
@@ -25,11 +26,11 @@ from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, rend
 from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
-from sitegen.pipeline import BuildOptions, load_site, other_files, page_renderer, source_parser
+from sitegen.pages.kind import Edit
+from sitegen.pipeline import BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, source_parser
 from sitegen.memo import Memo
 from sitegen.model import Brief, OutputFile, Site
-from sitegen.render import (Job, all_jobs, brief_page_job, card, card_of, cards_of, home_jobs, not_found_job,
-                            term_jobs, week_jobs)
+from sitegen.render import Job, card, card_of, cards_of
 from sitegen.serve.output import LiveOutput, Staged, walk_files
 from sitegen.serve.rounds import Round, index_links
 from sitegen.serve.watch import ChangeBatch, ChangeKind
@@ -78,19 +79,6 @@ def content_changes(changes: ChangeBatch | None, site_dir: Path) -> tuple[Source
         return None
     # ChangeKind.BRIEF and PAGE have SourceFile's kinds as values.
     return tuple(SourceFile(c.kind.value, c.rel, site_dir / c.rel) for c in changes.of(ChangeKind.BRIEF, ChangeKind.PAGE))
-
-
-class _CollectErrors:
-    """A renderer that returns its errors instead of raising them (they cross process boundaries)."""
-
-    def __init__(self, renderer):  # type: ignore[no-untyped-def]
-        self.renderer = renderer
-
-    def __call__(self, job):  # type: ignore[no-untyped-def]
-        try:
-            return self.renderer(job), ()
-        except BuildFailed as e:
-            return None, e.diagnostics
 
 
 class LiveSite:
@@ -152,7 +140,7 @@ class LiveSite:
             jobs, cards, job_at, wanted_keys = patched
         else:
             cards = cards_of(site, memo)
-            jobs = all_jobs(site, memo, cards)
+            jobs = page_kinds(self.options).jobs(site, cards, memo)
             keys = self._keys(jobs, renderer)
             # Later jobs win a path, as when the writer writes them in order.
             wanted_keys = {}
@@ -176,7 +164,7 @@ class LiveSite:
         """The page jobs of `site` made from the last round's when its shape is unchanged
         (same config, pages, weeks, taxonomies, briefs in the same order): only the pages
         that show a changed brief are made again, instead of walking all of them. None when
-        the shape changed: all_jobs then makes every job (through the memo)."""
+        the shape changed: every kind then makes every job (through the memo)."""
         old = r.site
         if (site.config is not old.config or site.pages != old.pages or site.weeks is not old.weeks
                 or site.taxonomies is not old.taxonomies or len(site.briefs) != len(old.briefs)
@@ -190,21 +178,18 @@ class LiveSite:
         for b, _ in changed:
             cards[b.slug] = card_of(b, memo)
         new_cards = {b.slug for b, _ in changed if cards[b.slug] is not r.cards[b.slug]}
-        # Brief pages: the changed briefs, those whose related links changed, those showing a changed card.
-        pages = {b.slug for b, _ in changed}
+        # Briefs whose related links changed, and those showing a changed card.
+        relinked: set[str] = set()
         if site.related is not old.related:
-            pages.update(s for s, links in site.related.items() if old.related.get(s) != links)
+            relinked.update(s for s, links in site.related.items() if old.related.get(s) != links)
         if new_cards:
             linked_from = r.linked_from if site.related is old.related else index_links(site.related)
-            pages.update(s for slug in new_cards for s in linked_from.get(slug, ()))
-        fresh = [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(pages)]
-        if new_cards:  # the lists that show a changed card
-            fresh += home_jobs(site, cards, memo)
-            fresh += week_jobs(site, cards, memo)
-            fresh.append(not_found_job(site, cards, memo))
-            for tax in site.taxonomies:
-                for term in r.terms_with(tax.key, new_cards):
-                    fresh += term_jobs(site.config, cards, tax, term, memo)
+            relinked.update(s for slug in new_cards for s in linked_from.get(slug, ()))
+        edit = Edit(frozenset(b.slug for b, _ in changed), frozenset(new_cards), frozenset(relinked),
+                    functools.partial(r.terms_with, slugs=new_cards))
+        fresh = page_kinds(self.options).after(site, cards, memo, edit)
+        if any(job.path not in r.job_at for job in fresh):
+            return None  # a kind made a page the last round did not have: make them all
         jobs, wanted_keys, _ = self._swap_in(r, fresh)
         return jobs, cards, r.job_at, wanted_keys
 
@@ -250,10 +235,11 @@ class LiveSite:
             changed[item.slug] = item
         by_slug = {**site.by_slug, **changed}
         site = dataclasses.replace(site, briefs=tuple(by_slug[b.slug] for b in site.briefs), by_slug=by_slug)
-        memo = self.memo
-        cards = {link.slug: card_of(site.by_slug[link.slug], memo)  # the related cards the new pages show
-                 for b in changed.values() for link in site.related.get(b.slug, ())}
-        jobs, wanted_keys, swapped = self._swap_in(r, [brief_page_job(site, cards, b, memo) for b in changed.values()])
+        # The cards are the last round's: a body edit changes none.
+        fresh = page_kinds(self.options).after(site, r.cards, self.memo, Edit(frozenset(changed)))
+        if any(job.path not in r.job_at for job in fresh):
+            return None
+        jobs, wanted_keys, swapped = self._swap_in(r, fresh)
         todo = [job for job in swapped if self._out.page_keys.get(job.path) != wanted_keys[job.path]]
         assert self._renderer is not None
         self._round = None  # until this rebuild succeeds, no good round to patch
@@ -282,7 +268,7 @@ class LiveSite:
     def _current_renderer(self, site, layouts_changed: bool):  # type: ignore[no-untyped-def]
         """Reuse the Jinja environment (and its compiled templates) while nothing it depends on
         changed: the config and nav, the layouts (reported, or their stat signatures)."""
-        renderer = page_renderer(site, self.site_dir)
+        renderer = page_renderer(site, self.site_dir, page_kinds(self.options))
         key = (self.fingerprints.digest((renderer.config, renderer.nav)), self._layout_sigs())
         if self._renderer is None or key != self._renderer_key or layouts_changed:
             self._renderer, self._renderer_key = renderer, key
@@ -308,7 +294,7 @@ class LiveSite:
         """Render `todo`, add every output that is not a page job (a file of theirs wins
         its path over a page job, as in a clean build), and commit it all to the folder."""
         generated: dict[str, OutputFile | Staged] = {f.path: f for f in self._render(renderer, todo)}
-        for f in other_files(site, jobs, self.memo):
+        for f in page_kinds(self.options).files(site, jobs, self.memo):
             generated[f.path] = f
             wanted_keys.pop(f.path, None)
             if job_at is not None:
@@ -322,7 +308,7 @@ class LiveSite:
         errors = []
         out = []
         try:
-            for f, diags in map_ordered(_CollectErrors(renderer), todo, self.options.workers if len(todo) >= 400 else 1):
+            for f, diags in map_ordered(CollectErrors(renderer), todo, self.options.workers if len(todo) >= 400 else 1):
                 if f is not None:
                     out.append(self._out.stage(f))  # on disk now: memory holds one page at a time
                 errors.extend(diags)

@@ -1,4 +1,7 @@
-"""Atom and JSON Feed output. Timestamps come from the content, never the clock."""
+"""The feeds: Atom and JSON Feed of the newest briefs, Atom per tag, audience and week digest.
+
+Timestamps come from the content, never the clock.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,14 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.memo import NO_MEMO, Memo
-from sitegen.model import Brief, OutputFile, Site, Week
-from sitegen.render import FEED_TAXONOMIES, week_label, week_range
-from sitegen.urls import brief_path, href, week_path
+from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, Site, Week
+from sitegen.pages.kind import PageKind, Reads
+from sitegen.render import Job
+from sitegen.urls import WEEKLY_FEED_PATH, WEEKLY_PATH, brief_path, feed_path, href, term_path, week_path
+from sitegen.weekly import week_label, week_range
+
+FEED_TAXONOMIES = tuple(k.key for k in TAXONOMY_KINDS if k.feeds)
+"""Taxonomies whose terms have an Atom feed (sources have none)."""
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -107,7 +115,7 @@ def week_digest_html(site: Site, slugs: Sequence[str]) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def all_feeds(site: Site, memo: Memo = NO_MEMO) -> list[OutputFile]:
+def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
     """Every feed; with a memo, a feed whose briefs are the same objects is not rebuilt."""
     c = site.config
     newest = tuple(site.briefs[: c.feed_count])
@@ -120,16 +128,16 @@ def all_feeds(site: Site, memo: Memo = NO_MEMO) -> list[OutputFile]:
             continue
         for term in tax.terms:
             briefs = tuple(site.by_slug[s] for s in term.slugs[: c.feed_count])
-            prefix = f"{tax.key}/{term.slug}/"
-            files.append(memo.get(prefix + "feed.xml", (c, term.name, briefs),
+            prefix = term_path(tax.key, term.slug)
+            files.append(memo.get(feed_path(prefix), (c, term.name, briefs),
                                   lambda prefix=prefix, term=term, briefs=briefs: atom(  # type: ignore[misc]
-                                      site, prefix + "feed.xml", f"{c.title}: {term.name}", prefix,
+                                      site, feed_path(prefix), f"{c.title}: {term.name}", prefix,
                                       brief_entries(site, briefs))))
     weeks = site.weeks[: c.feed_count]
     # What the weekly feed shows of each brief: a body edit leaves it alone.
     shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date)
                   for w in weeks for b in (site.by_slug[s] for s in w.slugs))
-    files.append(memo.get("weekly/feed.xml", (c, weeks, shown), lambda: weekly_feed(site, weeks)))
+    files.append(memo.get(WEEKLY_FEED_PATH, (c, weeks, shown), lambda: weekly_feed(site, weeks)))
     return files
 
 
@@ -142,4 +150,8 @@ def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
         title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
         entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
-    return atom(site, "weekly/feed.xml", f"{c.title}: weekly recaps", "weekly/", entries)
+    return atom(site, WEEKLY_FEED_PATH, f"{c.title}: weekly recaps", WEEKLY_PATH, entries)
+
+
+# The feeds carry bodies, so a body edit reaches them; their memo entries say exactly what each reads.
+KIND = PageKind("feeds", Reads.SHAPE | Reads.BODIES, files=all_feeds, reserved=("feed.xml", "feed.json"))

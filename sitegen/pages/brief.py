@@ -1,0 +1,87 @@
+"""A brief's own page: every section, its related updates, its week, share links, JSON-LD."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from sitegen.config import SiteConfig
+from sitegen.memo import Memo
+from sitegen.model import Brief, RelatedLink, Site
+from sitegen.pages.kind import Cards, Edit, PageKind, Reads
+from sitegen.pages.links import term_links
+from sitegen.render import Job, PageMeta
+from sitegen.urls import brief_path, href, output_file, week_path
+from sitegen.weekly import week_label
+
+
+def brief_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
+    return [brief_page_job(site, cards, b, memo) for b in site.briefs]
+
+
+def remake_brief_jobs(site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
+    """Only the edited briefs' pages and those showing a changed related card."""
+    return [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(edit.briefs | edit.relinked)]
+
+
+def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo) -> Job:
+    links = site.related.get(b.slug, ())
+    shown = tuple([cards[link.slug] for link in links])  # the related cards
+    week_key = site.week_of[b.slug]
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key))
+
+
+def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str) -> Job:
+    """A brief's page. `related`: (card, link) of each related brief."""
+    rel = brief_path(b.slug)
+    url = c.origin + href(c.base_path, rel)
+    context = {
+        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
+        "brief": b,
+        "terms": term_links(b),
+        "freshness": freshness(b),
+        "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
+        "related": related,
+        "share": share_links(c, b),
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": b.title,
+            "description": b.summary,
+            "datePublished": b.date.isoformat(),
+            "url": url,
+            "mainEntityOfPage": url,
+            "isBasedOn": b.source.url,
+            "publisher": {"@type": "Organization", "name": c.title},
+            "keywords": list(b.tags),
+        },
+    }
+    return Job(output_file(rel), "brief.html", context, b.source_path)
+
+
+def freshness(brief: Brief) -> str:
+    """'collected in 14m': time from the source's publication to the brief's date."""
+    published = brief.source.published
+    if published is None or not brief.has_time:
+        return ""
+    minutes = int((brief.date - published).total_seconds() // 60)
+    if minutes < 0:
+        return ""
+    if minutes < 60:
+        return f"collected in {minutes}m"
+    hours, mins = divmod(minutes, 60)
+    if hours < 48:
+        return f"collected in {hours}h {mins}m" if mins else f"collected in {hours}h"
+    return f"collected in {hours // 24}d"
+
+
+def share_links(config: SiteConfig, brief: Brief) -> dict[str, str]:
+    page = config.origin + href(config.base_path, brief_path(brief.slug))
+    return {
+        "x": "https://x.com/intent/post?" + urlencode({"url": page, "text": brief.title}),
+        "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page}),
+    }
+
+
+KIND = PageKind("brief", Reads.SHAPE | Reads.BODIES | Reads.CARDS | Reads.RELATED,
+                jobs=brief_jobs, remake=remake_brief_jobs, reserved=("briefs",))

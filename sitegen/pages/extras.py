@@ -1,0 +1,58 @@
+"""Files for crawlers and hosts: sitemap.xml, robots.txt, .nojekyll and CNAME."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from xml.sax.saxutils import escape as xml_escape
+
+from sitegen.memo import NO_MEMO, FieldsOf, Memo
+from sitegen.model import Brief, OutputFile, Site
+from sitegen.pages import not_found
+from sitegen.pages.kind import PageKind, Reads
+from sitegen.render import Job, rel_of
+from sitegen.urls import brief_path, href
+
+
+def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[OutputFile]:
+    c = site.config
+    sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
+                            lambda: sitemap(site, [rel_of(j.path) for j in jobs
+                                                   if j.path.endswith(".html") and j.path != not_found.PATH],
+                                            {brief_path(b.slug): b.date for b in site.briefs}))
+    sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
+    files = [
+        sitemap_file,
+        OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode()),
+        OutputFile(".nojekyll", b""),
+    ]
+    if c.cname:
+        files.append(OutputFile("CNAME", (c.cname.strip() + "\n").encode()))
+    return files
+
+
+def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> OutputFile:
+    """Every HTML page (but the 404), absolute URLs, lastmod from content dates."""
+    base = site.config.origin
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for rel in sorted(rels):
+        loc = xml_escape(base + href(site.config.base_path, rel))
+        mod = lastmod.get(rel)
+        mod_xml = f"<lastmod>{mod.isoformat()}</lastmod>" if mod else ""
+        lines.append(f"  <url><loc>{loc}</loc>{mod_xml}</url>")
+    lines.append("</urlset>\n")
+    return OutputFile("sitemap.xml", "\n".join(lines).encode())
+
+
+def _job_path(job: Job) -> str:
+    return job.path
+
+
+def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
+    return b.slug, b.date
+
+
+# "assets" stays free for a site's static files.
+KIND = PageKind("extras", Reads.SHAPE | Reads.JOBS, files=extra_files,
+                reserved=("sitemap.xml", "robots.txt", "assets"))

@@ -1,0 +1,99 @@
+"""What a page kind declares, and what serve tells it about an edit."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sitegen.memo import Memo
+from sitegen.model import Brief, OutputFile, Site, Term
+from sitegen.render import Job
+
+Cards = Mapping[str, Brief]
+"""Slug -> the brief's card (render.card): what lists show."""
+
+NavLinks = tuple[tuple[str, str], ...]
+"""(label, site-relative URL) of header links."""
+
+
+class Reads(enum.Flag):
+    """What a kind's outputs are computed from.
+
+    serve runs every kind again (through the memo) whenever the site's SHAPE changes, so
+    only the three brief-level inputs decide what its patch paths remake (PageKind.after).
+    """
+
+    SHAPE = enum.auto()
+    """Config, plain pages, weeks, taxonomies, which briefs exist and their order."""
+    CARDS = enum.auto()
+    """What lists show of a brief: every field but the body."""
+    BODIES = enum.auto()
+    """Whole briefs, bodies included."""
+    RELATED = enum.auto()
+    """A brief's related links (site.related)."""
+    JOBS = enum.auto()
+    """The page jobs of every kind (only for `files`: the sitemap)."""
+
+
+def _no_terms(taxonomy: str) -> Sequence[Term]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What changed between serve's last round and this one, when the site's shape did not."""
+
+    briefs: frozenset[str]
+    """Slugs of the briefs that changed in any way (a body edit changes only these)."""
+    cards: frozenset[str] = frozenset()
+    """Slugs whose card changed."""
+    relinked: frozenset[str] = frozenset()
+    """Briefs whose related links changed, or that show a related card that changed."""
+    terms_with: Callable[[str], Sequence[Term]] = _no_terms
+    """The terms of a taxonomy ('tags') that list a brief whose card changed."""
+
+
+JobsFn = Callable[[Site, Cards, Memo], list[Job]]
+RemakeFn = Callable[[Site, Cards, Memo, Edit], list[Job]]
+FilesFn = Callable[[Site, Sequence[Job], Memo], list[OutputFile]]
+
+
+def no_nav(site: Site) -> NavLinks:
+    return ()
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of output. Functions take a memo (serve keeps one; a clean build passes
+    NO_MEMO) so that a job whose inputs are unchanged comes back as the same object; the
+    names given to memo.get must not clash with another kind's (a new kind: start them
+    with its own name), and their deps must cover everything the job reads."""
+
+    name: str
+    reads: Reads
+    jobs: JobsFn | None = None
+    """Its pages, rendered from templates. On serve's patch paths a job's output path must
+    depend only on the site's shape."""
+    remake: RemakeFn | None = None
+    """A narrower `jobs` for serve: only the jobs an edit can change (the brief kind remakes
+    the edited briefs' pages, not 10,000). Default: every job when the edit touches what
+    `reads` declares, none otherwise."""
+    files: FilesFn | None = None
+    """Outputs made as bytes (feeds, sitemap), after every page job; a file wins its path
+    over a page job. serve makes them on every rebuild, through the memo."""
+    reserved: tuple[str, ...] = ()
+    """First URL segments it writes under: no plain page may take these slugs."""
+    nav: Callable[[Site], NavLinks] = no_nav
+    """Links it adds to every page's header, in registry order."""
+
+    def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
+        """The jobs of this kind that `edit` may have changed (the memo hands back the rest)."""
+        if self.jobs is None:
+            return []
+        if self.remake is not None:
+            return self.remake(site, cards, memo, edit)
+        if ((Reads.BODIES in self.reads and edit.briefs) or (Reads.CARDS in self.reads and edit.cards)
+                or (Reads.RELATED in self.reads and edit.relinked)):
+            return self.jobs(site, cards, memo)
+        return []

@@ -1,0 +1,61 @@
+"""One digest per ISO week at /weekly/<YYYY>-w<WW>/: every brief, the week's metrics, audiences, tags."""
+
+from __future__ import annotations
+
+from sitegen.config import SiteConfig
+from sitegen.memo import Memo
+from sitegen.model import Brief, Site, Week
+from sitegen.pages.kind import Cards, PageKind, Reads
+from sitegen.pages.links import term_counts
+from sitegen.render import Job, PageMeta
+from sitegen.urls import brief_path, href, output_file, week_path
+from sitegen.weekly import week_label, week_range
+
+
+def week_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
+    c = site.config
+    jobs = []
+    for i, week in enumerate(site.weeks):
+        newer = site.weeks[i - 1].key if i > 0 else None
+        older = site.weeks[i + 1].key if i + 1 < len(site.weeks) else None
+        items = tuple(cards[s] for s in week.slugs)
+        jobs.append(memo.get(("week", week.key), (c, week, newer, older, items),
+                             lambda week=week, newer=newer, older=older, items=items:  # type: ignore[misc]
+                             week_job(c, week, newer, older, items)))
+    return jobs
+
+
+def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, items: tuple[Brief, ...]) -> Job:
+    """A weekly recap. `items`: the cards of its briefs, in the week's order."""
+    base = c.origin + c.base_path
+    n = len(items)
+    heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
+    rel = week_path(week.key)
+    context = {
+        "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
+                         f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
+                         + "; ".join(b.title for b in items[:3]), rel, "week"),
+        "week": week,
+        "heading": heading,
+        "items": list(items),
+        "metrics": [(b, b.metrics) for b in items if b.metrics],
+        "audiences": term_counts(items, "audiences"),
+        "tags": term_counts(items, "tags"),
+        "newer": (week_path(newer), week_label(newer)) if newer else None,
+        "older": (week_path(older), week_label(older)) if older else None,
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "name": heading,
+            "numberOfItems": n,
+            "itemListElement": [
+                {"@type": "ListItem", "position": k + 1, "url": base + href("", brief_path(b.slug)).lstrip("/"),
+                 "name": b.title}
+                for k, b in enumerate(items)
+            ],
+        },
+    }
+    return Job(output_file(rel), "week.html", context, f"weekly recap {week.key}")
+
+
+KIND = PageKind("week", Reads.SHAPE | Reads.CARDS, jobs=week_jobs, reserved=("weekly",))
