@@ -12,6 +12,7 @@ import jinja2
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
+from sitegen.numbers import format_value, parse_change
 from sitegen.urls import href, path_for, term_path_of
 
 
@@ -53,7 +54,8 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
     )
-    env.filters.update(day=format_day, iso=format_iso)
+    env.filters.update(day=format_day, iso=format_iso, change=parse_change,
+                       metric=lambda m: format_value(m.value, m.unit))
     return env
 
 
