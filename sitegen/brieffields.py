@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from sitegen import briefshapes as shape
@@ -51,6 +52,8 @@ class BriefField:
     """The brief-page section that shows it; '' when another part shows it (the header)."""
     above_body: bool = False
     """Its section comes before the analysis (the Markdown body)."""
+    prose: bool = False
+    """Text a reader reads through: counted, with the body, in the brief's reading time."""
 
     def model(self, value: Any, md: Inline) -> dict[str, Any]:
         render = md if self.markdown else _plain
@@ -70,7 +73,7 @@ def _row(name: str, read: Reader, doc: str, example: str, **kw: Any) -> BriefFie
 
 
 BRIEF_FIELDS: tuple[BriefField, ...] = (
-    _row("title", shape.text, required=True, missing_hint='add a line such as: title: "What happened"',
+    _row("title", shape.text, prose=True, required=True, missing_hint='add a line such as: title: "What happened"',
          doc='title: "AWS Booms but Amazon\'s Cash Flow Vanishes on AI Capex"  # required',
          example="title: {title}"),
     _row("date", shape.when, required=True, build=shape.build_when,
@@ -92,7 +95,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
                  "  url: https://example.com/article      # required: the original article (http or https)\n"
                  "  # lang: en                            # BCP 47 language tag of the source\n"
                  '  # published: {date}  # when the source published it: shows "collected in 14m"'),
-    _row("summary", shape.text, required=True, missing_hint='add a one-line hook: summary: "..."',
+    _row("summary", shape.text, prose=True, required=True, missing_hint='add a one-line hook: summary: "..."',
          doc='summary: "One-line hook under the title and in every list"   # required',
          example="summary: {summary}"),
     _row("ai_generated", shape.flag, default=False, card=False,
@@ -101,7 +104,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("weight", shape.number, default=0.0,
          doc="weight: 10                             # optional number; higher comes first in its weekly recap",
          example="weight: 0                             # higher comes first in its weekly recap"),
-    _row("tldr", shape.tldr, default={}, markdown=True, build=shape.build_tldr,
+    _row("tldr", shape.tldr, prose=True, default={}, markdown=True, build=shape.build_tldr,
          partial="partials/brief-tldr.html", above_body=True,
          doc="tldr:                                  # optional; each key optional; inline Markdown\n"
              "  what_changed: ...\n  why_it_matters: ...\n  what_to_do_next: ...",
@@ -117,7 +120,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
          doc="metrics:                               # label required; value number or text; unit, change optional\n"
              '  - {label: AWS Q1 revenue, value: 37.6, unit: "$B", change: "+28%"}',
          example='metrics:\n  - {label: Revenue, value: 37.6, unit: "$B", change: "+28%"}'),
-    _row("takeaways", shape.texts, default=(), markdown=True, card=False, partial="partials/brief-takeaways.html",
+    _row("takeaways", shape.texts, prose=True, default=(), markdown=True, card=False, partial="partials/brief-takeaways.html",
          doc='takeaways: [..., ...]                  # "Key takeaways" (inline Markdown)',
          example="takeaways:\n  - ..."),
     _row("comparison", shape.comparison, default=None, card=False, build=shape.build_comparison,
@@ -128,15 +131,15 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
              "  rows: [[Primary focus, Cost-optimized, OpenAI ecosystem]]   # each row as long as columns",
          example="comparison:                           # shown as a collapsible table\n"
                  "  title: Competitor analysis\n  columns: [Feature, Us, Them]\n  rows:\n    - [Focus, ..., ...]"),
-    _row("deep_dive", shape.texts, default=(), markdown=True, card=False, partial="partials/brief-deep-dive.html",
+    _row("deep_dive", shape.texts, prose=True, default=(), markdown=True, card=False, partial="partials/brief-deep-dive.html",
          doc='deep_dive: [..., ...]                  # "Technical deep dive" (inline Markdown paragraphs)',
          example="deep_dive:\n  - ..."),
-    _row("predictions", shape.predictions, default=(), markdown=True, card=False, build=shape.build_predictions,
+    _row("predictions", shape.predictions, prose=True, default=(), markdown=True, card=False, build=shape.build_predictions,
          partial="partials/brief-predictions.html",
          doc='predictions:                           # "Future implications"\n'
              "  - {claim: ..., rationale: ...}       # rationale optional",
          example="predictions:\n  - {claim: ..., rationale: ...}"),
-    _row("timeline", shape.timeline, default=(), markdown=True, card=False, build=shape.build_timeline,
+    _row("timeline", shape.timeline, prose=True, default=(), markdown=True, card=False, build=shape.build_timeline,
          partial="partials/brief-timeline.html",
          doc="timeline:                              # date is YYYY, YYYY-MM or YYYY-MM-DD\n"
              "  - {date: 2020-12, event: ...}",
@@ -176,6 +179,22 @@ def model_values(checked: dict[str, Any], md: Inline) -> dict[str, Any]:
                 more.append((attr, value))
     kwargs["more"] = FieldValues(tuple(more))
     return kwargs
+
+
+def prose_of(checked: dict[str, Any]) -> Iterator[str]:
+    """The text of every prose field as written (before Markdown), for the reading time."""
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                yield from strings(v)
+    for f in BRIEF_FIELDS:
+        if f.prose and f.name in checked:
+            yield from strings(checked[f.name])
 
 
 def card(b: Brief) -> Brief:

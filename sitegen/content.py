@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.brieffields import model_values
+from sitegen.brieffields import model_values, prose_of
 from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.fieldreader import FieldReader
 from sitegen.frontmatter import FrontMatterError, decode, split
@@ -24,6 +24,7 @@ from sitegen.model import TAXONOMY_KINDS, Brief, Page
 from sitegen.schema import validate_brief, validate_page
 from sitegen.urls import SLUG_RE
 from sitegen.paths import escapes, real_root
+from sitegen.reading import reading_minutes
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
 BRIEFS_DIR = "content/briefs"
@@ -163,11 +164,13 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
     slug = _default_slug(reader, stem, checked.get("slug") if checked else None)
     if checked is None or slug is None:
         return Parsed(None, tuple(reader.diags))
+    body_html = md.render(parts.body)
     brief = Brief(
         source_path=shown,
         slug=slug,
         slug_location=reader.location(("slug",)) if "slug" in checked else SourceLocation(shown, 1, 1),
-        body_html=md.render(parts.body),
+        body_html=body_html,
+        reading_minutes=reading_minutes([*prose_of(checked), body_html]),
         term_locations=tuple(_term_locations(reader, checked)),
         **model_values(checked, md.render_inline),
     )

@@ -106,6 +106,8 @@ class Brief:
     draft: bool = False
     term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
+    reading_minutes: int = 1
+    """Minutes to read the whole brief (sitegen/reading.py): shown on its card and its page."""
     more: FieldValues = FieldValues()
     """The other fields of the brief-field table (sitegen/brieffields.py): those only
     templates read, e.g. takeaways (inline HTML), comparison, timeline. Each reads as

@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "numbers", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "errors", "hints", "numbers", "reading", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related",
     "assemble", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
