@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sitegen import briefshapes as shape
@@ -54,6 +54,10 @@ class BriefField:
     """Its section comes before the analysis (the Markdown body)."""
     prose: bool = False
     """Text a reader reads through: counted, with the body, in the brief's reading time."""
+    heading: tuple[str, str] = ("", "")
+    """(id, label) of its section's heading, for the brief's table of contents."""
+    shown: Callable[[Brief], bool] | None = None
+    """Whether its section shows; default: the field has a value."""
 
     def model(self, value: Any, md: Inline) -> dict[str, Any]:
         render = md if self.markdown else _plain
@@ -104,7 +108,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("weight", shape.number, default=0.0,
          doc="weight: 10                             # optional number; higher comes first in its weekly recap",
          example="weight: 0                             # higher comes first in its weekly recap"),
-    _row("tldr", shape.tldr, prose=True, default={}, markdown=True, build=shape.build_tldr,
+    _row("tldr", shape.tldr, heading=("tldr-h", "TL;DR"), shown=lambda b: bool(b.tldr or b.audience), prose=True, default={}, markdown=True, build=shape.build_tldr,
          partial="partials/brief-tldr.html", above_body=True,
          doc="tldr:                                  # optional; each key optional; inline Markdown\n"
              "  what_changed: ...\n  why_it_matters: ...\n  what_to_do_next: ...",
@@ -115,15 +119,15 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("tags", shape.labels, default=(),
          doc="tags: [aws, ai-capex]",
          example="tags: [example-tag]"),
-    _row("metrics", shape.metrics, default=(), build=shape.build_metrics,
+    _row("metrics", shape.metrics, heading=("metrics-h", "Key metrics"), default=(), build=shape.build_metrics,
          partial="partials/brief-metrics.html", above_body=True,
          doc="metrics:                               # label required; value number or text; unit, change optional\n"
              '  - {label: AWS Q1 revenue, value: 37.6, unit: "$B", change: "+28%"}',
          example='metrics:\n  - {label: Revenue, value: 37.6, unit: "$B", change: "+28%"}'),
-    _row("takeaways", shape.texts, prose=True, default=(), markdown=True, card=False, partial="partials/brief-takeaways.html",
+    _row("takeaways", shape.texts, heading=("takeaways-h", "Key takeaways"), prose=True, default=(), markdown=True, card=False, partial="partials/brief-takeaways.html",
          doc='takeaways: [..., ...]                  # "Key takeaways" (inline Markdown)',
          example="takeaways:\n  - ..."),
-    _row("comparison", shape.comparison, default=None, card=False, build=shape.build_comparison,
+    _row("comparison", shape.comparison, heading=("comparison-h", "Competitor analysis"), default=None, card=False, build=shape.build_comparison,
          partial="partials/brief-comparison.html",
          doc='comparison:                            # "Competitor analysis", shown collapsible\n'
              "  title: Competitor Analysis           # optional\n"
@@ -131,15 +135,15 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
              "  rows: [[Primary focus, Cost-optimized, OpenAI ecosystem]]   # each row as long as columns",
          example="comparison:                           # shown as a collapsible table\n"
                  "  title: Competitor analysis\n  columns: [Feature, Us, Them]\n  rows:\n    - [Focus, ..., ...]"),
-    _row("deep_dive", shape.texts, prose=True, default=(), markdown=True, card=False, partial="partials/brief-deep-dive.html",
+    _row("deep_dive", shape.texts, heading=("deep-dive-h", "Technical deep dive"), prose=True, default=(), markdown=True, card=False, partial="partials/brief-deep-dive.html",
          doc='deep_dive: [..., ...]                  # "Technical deep dive" (inline Markdown paragraphs)',
          example="deep_dive:\n  - ..."),
-    _row("predictions", shape.predictions, prose=True, default=(), markdown=True, card=False, build=shape.build_predictions,
+    _row("predictions", shape.predictions, heading=("predictions-h", "Future implications"), prose=True, default=(), markdown=True, card=False, build=shape.build_predictions,
          partial="partials/brief-predictions.html",
          doc='predictions:                           # "Future implications"\n'
              "  - {claim: ..., rationale: ...}       # rationale optional",
          example="predictions:\n  - {claim: ..., rationale: ...}"),
-    _row("timeline", shape.timeline, prose=True, default=(), markdown=True, card=False, build=shape.build_timeline,
+    _row("timeline", shape.timeline, heading=("timeline-h", "Timeline"), prose=True, default=(), markdown=True, card=False, build=shape.build_timeline,
          partial="partials/brief-timeline.html",
          doc="timeline:                              # date is YYYY, YYYY-MM or YYYY-MM-DD\n"
              "  - {date: 2020-12, event: ...}",
@@ -203,6 +207,23 @@ def card(b: Brief) -> Brief:
     Page-only fields have no typed attribute (a test checks it): they are all in `more`."""
     page_only = [f.name for f in BRIEF_FIELDS if not f.card]
     return dataclasses.replace(b, body_html="", more=b.more.without(page_only))
+
+
+MIN_CONTENTS = 4
+"""A brief with this many sections or more gets a table of contents."""
+
+
+def contents(b: Brief) -> tuple[tuple[str, str], ...]:
+    """(heading id, label) of each section the brief page shows, in page order; () when there
+    are fewer than MIN_CONTENTS, since a short brief needs no map."""
+    rows = [f for f in BRIEF_FIELDS if f.partial and f.heading[0]]
+    def present(f: BriefField) -> bool:
+        return f.shown(b) if f.shown is not None else bool(getattr(b, f.name))
+    found = [f.heading for f in rows if f.above_body and present(f)]
+    if b.body_html.strip():
+        found.append(("analysis-h", "AI-generated analysis" if b.ai_generated else "Deep insight"))
+    found += [f.heading for f in rows if not f.above_body and present(f)]
+    return tuple(found) if len(found) >= MIN_CONTENTS else ()
 
 
 SECTIONS_TEMPLATE = "partials/brief-sections.html"

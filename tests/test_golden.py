@@ -5,6 +5,8 @@ After an intended output change: `python tests/regen_golden.py`, then review `gi
 
 from __future__ import annotations
 
+import re
+
 import difflib
 from pathlib import Path
 
@@ -57,7 +59,12 @@ EXPECTED = REPO / "tests" / "sites" / "basic" / "expected"
 
 def test_golden_brief_shows_every_part_under_the_base_path() -> None:
     """What the golden files must contain, so regenerating cannot silently bless a regression."""
-    html = (EXPECTED / "briefs/lattice-battery-recall/index.html").read_text(encoding="utf-8")
+    page = (EXPECTED / "briefs/lattice-battery-recall/index.html").read_text(encoding="utf-8")
+    contents = re.search(r'<nav class="toc".*?</nav>', page, re.S)
+    assert contents is not None, "a brief with every section has a table of contents"
+    assert re.findall(r'href="#([\w-]+)"', contents.group()) == [
+        "tldr-h", "metrics-h", "analysis-h", "takeaways-h", "comparison-h", "deep-dive-h", "predictions-h", "timeline-h"]
+    html = page.replace(contents.group(), "")  # the sections themselves, in page order
     order = ["<h1>Lattice Cells Recalls", 'hreflang="en-GB"', '<time datetime="2026-03-10T09:30:00+01:00">',
              "collected in 45m", 'class="hook"', "What changed", "Who should care", "Units recalled",
              "AI-generated analysis", "<kbd>E-17</kbd>", "Key takeaways", "<details", "Recall approaches compared",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from sitegen.brieffields import contents
 from sitegen.config import SiteConfig
 from sitegen.memo import Memo
 from sitegen.model import Brief, RelatedLink, Site
@@ -38,6 +39,7 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
     context = {
         "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
         "brief": b,
+        "contents": contents(b),
         "terms": term_links(b),
         "freshness": freshness(b),
         "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
