@@ -6,7 +6,7 @@ from sitegen.config import SIGNALS
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.hints import did_you_mean
 from sitegen.pipeline import BuildOptions, load_site
-from sitegen.related import RelatedIndex
+from sitegen.relatedindex import RelatedIndex
 
 
 def explain_related(options: BuildOptions, slug: str, limit: int) -> str:

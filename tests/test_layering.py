@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
     "errors", "hints", "numbers", "reading", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
-    "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy", "related",
+    "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
+    "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
     "pages.weekly_archive", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.extras",
@@ -24,7 +25,7 @@ ORDER = [
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,
 then what kinds share (kind, links, listing), the kinds, and last the registry that lists them.
-taxonomy (errors, model, urls) and explain (pipeline, related) were placed by what they import;
+taxonomy (errors, model, urls) and explain (pipeline, relatedindex) were placed by what they import;
 urls imports nothing of ours, so it sits early: the slug rules it defines are checked by schema;
 pages.feeds comes before pages.term, whose pages link to the feeds of tags and audiences."""
 

@@ -10,7 +10,9 @@ import pytest
 from sitegen.config import RelatedConfig
 from sitegen.errors import SourceLocation
 from sitegen.model import Brief, Source
-from sitegen.related import RelatedIndex, compute_related, tokenize
+from sitegen.related import compute_related
+from sitegen.relatedindex import RelatedIndex
+from sitegen.relatedterms import tokenize
 
 
 def make(slug: str, day: int, title: str, summary: str = "", tags: tuple[str, ...] = (),

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sitegen import related
+from sitegen import relatedindex, relatedstate
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief
 from sitegen.related import compute_related, update_related
@@ -95,7 +95,7 @@ def test_incremental_equals_full_after_every_edit(data: st.DataObject) -> None:
     assert links == compute_related(corpus, config, workers=1)
     history = [corpus]
     # Never give up on the incremental path for being expensive: that path is what is tested.
-    with mock.patch.object(related, "REBUILD_SHARE", 1.0):
+    with mock.patch.object(relatedstate, "REBUILD_SHARE", 1.0):
         for step in range(data.draw(st.integers(1, 12))):
             if data.draw(st.integers(0, 5)) == 0:  # undo back to an earlier version: drift goes back
                 kind, corpus = "undo", data.draw(st.sampled_from(history))
@@ -140,7 +140,7 @@ def test_incremental_equals_full_on_mid_size_corpora(seed: int) -> None:
     corpus = corpus_of(rng.choice([150, 300, 500]), seed)
     history = [corpus]
     _, state = update_related(corpus, config, None, workers=1)
-    with mock.patch.object(related, "REBUILD_SHARE", 1.0):
+    with mock.patch.object(relatedstate, "REBUILD_SHARE", 1.0):
         for _ in range(12):
             if rng.random() < 0.3:
                 corpus = rng.choice(history)
@@ -174,7 +174,7 @@ def test_the_drift_bounds_cover_what_actually_moved(seed: int) -> None:
     terms_before = [set(vec) for vec in index.vectors]
     k = rng.randrange(len(corpus))
     corpus[k] = replace(corpus[k], title=" ".join(rng.sample(WORDS, 3)), tags=tuple(rng.sample(TAGS, 2)))
-    with mock.patch.object(related, "REBUILD_SHARE", 1.0):
+    with mock.patch.object(relatedstate, "REBUILD_SHARE", 1.0):
         _, state = update_related(corpus, config, state, workers=1)
     assert state.drift
     # Briefs that gained or lost terms are re-linked, with all that see them: not bounded.
@@ -198,10 +198,10 @@ def test_the_drift_bounds_cover_what_actually_moved(seed: int) -> None:
 def test_every_candidate_that_could_overtake_is_compared() -> None:
     ranked = [(1, 0.9), (2, 0.8), (3, 0.5), (4, 0.3), (5, 0.2)]
     # Two shown: their order, the second against the threshold, and each later one against it.
-    assert {(a, b) for _, a, b in related._comparisons(ranked, 2, 0.1)} == {(1, 2), (2, -1), (2, 3), (2, 4), (2, 5)}
+    assert {(a, b) for _, a, b in relatedindex._comparisons(ranked, 2, 0.1)} == {(1, 2), (2, -1), (2, 3), (2, 4), (2, 5)}
     # Three pass the threshold: their order, the third against it, and every one below against it.
-    assert {(a, b) for _, a, b in related._comparisons(ranked, 4, 0.4)} == {(1, 2), (2, 3), (3, -1), (4, -1), (5, -1)}
-    gaps = {(a, b): gap for gap, a, b in related._comparisons(ranked, 4, 0.4)}
+    assert {(a, b) for _, a, b in relatedindex._comparisons(ranked, 4, 0.4)} == {(1, 2), (2, 3), (3, -1), (4, -1), (5, -1)}
+    gaps = {(a, b): gap for gap, a, b in relatedindex._comparisons(ranked, 4, 0.4)}
     assert gaps[(3, -1)] == 0.5 - 0.4 and gaps[(5, -1)] == 0.4 - 0.2
 
 
@@ -238,7 +238,7 @@ def test_an_undone_edit_leaves_no_drift() -> None:
     _, state = update_related(corpus, RelatedConfig(), None, workers=1)
     corpus[3] = replace(corpus[3], title="Completely different words", tags=("other",))
     previous = state
-    with mock.patch.object(related, "REBUILD_SHARE", 1.0):  # stay incremental on this small corpus
+    with mock.patch.object(relatedstate, "REBUILD_SHARE", 1.0):  # stay incremental on this small corpus
         links, state = update_related(corpus, RelatedConfig(), state, workers=1)
         assert state is previous and state.drift
         assert links == compute_related(corpus, RelatedConfig(), workers=1)

@@ -1,0 +1,320 @@
+"""The inverted index of the related updates: candidates from posting lists, scored exactly.
+
+The score of a pair is
+
+    (Σ weight[signal] · cosine[signal]) · time_factor
+
+with time_factor = (1 - w_time) + w_time · 0.5^(|Δdays| / half_life): closeness in time
+amplifies a real similarity but cannot create one. Pairs that share neither a tag nor a
+distinctive word never qualify, and scores under the threshold are dropped, so a brief
+with nothing meaningful in common gets no "Related updates" at all.
+
+Candidates come from posting lists (term → briefs, in date order): for each term we
+visit only the `WINDOW` nearest briefs in time, so the work per brief is bounded and
+100,000 briefs take seconds. The best candidates are then re-scored exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
+from sitegen.model import Brief, RelatedLink
+from sitegen.parallel import map_ordered
+from sitegen.relatedterms import brief_terms, count_terms, idf_weight, term_vector
+
+MEANINGFUL = ("tags", "text")
+"""A pair must share at least one of these to be related at all."""
+WINDOW = 4
+"""Posting-list neighbours visited on each side of a brief (nearest in time)."""
+QUERY_TERMS = 10
+"""Most distinctive words of a brief used to find candidates (all words are scored)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    slug: str
+    score: float
+    parts: tuple[tuple[str, float], ...]
+    """Weighted contribution of each signal before the time factor."""
+    time_factor: float
+    later: bool
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One brief's links, and what its float decisions depended on (for RelatedState)."""
+
+    links: tuple[RelatedLink, ...]
+    query: tuple[int, ...] | None
+    """The terms it looked for neighbours with; None if pins alone filled the links."""
+    seen: tuple[int, ...]
+    """Positions the posting-list windows reached."""
+    shortlist: tuple[int, ...]
+    """Positions that were scored exactly."""
+    acc_gap: float
+    """Half the accumulated-similarity gap at the shortlist cut (inf: nothing was cut)."""
+    comparisons: tuple[tuple[float, int, int], ...]
+    """(gap, a, b): the exact score of brief a exceeded that of b by gap, b = -1 for the
+    threshold (gap = score - threshold, or threshold - score for one below it)."""
+
+
+class RelatedIndex:
+    """Vectors and posting lists for one set of briefs (built once per build).
+
+    Terms are small integers; `sig_of[term]` says which signal a term belongs to.
+    Nothing depends on the numbering of terms, only on which brief holds which term,
+    so terms first seen in an edit can simply take the next free number.
+    """
+
+    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None):
+        self.config = config
+        # Oldest first, so every posting list is sorted by date without sorting it.
+        self.briefs = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
+        self.position = {b.slug: i for i, b in enumerate(self.briefs)}
+        self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
+        n = len(self.briefs)
+        self.ids: dict[tuple[int, str], int] = {}
+        self.sig_of: list[int] = []
+        self.df: list[int] = []
+        self.counts: list[dict[int, int]] = []
+        for per_signal in map_ordered(brief_terms, self.briefs, workers):
+            counts = count_terms(per_signal, self.ids, self.sig_of)
+            self.df += [0] * (len(self.sig_of) - len(self.df))
+            for tid in counts:
+                self.df[tid] += 1
+            self.counts.append(counts)
+        self.idf = [idf_weight(n, d) for d in self.df]
+        self.vectors: list[dict[int, float]] = []
+        postings_idx: list[list[int]] = [[] for _ in self.df]
+        postings_val: list[list[float]] = [[] for _ in self.df]
+        for i, counts in enumerate(self.counts):
+            vec = term_vector(counts, self.idf, self.sig_of)
+            for tid, v in vec.items():
+                postings_idx[tid].append(i)
+                postings_val[tid].append(v)
+            self.vectors.append(vec)
+        self.postings_idx = postings_idx
+        self.postings_val = postings_val
+        self.weights = [config.weight(sig) for sig in SIGNALS]
+        self.meaningful = {SIGNALS.index(s) for s in MEANINGFUL}
+        self.w_time = min(max(config.weight(TIME_SIGNAL), 0.0), 1.0)
+
+    def time_factor(self, i: int, j: int) -> float:
+        half_life = self.config.half_life_days
+        decay = 0.5 ** (abs(self.days[i] - self.days[j]) / half_life) if half_life > 0 else 1.0
+        return (1.0 - self.w_time) + self.w_time * decay
+
+    def exact(self, i: int, j: int) -> Candidate:
+        a, b = self.vectors[i], self.vectors[j]
+        if len(b) < len(a):
+            a, b = b, a
+        parts = [0.0] * len(SIGNALS)
+        shares = False
+        sig_of = self.sig_of
+        for tid, v in a.items():
+            other = b.get(tid)
+            if other is not None:
+                sig = sig_of[tid]
+                parts[sig] += v * other
+                shares = shares or sig in self.meaningful
+        weighted = tuple((SIGNALS[k], self.weights[k] * p) for k, p in enumerate(parts))
+        factor = self.time_factor(i, j)
+        score = sum(p for _, p in weighted) * factor if shares else 0.0
+        later = self.days[j] > self.days[i]
+        return Candidate(self.briefs[j].slug, score, weighted, factor, later)
+
+    def query(self, vec: dict[int, float]) -> list[tuple[int, float]]:
+        """The terms a brief looks for neighbours with: its tags and its most distinctive words."""
+        text = SIGNALS.index("text")
+        query = [(tid, v) for tid, v in vec.items() if self.sig_of[tid] in self.meaningful]
+        words = [kv for kv in query if self.sig_of[kv[0]] == text]
+        if len(words) > QUERY_TERMS:
+            keep = set(heapq.nlargest(QUERY_TERMS, words, key=lambda kv: kv[1]))
+            query = [kv for kv in query if self.sig_of[kv[0]] != text or kv in keep]
+        return query
+
+    def accumulate(self, i: int, query: list[tuple[int, float]]) -> dict[int, float]:
+        """Approximate similarity to the briefs nearest in time on each query term's posting list."""
+        acc: dict[int, float] = {}
+        for tid, v in query:
+            idx = self.postings_idx[tid]
+            if len(idx) == 1:
+                continue
+            vals = self.postings_val[tid]
+            wv = self.weights[self.sig_of[tid]] * v
+            pos = bisect.bisect_left(idx, i)
+            for k in range(max(0, pos - WINDOW), min(len(idx), pos + WINDOW + 1)):
+                j = idx[k]
+                if j != i:
+                    acc[j] = acc.get(j, 0.0) + wv * vals[k]
+        return acc
+
+    def ranked(self, i: int, shortlist: Sequence[int]) -> list[Candidate]:
+        """The shortlist scored exactly, best first; ties go to the newer brief, then the slug."""
+        exact = [self.exact(i, j) for j in shortlist]
+        exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
+        return exact
+
+    def candidates(self, i: int, limit: int) -> list[Candidate]:
+        """The `limit` best-scoring other briefs, exactly scored, best first."""
+        acc = self.accumulate(i, self.query(self.vectors[i]))
+        if not acc:
+            return []
+        # Shortlist on the accumulated similarity, then rank exactly (all signals, time).
+        shortlist = heapq.nlargest(limit + 3, acc.items(), key=lambda kv: (kv[1], kv[0]))
+        return self.ranked(i, [j for j, _ in shortlist])[:limit]
+
+    def pinned(self, i: int) -> list[RelatedLink]:
+        b = self.briefs[i]
+        return [RelatedLink(s, self.days[self.position[s]] > self.days[i], True)
+                for s in dict.fromkeys(b.related) if s in self.position]
+
+    def pick(self, i: int, links: list[RelatedLink], candidates: list[Candidate]) -> tuple[RelatedLink, ...]:
+        """Pinned links, then candidates above the threshold, up to the count."""
+        config = self.config
+        taken = {self.briefs[i].slug, *(link.slug for link in links)}
+        for c in candidates:
+            if len(links) >= config.count:
+                break
+            if c.score >= config.threshold and c.slug not in taken:
+                links.append(RelatedLink(c.slug, c.later))
+                taken.add(c.slug)
+        return tuple(links[: config.count])
+
+    def links(self, i: int) -> tuple[RelatedLink, ...]:
+        """Pinned related briefs first, then automatic ones above the threshold."""
+        links = self.pinned(i)
+        if len(links) >= self.config.count:
+            return tuple(links[: self.config.count])
+        return self.pick(i, links, self.candidates(i, self.config.count + len(links)))
+
+    def traced(self, i: int) -> Trace:
+        """`links(i)`, computed the same way, plus what its float decisions depended on."""
+        links = self.pinned(i)
+        limit = self.config.count + len(links)
+        if len(links) >= self.config.count:
+            return Trace(tuple(links[: self.config.count]), None, (), (), math.inf, ())
+        query = self.query(self.vectors[i])
+        acc = self.accumulate(i, query)
+        terms = tuple(tid for tid, _ in query)
+        if not acc:
+            return Trace(self.pick(i, links, []), terms, (), (), math.inf, ())
+        # One more than the shortlist, to see the gap at the cut; the shortlist is unchanged.
+        top = heapq.nlargest(limit + 4, acc.items(), key=lambda kv: (kv[1], kv[0]))
+        shortlist = tuple(j for j, _ in top[: limit + 3])
+        acc_gap = (top[limit + 2][1] - top[limit + 3][1]) / 2 if len(top) > limit + 3 else math.inf
+        ranked = self.ranked(i, shortlist)
+        comparisons = _comparisons([(self.position[c.slug], c.score) for c in ranked], limit, self.config.threshold)
+        return Trace(self.pick(i, links, ranked[:limit]), terms, tuple(acc), shortlist, _not_nan(acc_gap),
+                      comparisons)
+
+    # Incremental maintenance, for RelatedState: same operations in the same order as
+    # __init__, so every vector and posting value is bit-identical to a fresh build.
+
+    def retokenise(self, edited: Sequence[int]) -> dict[int, dict[int, float]]:
+        """Re-count the terms of the edited briefs (already in self.briefs) and re-weight every
+        brief whose vector that changes: the edited ones and all holders of a term whose IDF
+        moved. Returns their previous vectors; posting lists are left to `repost`."""
+        n = len(self.briefs)
+        delta: dict[int, int] = {}
+        for i in edited:
+            for tid in self.counts[i]:
+                delta[tid] = delta.get(tid, 0) - 1
+            self.counts[i] = count_terms(brief_terms(self.briefs[i]), self.ids, self.sig_of)
+            for tid in self.counts[i]:
+                delta[tid] = delta.get(tid, 0) + 1
+        grow = len(self.sig_of) - len(self.df)
+        self.df += [0] * grow
+        self.idf += [0.0] * grow
+        self.postings_idx += [[] for _ in range(grow)]
+        self.postings_val += [[] for _ in range(grow)]
+        stale = set(edited)
+        for tid, d in delta.items():
+            before = self.df[tid]
+            self.df[tid] += d
+            idf = idf_weight(n, self.df[tid])
+            if d == 0 or idf == self.idf[tid]:
+                continue
+            if before:  # held by briefs other than the edited ones too
+                stale.update(self.postings_idx[tid] if self.idf[tid] > 0.0
+                             else (j for j, c in enumerate(self.counts) if tid in c))
+            self.idf[tid] = idf
+        old = {}
+        for j in sorted(stale):
+            old[j] = self.vectors[j]
+            self.vectors[j] = term_vector(self.counts[j], self.idf, self.sig_of)
+        return old
+
+    def repost(self, old: dict[int, dict[int, float]], moved: set[int]) -> set[int]:
+        """Bring the posting lists up to the new vectors. `moved` briefs may have gained or
+        lost terms (entries come and go); the others in `old` only changed values. Returns the
+        briefs within WINDOW of a moved brief on a query-able list, before or after the move:
+        the windows that can see a change of membership."""
+        near: set[int] = set()
+        self._near(old, moved, near)
+        for m in moved:
+            for tid in old[m]:
+                idx = self.postings_idx[tid]
+                k = bisect.bisect_left(idx, m)
+                del idx[k], self.postings_val[tid][k]
+        for m in moved:
+            for tid, v in self.vectors[m].items():
+                idx = self.postings_idx[tid]
+                k = bisect.bisect_left(idx, m)
+                idx.insert(k, m)
+                self.postings_val[tid].insert(k, v)
+        self._near(self.vectors, moved, near)
+        for j, before in old.items():
+            if j not in moved:
+                for tid, v in self.vectors[j].items():
+                    if v != before[tid]:
+                        self.postings_val[tid][bisect.bisect_left(self.postings_idx[tid], j)] = v
+        return near
+
+    def _near(self, vectors: Mapping[int, dict[int, float]] | Sequence[dict[int, float]], moved: set[int],
+              near: set[int]) -> None:
+        for m in moved:
+            for tid in vectors[m]:
+                if self.sig_of[tid] in self.meaningful:
+                    idx = self.postings_idx[tid]
+                    k = bisect.bisect_left(idx, m)
+                    near.update(idx[max(0, k - WINDOW): k + WINDOW + 1])
+
+    def distance(self, vec: dict[int, float], ref: dict[int, float]) -> float:
+        """Sum over signals of |weight| * Euclidean distance (same terms in both); never 0
+        for different vectors, even when the difference underflows or weighs nothing."""
+        squares = [0.0] * len(SIGNALS)
+        for tid, v in vec.items():
+            d = v - ref[tid]
+            squares[self.sig_of[tid]] += d * d
+        total = sum(abs(w) * math.sqrt(x) for w, x in zip(self.weights, squares) if x)
+        return total if total > 0.0 else (math.inf if total != total else 5e-324)
+
+
+def _comparisons(ranked: list[tuple[int, float]], limit: int, threshold: float) -> tuple[tuple[float, int, int], ...]:
+    """The comparisons of exact scores ((position, score), best first) that decide which of
+    the first `limit` are shown and in which order: neighbours among those above the
+    threshold; the last of them against the threshold; then every later one against the
+    threshold (if fewer than `limit` pass it) or against the last of the first `limit`."""
+    if any(score != score for _, score in ranked):
+        return ((-math.inf, -1, -1),)
+    above = next((k for k, (_, score) in enumerate(ranked) if not score >= threshold), len(ranked))
+    shown = min(above, limit)
+    out = [(ranked[k][1] - ranked[k + 1][1], ranked[k][0], ranked[k + 1][0]) for k in range(shown - 1)]
+    if shown:
+        out.append((ranked[shown - 1][1] - threshold, ranked[shown - 1][0], -1))
+    if above < limit:
+        out += [(threshold - score, j, -1) for j, score in ranked[above:]]
+    else:
+        last, least = ranked[limit - 1]
+        out += [(least - score, last, j) for j, score in ranked[limit:]]
+    return tuple(out)
+
+
+def _not_nan(x: float) -> float:
+    return x if x == x else -math.inf
