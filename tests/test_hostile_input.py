@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import brief, cli_env, executable_url, run_cli, tree_bytes, unsafe_markup, write_site
+from conftest import brief, cli_env, executable_url, run_cli, site_bytes, tree_bytes, unsafe_markup, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
 from sitegen.brieffields import names
@@ -444,7 +444,7 @@ def corpus_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     a = run_cli("build", str(corpus), "-q")  # into corpus/public: the "old site" of the kill test
     seconds = time.monotonic() - started
     assert (a.returncode, b1.returncode, b2.returncode) == (0, 0, 0), a.stderr + b1.stderr + b2.stderr
-    return {"A": tree_bytes(corpus / "public"), "B": tree_bytes(out / "b1"), "B2": tree_bytes(out / "b2"),
+    return {"A": site_bytes(corpus / "public"), "B": site_bytes(out / "b1"), "B2": site_bytes(out / "b2"),
             "seconds": seconds}
 
 
@@ -474,7 +474,7 @@ def test_sigkill_leaves_a_whole_old_or_new_site(corpus: Path, corpus_outputs: di
         except ProcessLookupError:
             pass
         proc.wait()
-        now = tree_bytes(public)
+        now = site_bytes(public)
         assert now in (snapshots["A"], snapshots["B"]), (
             f"after SIGKILL at {fraction:.0%} of a build, public/ is a mix: "
             f"{len(now)} files, {sum(now.get(k) == v for k, v in snapshots[target].items())} from the new site")
