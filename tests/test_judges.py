@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = {"demo": REPO, "full": REPO / "tests" / "sites" / "full"}
 BASE_PATH = "/repo/"
 LIGHTHOUSE_MIN = 0.95
-LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("full", "brief")]
+LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("demo", "search"), ("full", "brief")]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def discover_pages(out: Path) -> dict[str, str]:
         "weeks": "weekly/index.html",
         "tag": "tags/*/index.html",
         "tags": "tags/index.html",
+        "search": "search/index.html",
     }
     for role, pattern in optional.items():
         found = _first(out, pattern)
