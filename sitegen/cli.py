@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs))
+    for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
+        print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:
         print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s")
     return 0

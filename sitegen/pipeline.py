@@ -20,6 +20,7 @@ from sitegen.pages import registry
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.render import Job
+from sitegen.search import index_site
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.writer import check_output_dir, write_site
 
@@ -43,6 +44,8 @@ class BuildResult:
     files: int
     seconds: float
     output: Path
+    notes: tuple[str, ...] = ()
+    """Lines for the author that are not errors (e.g. that search is off)."""
 
 
 ParsedSource = tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]
@@ -186,8 +189,22 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_dir(site_dir, output)
     config, site = load_site(options)
     counter = _Counter()
-    files = write_site(output, counter.count(render_site(site, options)), static_dirs(site_dir))
-    return BuildResult(counter.pages, files, time.perf_counter() - start, output)
+    notes: list[str] = []
+
+    def finish(staging: Path) -> None:
+        if searchable(site, page_kinds(options)):
+            result = index_site(staging)
+            if result.note:
+                notes.append(result.note)
+
+    files = write_site(output, counter.count(render_site(site, options)), static_dirs(site_dir), finish)
+    return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
+
+
+def searchable(site: Site, kinds: Registry) -> bool:
+    """Whether the site gets a search index: it has the search page kind and a brief that is not
+    a draft (Pagefind reads only pages marked data-pagefind-body; with none it would read all)."""
+    return "search" in kinds.names and any(not b.draft for b in site.briefs)
 
 
 class _Counter:

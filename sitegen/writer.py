@@ -11,7 +11,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
@@ -55,17 +55,22 @@ def check_output_dir(site_dir: Path, output: Path) -> None:
                                       "pick a dedicated folder such as public/; it is replaced on every build")])
 
 
-def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path] = ()) -> int:
-    """Write every file into a fresh staging folder, then swap it with `output`. Returns the file count."""
+def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path] = (),
+               finish: Callable[[Path], None] | None = None) -> int:
+    """Write every file into a fresh staging folder, then swap it with `output`. Returns the file count.
+
+    `finish(staging)` runs once every file is written and before the swap: a step that reads the
+    whole site (the search indexer) sees it complete, and its output is swapped in with it."""
     try:
-        return _write_site(output.absolute(), files, static_dirs)
+        return _write_site(output.absolute(), files, static_dirs, finish)
     except OSError as e:  # a full disk, a read-only folder, a file where a folder must go, ...
         raise BuildFailed([Diagnostic(
             SourceLocation(str(output), 1, 1), f"cannot write the output: {e.strerror or e} ({e.filename or output})",
             "check that the output folder can be created and written; the previous output was kept")]) from None
 
 
-def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path]) -> int:
+def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path],
+                finish: Callable[[Path], None] | None) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output)
     staging = output.parent / f".{output.name}.sitegen-staging-{os.getpid()}"
@@ -87,7 +92,9 @@ def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable
                 made.add(parent)
             dest.write_bytes(f.data)
             count += 1
-        _swap(staging, output)
+        if finish is not None:
+            finish(staging)
+        swap_in(staging, output)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -104,7 +111,9 @@ def _outside(root: Path):  # type: ignore[no-untyped-def]
     return ignore
 
 
-def _swap(staging: Path, output: Path) -> None:
+def swap_in(staging: Path, output: Path) -> None:
+    """Put the folder `staging` at `output`; the old output, if any, ends up at `staging`
+    (or is removed, where the swap takes two renames)."""
     if not output.exists():
         os.rename(staging, output)
         return

@@ -91,6 +91,17 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+SEARCH_BUNDLE = "pagefind/"
+
+
+def site_bytes(root: Path) -> dict[str, bytes]:
+    """tree_bytes without the search index: Pagefind writes its filter chunks in a different
+    order (and so under other hashed names) on every run, so only the pages are reproducible.
+    Serve's LiveSite leaves indexing to its session (serve/search.py), so a live folder is
+    compared with a clean build by these too. test_search.py checks the index itself."""
+    return {k: v for k, v in tree_bytes(root).items() if not k.startswith(SEARCH_BUNDLE)}
+
+
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background"})
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import brief, tree_bytes
+from conftest import brief, site_bytes, tree_bytes
 from sitegen import __version__
 
 SITE = {
@@ -93,6 +93,6 @@ def test_unwritable_output_is_an_error_not_a_traceback(make_site, cli, tmp_path:
 def test_python_m_and_repeat_builds_are_identical(make_site, cli) -> None:  # type: ignore[no-untyped-def]
     site = make_site(SITE)
     assert cli("build", str(site), "-q").returncode == 0
-    first = tree_bytes(site / "public")
+    first = site_bytes(site / "public")
     assert cli("build", str(site), "-q", "--jobs", "1").returncode == 0
-    assert tree_bytes(site / "public") == first
+    assert site_bytes(site / "public") == first

@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import brief, cli_env, executable_url, run_cli, tree_bytes, unsafe_markup, write_site
+from conftest import REPO, brief, cli_env, executable_url, run_cli, site_bytes, tree_bytes, unsafe_markup, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
 from sitegen.brieffields import names
@@ -32,13 +32,28 @@ DIAGNOSTIC = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: 
 
 # --------------------------------------------------------------------------- helpers
 
+def _theme_search_scripts() -> tuple[str, str]:
+    """The two scripts of the theme's search page, exactly as the template writes them."""
+    template = (REPO / "layouts/search.html").read_text(encoding="utf-8")
+    inline = re.search(r"<script>\n.*?</script>", template, re.S)
+    assert inline is not None
+    return r'<script src="[^"<>]*pagefind/pagefind-ui\.js"></script>', re.escape(inline.group(0))
+
+
 def audit_output(out: Path) -> list[str]:
-    """Every way the built site could run script, across HTML pages, Atom and JSON feeds."""
+    """Every way the built site could run script, across HTML pages, Atom and JSON feeds.
+    The search page's own two scripts (Pagefind's UI from the site, and the theme's code that
+    starts it) are the only scripts allowed, each exactly as the theme writes it."""
     problems = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.suffix == ".html":
-            problems += [f"{rel}: {p}" for p in unsafe_markup(path.read_text(encoding="utf-8"))]
+            html = path.read_text(encoding="utf-8")
+            if rel == "search/index.html":
+                for allowed in _theme_search_scripts():
+                    html, n = re.subn(allowed, "", html, count=1)
+                    assert n == 1, f"{rel}: the theme's search script is not there as written"
+            problems += [f"{rel}: {p}" for p in unsafe_markup(html)]
         elif path.suffix == ".xml":
             root = ET.fromstring(path.read_bytes())  # must be well-formed whatever the input
             for el in root.iter():
@@ -444,7 +459,7 @@ def corpus_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     a = run_cli("build", str(corpus), "-q")  # into corpus/public: the "old site" of the kill test
     seconds = time.monotonic() - started
     assert (a.returncode, b1.returncode, b2.returncode) == (0, 0, 0), a.stderr + b1.stderr + b2.stderr
-    return {"A": tree_bytes(corpus / "public"), "B": tree_bytes(out / "b1"), "B2": tree_bytes(out / "b2"),
+    return {"A": site_bytes(corpus / "public"), "B": site_bytes(out / "b1"), "B2": site_bytes(out / "b2"),
             "seconds": seconds}
 
 
@@ -474,7 +489,7 @@ def test_sigkill_leaves_a_whole_old_or_new_site(corpus: Path, corpus_outputs: di
         except ProcessLookupError:
             pass
         proc.wait()
-        now = tree_bytes(public)
+        now = site_bytes(public)
         assert now in (snapshots["A"], snapshots["B"]), (
             f"after SIGKILL at {fraction:.0%} of a build, public/ is a mix: "
             f"{len(now)} files, {sum(now.get(k) == v for k, v in snapshots[target].items())} from the new site")

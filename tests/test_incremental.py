@@ -21,7 +21,9 @@ from sitegen.serve.watch import ChangeBatch, classify_batch
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file but the search index: LiveSite leaves indexing to serve's session."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).as_posix().startswith("pagefind/")}
 
 
 def reported(site: Path, *paths: Path) -> ChangeBatch:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import toy_pages
-from conftest import brief, tree_bytes, write_site
+from conftest import brief, site_bytes, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pages import registry
 from sitegen.pages.registry import DEFAULT
@@ -66,7 +66,7 @@ def test_serve_rerenders_a_registered_kind_after_exactly_the_edits_it_reads(tmp_
         result = live.rebuild(classify_batch(site, [site / path]))
         clean = tmp_path / f"clean-{len(list(tmp_path.iterdir()))}"
         build(BuildOptions(site, output=clean, workers=1, page_kinds=TOY_KINDS))
-        assert tree_bytes(live.output) == tree_bytes(clean), f"serve differs from a clean build after editing {path}"
+        assert site_bytes(live.output) == site_bytes(clean), f"serve differs from a clean build after editing {path}"
         return result.way, set(result.rendered)
 
     # A body edit: the sizes page reads bodies, the titles page does not.

@@ -102,7 +102,7 @@ def test_week_page_is_a_digest(make_site, cli) -> None:  # type: ignore[no-untyp
     assert "Week 18 · 27 Apr – 3 May 2026 · 2 briefs" in page
     assert page.index("High weight older") < page.index("Low weight newest")  # weight first
     assert "Prices <strong>rose</strong>" in page  # TL;DR rendered in the digest
-    assert "Revenue" in page and "12.5 $B" in page and "+3%" in page  # metrics table
+    assert "Revenue" in page and "$12.5B" in page and "+3%" in page  # metrics table
     assert 'href="/tags/chips/">chips <span class="count">(2)</span>' in page
     assert 'href="/audiences/investors/">Investors <span class="count">(2)</span>' in page
     # previous/next go to the nearest non-empty weeks, skipping empty ones

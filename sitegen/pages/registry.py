@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
-from sitegen.pages import (brief, extras, feeds, home, not_found, plain, term, term_index, week,
+from sitegen.pages import (brief, extras, feeds, home, not_found, plain, search, term, term_index, week,
                            weekly_archive)
 from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
@@ -99,6 +99,7 @@ DEFAULT = Registry((
     term_index.KIND,
     plain.KIND,
     not_found.KIND,
+    search.KIND,
     feeds.KIND,
     extras.KIND,
 ))

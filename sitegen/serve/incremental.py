@@ -27,7 +27,8 @@ from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.pages.kind import Edit
-from sitegen.pipeline import BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, source_parser
+from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, searchable,
+                              source_parser)
 from sitegen.memo import Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.render import Job, card, card_of, cards_of
@@ -104,6 +105,12 @@ class LiveSite:
         """The caches saw every change up to the last rebuild, so the next one may trust a
         report of what changed since. False at first and after an unexpected error (a bug,
         Ctrl-C) may have left them part-updated: then every file is checked."""
+
+    @property
+    def searchable(self) -> bool:
+        """Whether the last good site gets a search index (pipeline.searchable)."""
+        r = self._round
+        return r is not None and searchable(r.site, page_kinds(self.options))
 
     # --- the rebuild --------------------------------------------------------------------------
     def rebuild(self, changes: ChangeBatch | None = None) -> RebuildResult:

@@ -23,6 +23,7 @@ from sitegen import collector
 from sitegen.errors import BuildFailed, format_report
 from sitegen.pipeline import BuildOptions
 from sitegen.serve.incremental import LiveSite, RebuildResult
+from sitegen.serve.search import SearchRefresher, touches_index
 from sitegen.serve.server import DevServer, ServeState
 from sitegen.serve.rescan import RESCAN_SECONDS
 from sitegen.serve.watch import ChangeBatch, ChangeKind, EventSource, watch_site, watchfiles_events
@@ -60,6 +61,7 @@ class Session:
             self._temporary = True
         build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers)
         self.live = LiveSite(build_options, self.output)
+        self.search = SearchRefresher(self.output, lambda: self.live.searchable, self._print)
         self.state = ServeState()
         self.server: DevServer | None = None
         self._lock = threading.Lock()
@@ -88,6 +90,8 @@ class Session:
                         f"wrote {len(result.written)} files, removed {len(result.removed)} "
                         f"in {result.seconds * 1000:.0f} ms ({result.way})")
             self.state.built(result.changed)
+            if batch is None or touches_index(result.written + result.removed):
+                self.search.request()
             if result.way == "full":
                 collector.settle()  # what a full rebuild left stays alive until the next one
             return result

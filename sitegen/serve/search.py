@@ -1,0 +1,84 @@
+"""Search in `sitegen serve`: the live folder is re-indexed by Pagefind in the background.
+
+A build indexes its staged site before the swap; serve cannot wait for Pagefind on every
+keystroke, so after a rebuild that changed a brief page it asks for a new index, made by one
+background thread into a fresh folder and swapped in whole (`writer.swap_in`). Edits made while
+Pagefind runs are picked up by one more run after it, never by runs in parallel: search results
+may lag the pages by one indexing run (about a second on the demo), never show a half-written index.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from sitegen.pages.search import BUNDLE
+from sitegen.search import index_site
+from sitegen.writer import swap_in
+
+FRESH = ".sitegen-pagefind-new"
+
+
+def touches_index(paths: tuple[str, ...]) -> bool:
+    """Whether these written or removed output files can change the index (brief pages)."""
+    return any(p.startswith("briefs/") and p.endswith(".html") for p in paths)
+
+
+class SearchRefresher:
+    def __init__(self, root: Path, wanted: Callable[[], bool], say: Callable[[str], None]):
+        self.root = root
+        self.wanted = wanted
+        """Whether the current site gets an index (no brief but drafts: none, and none is kept)."""
+        self.say = say
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._thread: threading.Thread | None = None
+        self._said = ""
+        self.runs = 0
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def request(self) -> None:
+        with self._lock:
+            self._dirty = True
+            self.idle.clear()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="sitegen-search", daemon=True)
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._thread = None
+                    self.idle.set()
+                    return
+                self._dirty = False
+            try:
+                self._index_once()
+            except Exception as e:  # never let the preview die for its search index
+                self._note(f"search is off: indexing failed ({e!r})")
+
+    def _index_once(self) -> None:
+        fresh = self.root / FRESH
+        shutil.rmtree(fresh, ignore_errors=True)
+        bundle = self.root / BUNDLE
+        if not self.wanted():
+            shutil.rmtree(bundle, ignore_errors=True)
+            return
+        result = index_site(self.root, fresh)
+        self.runs += 1
+        if not result.indexed:
+            shutil.rmtree(fresh, ignore_errors=True)
+            self._note(result.note)
+            return
+        swap_in(fresh, bundle)
+        shutil.rmtree(fresh, ignore_errors=True)
+        self._said = ""
+
+    def _note(self, line: str) -> None:
+        if line != self._said:  # one line per cause, not one per rebuild
+            self._said = line
+            self.say(line)

@@ -1,0 +1,254 @@
+"""Search with Pagefind: the real binary indexes real builds, and Chromium searches them.
+
+The site is built under a base path and served by a plain HTTP server, as GitHub Pages serves a
+project site. Without a Pagefind binary the build must still succeed and say so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import urllib.request
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, brief, run_cli, tree_bytes, write_site
+from judges.server import make_server, serving
+from test_browser import browser  # noqa: F401 - the fixture: Debian's Chromium through Playwright
+
+from sitegen.search import ENV, find_binary
+
+BODY_ONLY = "quetzalcoatlus"
+"""A word only in one brief's body: not in any title, summary, tag or list page."""
+DRAFT_ONLY = "xylophonicity"
+
+
+def _require_pagefind() -> None:
+    binary, why = find_binary()
+    if binary is None:  # the test extra installs pagefind-bin: a missing binary is a broken setup
+        pytest.fail(f"search tests need Pagefind: {why}")
+
+
+def _site(root: Path) -> Path:
+    return write_site(root, {
+        "sitegen.yaml": "title: Searchable\n",
+        "content/briefs/alpha.md": brief("Alpha chips", extra="audience: [Investors]\ntags: [chips]",
+                                         body=f"The {BODY_ONLY} contract was signed in secret."),
+        "content/briefs/beta.md": brief("Beta chips", date="2026-04-20",
+                                        extra="audience: [Engineers]\ntags: [chips]",
+                                        body=f"Another {BODY_ONLY} deal, for engineers only."),
+        "content/briefs/gamma.md": brief("Gamma draft", date="2026-04-21", extra="draft: true",
+                                         body=f"The {DRAFT_ONLY} of this draft must never be found."),
+    })
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The site built with drafts, under /repo/, served on loopback: (output folder, site URL)."""
+    _require_pagefind()
+    site = _site(tmp_path_factory.mktemp("search") / "site")
+    out = site / "public"
+    server = make_server(out, "/repo/")
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}/repo/"
+    r = run_cli("build", str(site), "--drafts", "--base-url", url, env={ENV: ""})
+    assert r.returncode == 0, r.stderr
+    assert "search is off" not in r.stderr
+    with serving(server):
+        yield out, url
+
+
+def _results(page, url: str, query: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}search/?q={query}")
+    expect(page.locator(".pagefind-ui__message")).to_be_visible(timeout=10_000)
+    return page.locator(".pagefind-ui__result-link")
+
+
+def test_the_nav_search_box_finds_a_brief_by_a_body_word_and_the_audience_filter_narrows(
+        browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    out, url = built
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.goto(url + "briefs/alpha/")
+    page.fill("#site-search-q", BODY_ONLY)  # the plain GET form in every page's header
+    page.click(".site-search button")
+    expect(page).to_have_url(f"{url}search/?q={BODY_ONLY}")
+    links = page.locator(".pagefind-ui__result-link")
+    expect(links).to_have_count(2, timeout=10_000)
+    assert sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == [
+        "/repo/briefs/alpha/", "/repo/briefs/beta/"]
+    expect(page.locator(".pagefind-ui__result-excerpt").first).to_contain_text(BODY_ONLY)  # a snippet
+
+    # Narrow by audience: the brief without that audience goes away.
+    page.locator(".pagefind-ui__filter-name", has_text="audience").click()
+    page.get_by_label("Investors").check()
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", "/repo/briefs/alpha/")
+
+    assert all(u.startswith(url) for u in requests), [u for u in requests if not u.startswith(url)]
+    page.close()
+
+
+def test_every_filter_is_offered(browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    _, url = built
+    page = browser.new_page()
+    _results(page, url, BODY_ONLY)
+    for name in ("audience", "tag", "source", "week"):
+        expect(page.locator(".pagefind-ui__filter-name", has_text=name)).to_have_count(1)
+    page.close()
+
+
+def test_drafts_are_never_indexed(browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    out, url = built
+    assert (out / "briefs/gamma/index.html").is_file()  # built with --drafts: the page exists
+    page = browser.new_page()
+    links = _results(page, url, DRAFT_ONLY)
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("No results")
+    expect(links).to_have_count(0)
+    expect(_results(page, url, "Gamma")).to_have_count(0)  # not even by its title
+    page.close()
+
+
+def test_only_brief_pages_are_indexed(browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    _, url = built
+    page = browser.new_page()
+    links = _results(page, url, "chips")  # on the home page, the tag page and both briefs
+    expect(links).to_have_count(2)
+    hrefs = sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+    assert hrefs == ["/repo/briefs/alpha/", "/repo/briefs/beta/"]
+    page.close()
+
+
+def test_the_search_page_without_javascript_points_to_the_lists(browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    _, url = built
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url + "search/?q=anything")
+    assert "Searching needs JavaScript" in page.inner_text("main")
+    assert page.locator("main a[href='/repo/tags/']").count() == 1
+    context.close()
+
+
+# --------------------------------------------------------------------------- search off
+
+
+@pytest.mark.parametrize("binary", ["/nonexistent/pagefind", "fails", "off"], ids=["missing", "failing", "off"])
+def test_without_a_working_pagefind_the_site_builds_and_one_line_says_search_is_off(
+        tmp_path: Path, binary: str) -> None:
+    site = _site(tmp_path / "site")
+    if binary == "fails":
+        script = tmp_path / "pagefind"
+        script.write_text("#!/bin/sh\necho 'pagefind: simulated crash' >&2\nexit 3\n")
+        script.chmod(0o755)
+        binary = str(script)
+    r = run_cli("build", str(site), env={ENV: binary})
+    assert r.returncode == 0, r.stderr
+    lines = [line for line in r.stderr.splitlines() if "search is off" in line]
+    assert len(lines) == 1, r.stderr
+    if binary == str(tmp_path / "pagefind"):
+        assert "simulated crash" in lines[0]
+    assert (site / "public/briefs/alpha/index.html").is_file()
+    assert (site / "public/search/index.html").is_file()
+    assert not (site / "public/pagefind").exists()
+
+
+def test_the_pagefind_package_is_found_without_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV, raising=False)
+    binary, why = find_binary()
+    assert binary is not None and os.access(binary, os.X_OK), why
+
+
+# --------------------------------------------------------------------------- atomic output
+
+
+def test_a_failed_build_leaves_the_site_and_its_index_as_they_were(tmp_path: Path) -> None:
+    _require_pagefind()
+    site = _site(tmp_path / "site")
+    assert run_cli("build", str(site), env={ENV: ""}).returncode == 0
+    before = tree_bytes(site / "public")
+    assert any(k.startswith("pagefind/") for k in before)
+    (site / "content/briefs/delta.md").write_text(brief("Delta", extra="tags: 3") + "new words\n", encoding="utf-8")
+    r = run_cli("build", str(site), env={ENV: ""})
+    assert r.returncode == 1
+    assert tree_bytes(site / "public") == before
+
+
+def test_the_index_is_made_in_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind sees the complete staged site, never public/ itself."""
+    _require_pagefind()
+    from sitegen import pipeline
+
+    site = _site(tmp_path / "site")
+    seen: list[Path] = []
+    real = pipeline.index_site
+
+    def spy(folder: Path, output: Path | None = None):  # type: ignore[no-untyped-def]
+        seen.append(folder)
+        assert (folder / "briefs/alpha/index.html").is_file() and (folder / "search/index.html").is_file()
+        assert not (site / "public").exists()  # nothing swapped in yet
+        return real(folder, output)
+
+    monkeypatch.setattr(pipeline, "index_site", spy)
+    pipeline.build(pipeline.BuildOptions(site, workers=1))
+    assert len(seen) == 1 and seen[0] != site / "public"
+    assert (site / "public/pagefind/pagefind-ui.js").is_file()
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.read()
+    except OSError:
+        return None
+
+
+def test_serve_makes_the_index_and_refreshes_it_after_an_edit(tmp_path: Path) -> None:
+    _require_pagefind()
+    site = _site(tmp_path / "site")
+    (site / "sitegen.yaml").write_text("title: Searchable\nbase_url: https://user.github.io/repo/\n")
+    env = {**os.environ, ENV: "", "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert " at http://127.0.0.1:" in line, line
+        url = line.split(" at ")[1].split(" ")[0]
+        assert url.endswith("/repo/")
+
+        def entry() -> bytes | None:
+            return _get(url + "pagefind/pagefind-entry.json")
+
+        deadline = time.monotonic() + 30
+        while entry() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = entry()
+        assert first is not None, "serve never made the search index"
+        assert _get(url + "pagefind/pagefind-ui.js")
+        (site / "content/briefs/alpha.md").write_text(
+            brief("Alpha chips", extra="audience: [Investors]\ntags: [chips]", body="A whole new body."),
+            encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while entry() == first and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert entry() not in (None, first), "the index was not refreshed after a body edit"
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)
