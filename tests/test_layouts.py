@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import brief, tree_bytes
+from conftest import brief, tree_bytes
 
 
 def test_site_partial_overrides_one_section(make_site, cli) -> None:  # type: ignore[no-untyped-def]

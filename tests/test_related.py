@@ -105,7 +105,7 @@ def test_tokenize_is_unicode_aware() -> None:
 
 @pytest.mark.parametrize("slug", ["chip-a", "vote-b"])
 def test_related_cli_explains_scores(make_site, cli, slug: str) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import brief
+    from conftest import brief
 
     files = {f"content/briefs/{b.slug}.md": brief(b.title, date=b.date.isoformat(), extra=f"tags: {list(b.tags)}")
              for b in FIXTURE}

@@ -14,7 +14,7 @@ from sitegen import relatedindex, relatedstate
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief
 from sitegen.related import compute_related, update_related
-from tests.test_related import make
+from test_related import make
 
 # A small vocabulary, so briefs share words and tags (and scores tie) often.
 WORDS = ["foundry", "wafer", "price", "rise", "designers", "parliament", "data", "law", "vote",

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from sitegen.urls import taxonomy_slug
-from tests.conftest import brief
+from conftest import brief
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_group_weeks_files_each_brief_under_its_week_key_newest_week_first() -> 
 
 
 def test_week_pages_for_dates_without_offset_use_site_timezone(make_site, cli) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import brief
+    from conftest import brief
 
     site = make_site({
         "sitegen.yaml": "timezone: Asia/Tokyo\n",
@@ -79,7 +79,7 @@ def test_week_pages_for_dates_without_offset_use_site_timezone(make_site, cli) -
 
 
 def test_week_page_is_a_digest(make_site, cli) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import brief
+    from conftest import brief
 
     site = make_site({
         "content/briefs/low.md": brief("Low weight newest", date="2026-05-03T10:00:00+00:00", extra="""
