@@ -292,8 +292,13 @@ def test_an_edit_the_watcher_missed_is_served_after_the_rescan(site: Path) -> No
             time.sleep(0.01)
         page = f"http://127.0.0.1:{session.server.port}/repo/briefs/alpha/"
         assert b"Alpha body text." in get(page)[2]
-        (site / "content/briefs/alpha.md").write_text(
-            brief("Alpha launch", extra="tags: [chips]", body="Edited behind the watcher's back."), encoding="utf-8")
+        # Saved whole (write, then rename), as most editors save: a rescan that caught a
+        # half-written file would rightly fall back to a full rebuild (CI once saw it under
+        # load), and this test is about how a complete edit is classified.
+        staged = site / "content/briefs/alpha.md.saving"
+        staged.write_text(brief("Alpha launch", extra="tags: [chips]", body="Edited behind the watcher's back."),
+                          encoding="utf-8")
+        os.replace(staged, site / "content/briefs/alpha.md")
         while b"Edited behind the watcher" not in get(page)[2]:
             assert time.monotonic() < deadline + 60, "the missed edit was never served"
             time.sleep(0.05)
