@@ -53,9 +53,14 @@ def find_binary() -> tuple[str | None, str]:
     return None, "the pagefind-bin package is not installed (pip install pagefind-bin)"
 
 
-def index_site(folder: Path, output: Path | None = None) -> SearchIndex:
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+def index_site(folder: Path, output: Path | None = None, background: bool = False) -> SearchIndex:
     """Index the built site in `folder`, writing the bundle to `output` (default folder/pagefind).
-    Never raises for a missing or failing binary: the site is complete without search."""
+    Never raises for a missing or failing binary: the site is complete without search.
+    `background`: at a lower CPU priority, so serve's rebuilds and the browser's reload go first."""
     binary, why = find_binary()
     if binary is None:
         return SearchIndex(False, f"search is off: {why}; the site was built without /search/ results")
@@ -63,7 +68,8 @@ def index_site(folder: Path, output: Path | None = None) -> SearchIndex:
     cmd = [binary, "--site", str(folder), "--output-path", str(out), "--glob", GLOB, "--silent"]
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=TIMEOUT_SECONDS, check=False)
+                              timeout=TIMEOUT_SECONDS, check=False,
+                              preexec_fn=_lower_priority if background and hasattr(os, "nice") else None)
     except (OSError, subprocess.TimeoutExpired) as e:
         return SearchIndex(False, f"search is off: pagefind could not run ({e})")
     if proc.returncode != 0 or not (out / "pagefind-ui.js").is_file():
