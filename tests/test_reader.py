@@ -79,3 +79,20 @@ def test_contents_list_the_sections_shown_from_four_on(make_site, cli) -> None: 
                        ("takeaways-h", "Key takeaways")]
     for anchor, _ in targets:
         assert f'id="{anchor}"' in page
+
+
+def test_share_is_a_compact_row_of_plain_links(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({"sitegen.yaml": "base_url: https://octo.github.io/repo/\n",
+                      "content/briefs/a.md": brief("Chips & power: what's next?")})
+    assert cli("build", str(site)).returncode == 0
+    page = (site / "public/briefs/a/index.html").read_text(encoding="utf-8")
+    row = page.split('<nav class="share" aria-label="Share this brief">')[1].split("</nav>")[0]
+    assert "<h2" not in row and "<script" not in row
+    hrefs = re.findall(r'href="([^"]+)"', row)
+    assert hrefs[0] == "https://octo.github.io/repo/briefs/a/"  # the copy-link control: the page itself
+    assert [h.split("?")[0] for h in hrefs[1:]] == [
+        "mailto:", "https://x.com/intent/post", "https://www.linkedin.com/sharing/share-offsite/",
+        "https://bsky.app/intent/compose", "https://mastodonshare.com/"]
+    # The title travels URL-encoded (no raw & or quote can break out of the attribute).
+    assert all("Chips" not in h or "Chips%20%26%20power" in h or "Chips+%26+power" in h for h in hrefs[1:])
+    assert re.findall(r'<span class="visually-hidden">(Share (?:on|by) )</span>', row) == ["Share by "] + ["Share on "] * 4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from sitegen.brieffields import contents
 from sitegen.config import SiteConfig
@@ -77,11 +77,21 @@ def freshness(brief: Brief) -> str:
     return f"collected in {hours // 24}d"
 
 
+SHARE_TARGETS = ("email", "x", "linkedin", "bluesky", "mastodon")
+"""Where a brief can be shared: plain links to each service's share page, no script of theirs."""
+
+
 def share_links(config: SiteConfig, brief: Brief) -> dict[str, str]:
     page = config.origin + href(config.base_path, brief_path(brief.slug))
+    text = f"{brief.title} {page}"
     return {
+        "page": page,
+        "email": "mailto:?" + urlencode({"subject": brief.title, "body": f"{brief.summary}\n\n{page}"},
+                                         quote_via=quote),
         "x": "https://x.com/intent/post?" + urlencode({"url": page, "text": brief.title}),
         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page}),
+        "bluesky": "https://bsky.app/intent/compose?" + urlencode({"text": text}),
+        "mastodon": "https://mastodonshare.com/?" + urlencode({"text": brief.title, "url": page}),
     }
 
 
