@@ -20,8 +20,9 @@ LOCAL_BASE_URL = SiteConfig().base_url
 _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def _project(line: str) -> str | None:
-    """The normalised project name a requirements line asks for, or None (comments, options, URLs)."""
+def requirement_name(line: str) -> str | None:
+    """The normalised project name (PEP 503) a requirements line asks for, or None (comments,
+    options, URLs). `sitegen init --install` checks its argument with it too."""
     line = line.split(" #", 1)[0].strip()
     if not line or line.startswith(("#", "-")) or "://" in line.split("@", 1)[0]:
         return None
@@ -39,7 +40,7 @@ def requirements_warnings(site_dir: Path) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     names_us = False
     for number, line in enumerate(text.splitlines(), 1):
-        project = _project(line)
+        project = requirement_name(line)
         if project == "sitegen":
             out.append(Diagnostic(
                 SourceLocation(REQUIREMENTS, number, line.index(line.strip()[:1]) + 1),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen import DISTRIBUTION, __version__, brieffields
 from sitegen.config import CONFIG_NAME, load_config
+from sitegen.deploy import requirement_name
 from sitegen.errors import SitegenError
 from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE, taxonomy_slug
 
@@ -208,8 +209,7 @@ def requirements(install: str | None = None) -> str:
         raise ScaffoldError(f"error: --install {install!r} is not one URL or requirement; nothing was written\n{hint}")
     if spec.lower().startswith(INSTALL_SCHEMES):
         return f"{head}{DISTRIBUTION} @ {spec}\n"
-    name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec)
-    if name is None or re.sub(r"[-_.]+", "-", name.group().lower()) != DISTRIBUTION:
+    if requirement_name(spec) != DISTRIBUTION:
         raise ScaffoldError(f"error: --install {install!r} does not install {DISTRIBUTION}; nothing was written\n"
                             f"{hint}")
     return f"{head}{spec}\n"
