@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,14 @@ def find_binary() -> tuple[str | None, str]:
 
 
 def _lower_priority() -> None:
+    """In the child: yield the CPU to serve, and die with it (Linux: PR_SET_PDEATHSIG), so a
+    preview stopped mid-index leaves no Pagefind behind."""
     os.nice(10)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def index_site(folder: Path, output: Path | None = None, background: bool = False) -> SearchIndex:
