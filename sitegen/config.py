@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen.colors import HEX
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
@@ -50,6 +51,10 @@ class SiteConfig:
     unsafe_html: bool = False
     """markdown.unsafe_html: pass raw HTML in bodies through unsanitized."""
     feed_count: int = 50
+    accent: str = ""
+    """brand.accent: '#rrggbb'; the theme derives readable link colours from it (colors.py)."""
+    logo: str = ""
+    """brand.logo: a file in the site's static/ folder, shown before the title in the header."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
 
     @property
@@ -82,6 +87,7 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "markdown": {"unsafe_html": bool},
     "feed": {"count": int},
+    "brand": {"accent": str, "logo": str},
     "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
 }
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
@@ -132,7 +138,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
             doc = load_located(text)
         except YamlError as e:
             raise BuildFailed([yaml_diagnostic(shown, text, e)]) from None
-        values, marks, diags = _read(doc, shown, text)
+        values, marks, diags = _read(doc, shown, text, site_dir)
 
     def diag(line_col: tuple[int, int], msg: str, hint: str = "") -> None:
         diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0])))
@@ -158,7 +164,21 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     return replace(SiteConfig(), related=related, **values)
 
 
-def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[Diagnostic]]:
+def _brand_problem(site_dir: Path, sub: str, value: str) -> tuple[str, str] | None:
+    """(message, hint) when a brand key is unusable."""
+    if sub == "accent" and not HEX.fullmatch(value):
+        return (f"brand.accent '{value}' is not a hex colour",
+                "write it as '#rrggbb' or '#rgb', for example '#0b5cad' (quote it: # starts a YAML comment)")
+    if sub == "logo":
+        path = PurePosixPath(value)
+        static = site_dir / "static"
+        if path.is_absolute() or ".." in path.parts or "://" in value or not (static / path).is_file():
+            return (f"brand.logo '{value}' is not a file in static/",
+                    "put the logo (SVG or PNG) in static/ and give its path inside it, for example 'logo.svg'")
+    return None
+
+
+def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[Diagnostic]]:
     diags: list[Diagnostic] = []
     values: dict[str, Any] = {}
     marks: dict[str, tuple[int, int]] = {}
@@ -210,6 +230,12 @@ def _read(doc: Located, shown: str, text: str) -> tuple[dict[str, Any], dict[str
                         values["unsafe_html"] = subvalue
                     elif key == "feed":
                         values["feed_count"] = subvalue
+                    elif key == "brand":
+                        problem = _brand_problem(site_dir, sub, subvalue)
+                        if problem:
+                            diag((key, sub), *problem)
+                        else:
+                            values[sub] = subvalue
                     elif sub == "weights":
                         weights = dict(RelatedConfig().weights)
                         for signal, w in subvalue.items():

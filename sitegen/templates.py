@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
+from sitegen.colors import accent_palette
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.numbers import format_value, parse_change
@@ -49,6 +50,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         url=lambda rel="": href(base_path, rel),
         abs_url=lambda rel="": origin + href(base_path, rel),
         site=config,
+        brand=accent_palette(config.accent) if config.accent else None,
         nav=nav,
         # Links to briefs, weeks and terms: one helper over urls.py, so no template types a path.
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),

@@ -97,10 +97,16 @@ def test_bad_override_is_blamed_on_the_option(tmp_path: Path) -> None:
     ("title: x: y\n", "1:9", "invalid YAML", "quote"),
     ("title: &t x\ndescription: *t\n", "2:14", "anchors and aliases", "in full"),
     (b"title: caf\xe9\n", "1:1", "not UTF-8", "UTF-8"),
+    ("brand: {accent: orange}\n", "1:17", "brand.accent 'orange' is not a hex colour", "#rrggbb"),
+    ("brand: {accent: '#12345'}\n", "1:17", "is not a hex colour", "#rrggbb"),
+    ("brand: {logo: logo.svg}\n", "1:15", "brand.logo 'logo.svg' is not a file in static/", "static/"),
+    ("brand: {logo: ../sitegen.yaml}\n", "1:15", "is not a file in static/", "static/"),
+    ("brand: {colour: '#fff'}\n", "1:9", "unknown key 'brand.colour'", ""),
 ], ids=["typo-title", "typo-per-page", "typo-nested", "title-list", "per-page-text", "per-page-bool", "per-page-zero",
         "unsafe-html-string", "section-scalar", "negative-count", "nan-threshold", "zero-half-life", "ftp-base-url",
         "relative-base-url", "bad-ipv6", "bad-port", "space", "quote", "query", "password", "unknown-timezone",
-        "timezone-path", "not-a-mapping", "invalid-yaml", "alias", "not-utf8"])
+        "timezone-path", "not-a-mapping", "invalid-yaml", "alias", "not-utf8", "accent-name",
+        "accent-short", "logo-missing", "logo-outside-static", "brand-typo"])
 def test_invalid_config(tmp_path: Path, text: str | bytes, where: str, message: str, hint: str) -> None:
     with pytest.raises(BuildFailed) as info:
         load(tmp_path, text)
@@ -121,3 +127,11 @@ def test_every_config_error_is_reported(tmp_path: Path) -> None:
 def test_bom_and_crlf(tmp_path: Path, data: bytes) -> None:
     c = load(tmp_path, data)
     assert (c.title, c.per_page) == ("T", 3)
+
+
+def test_brand_keys(tmp_path: Path) -> None:
+    (tmp_path / "static/img").mkdir(parents=True)
+    (tmp_path / "static/img/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    c = load(tmp_path, "brand:\n  accent: '#C2410C'\n  logo: img/logo.svg\n")
+    assert (c.accent, c.logo) == ("#C2410C", "img/logo.svg")
+    assert (SiteConfig().accent, SiteConfig().logo) == ("", "")
