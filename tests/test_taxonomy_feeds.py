@@ -135,7 +135,6 @@ def test_sitemap_lists_every_page_with_absolute_urls(make_site, cli) -> None:  #
     sitemap = (public / "sitemap.xml").read_text()
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
     pages = {p.relative_to(public).as_posix() for p in public.rglob("index.html")}
-    pages.remove("search/index.html")  # noindex: a search page is no page for crawlers
     from urllib.parse import quote
     expected = {"https://example.org/repo/" + quote(p[: -len("index.html")]) for p in pages}
     assert locs == expected

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, OutputFile, Site
-from sitegen.pages import not_found, search
+from sitegen.pages import not_found
 from sitegen.pages.kind import PageKind, Reads
 from sitegen.render import Job, rel_of
 from sitegen.urls import brief_path, href
@@ -18,7 +18,7 @@ def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[O
     c = site.config
     sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
                             lambda: sitemap(site, [rel_of(j.path) for j in jobs
-                                                   if j.path.endswith(".html") and j.path not in (not_found.PATH, search.PATH)],
+                                                   if j.path.endswith(".html") and j.path != not_found.PATH],
                                             {brief_path(b.slug): b.date for b in site.briefs}))
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [

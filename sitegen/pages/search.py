@@ -21,7 +21,9 @@ BUNDLE = "pagefind"
 
 def search_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     c = site.config
-    meta = PageMeta("Search", f"Search the briefs of {c.title}.", REL, "search", noindex=True)
+    # Indexable: /search/ itself is a page (a search box; without JavaScript, the ways to browse);
+    # result URLs (?q=...) carry its canonical URL, so crawlers see one page, not one per query.
+    meta = PageMeta("Search", f"Search the briefs of {c.title}.", REL, "search")
     return [memo.get("search", (c,), lambda: Job(PATH, "search.html", {"page": meta, "bundle": BUNDLE + "/"}, PATH))]
 
 
