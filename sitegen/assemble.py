@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from sitegen.config import RelatedConfig, SiteConfig
@@ -14,10 +15,11 @@ from sitegen.weekly import group_weeks
 
 def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page], drafts: bool = False,
              unparsed_slugs: frozenset[str] = frozenset(), memo: Memo = NO_MEMO, *,
-             reserved_slugs: frozenset[str]) -> Site:
+             reserved_slugs: frozenset[str], now: dt.datetime) -> Site:
     """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
     failed to parse (already reported), so links to them are not reported again.
     `reserved_slugs`: what plain pages may not be called (the page kinds' URLs).
+    `now`: the build clock (sitegen/clock.py); the site keeps its date as `today`.
     `memo` (serve keeps one) skips grouping and related scoring when the fields they
     read are unchanged: a body edit costs none of them."""
     diags: list[Diagnostic] = []
@@ -59,6 +61,11 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                                         "use the slug of another brief (its file name without .md)"))
             elif slug == b.slug:
                 diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug"))
+        for p in b.predictions:
+            if p.resolved_in and p.resolved_in not in seen and p.resolved_in not in unparsed_slugs:
+                assert p.resolved_in_location is not None
+                diags.append(Diagnostic(p.resolved_in_location, f"resolved_in: brief '{p.resolved_in}' does not exist",
+                                        "use the slug of the brief that settled the prediction (its file name without .md)"))
     if diags:
         raise BuildFailed(diags)
 
@@ -76,7 +83,8 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                               lambda: group_weeks(ordered, config.tz))
     related = memo.get("related", (config.related, FieldsOf(ordered, _related_fields)),
                        lambda: _related(ordered, config.related, memo))
-    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies)
+    today = now.astimezone(config.tz).date()
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:

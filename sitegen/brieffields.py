@@ -140,8 +140,13 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
          example="deep_dive:\n  - ..."),
     _row("predictions", shape.predictions, heading=("predictions-h", "Future implications"), prose=True, default=(), markdown=True, card=False, build=shape.build_predictions,
          partial="partials/brief-predictions.html",
-         doc='predictions:                           # "Future implications"\n'
-             "  - {claim: ..., rationale: ...}       # rationale optional",
+         doc='predictions:                           # "Future implications"; only claim is required\n'
+             "  - claim: ...\n"
+             "    rationale: ...\n"
+             "    resolve_by: 2027-06-30             # when it falls due: the /predictions/ ledger\n"
+             "    outcome: pending                   # pending | hit | miss | partial (needs resolve_by)\n"
+             "    outcome_note: ...                  # what happened (inline Markdown)\n"
+             "    resolved_in: later-brief-slug      # the brief that settled it",
          example="predictions:\n  - {claim: ..., rationale: ...}"),
     _row("timeline", shape.timeline, heading=("timeline-h", "Timeline"), prose=True, default=(), markdown=True, card=False, build=shape.build_timeline,
          partial="partials/brief-timeline.html",

@@ -17,7 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.fieldreader import FieldReader
-from sitegen.model import Comparison, Metric, Prediction, Source, TimelineEntry, Tldr
+from sitegen.hints import did_you_mean
+from sitegen.model import OUTCOMES, Comparison, Metric, Prediction, Source, TimelineEntry, Tldr
 from sitegen.yamlnodes import Path
 
 Reader = Callable[[FieldReader, Path, Any, ZoneInfo], Any]
@@ -28,7 +29,7 @@ SOURCE_KEYS = ("name", "url", "lang", "published")
 TLDR_KEYS = ("what_changed", "why_it_matters", "what_to_do_next")
 METRIC_KEYS = ("label", "value", "unit", "change")
 COMPARISON_KEYS = ("title", "columns", "rows")
-PREDICTION_KEYS = ("claim", "rationale")
+PREDICTION_KEYS = ("claim", "rationale", "resolve_by", "outcome", "outcome_note", "resolved_in")
 TIMELINE_KEYS = ("date", "event")
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\Z")
@@ -199,15 +200,38 @@ def predictions(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict
         if "claim" not in m:
             r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}")
             continue
-        pred = {"claim": r.string(q + ("claim",), m["claim"], "claim") or ""}
-        if "rationale" in m:
-            pred["rationale"] = r.string(q + ("rationale",), m["rationale"], "rationale") or ""
+        pred: dict[str, Any] = {"claim": r.string(q + ("claim",), m["claim"], "claim") or ""}
+        for key in ("rationale", "outcome_note"):
+            if key in m:
+                pred[key] = r.string(q + (key,), m[key], key) or ""
+        if "resolve_by" in m:
+            when = r.datetime(q + ("resolve_by",), m["resolve_by"], "resolve_by", tz)
+            if when is not None:
+                pred["resolve_by"] = when[0].date()
+        if "outcome" in m:
+            outcome = r.string(q + ("outcome",), m["outcome"], "outcome")
+            if outcome is not None and outcome not in OUTCOMES:
+                r.error(q + ("outcome",), f"unknown outcome '{outcome}'",
+                        did_you_mean(outcome, OUTCOMES, "use one of"))
+            elif outcome is not None and "resolve_by" not in m:
+                r.error(q + ("outcome",), "a prediction with an 'outcome' needs 'resolve_by'",
+                        "add resolve_by: YYYY-MM-DD, the date by which the prediction was to come true")
+            elif outcome is not None:
+                pred["outcome"] = outcome
+        if "resolved_in" in m:
+            slug = r.slug(q + ("resolved_in",), m["resolved_in"])
+            if slug is not None:
+                pred["resolved_in"] = slug
+                pred["resolved_in_location"] = r.location(q + ("resolved_in",))
         out.append(pred)
     return tuple(out)
 
 
-def build_predictions(value: tuple[dict[str, str], ...], md: Inline) -> dict[str, Any]:
-    return {"predictions": tuple(Prediction(md(p["claim"]), md(p.get("rationale", ""))) for p in value)}
+def build_predictions(value: tuple[dict[str, Any], ...], md: Inline) -> dict[str, Any]:
+    return {"predictions": tuple(
+        Prediction(md(p["claim"]), md(p.get("rationale", "")), p.get("resolve_by"), p.get("outcome", ""),
+                   md(p.get("outcome_note", "")), p.get("resolved_in", ""), p.get("resolved_in_location"))
+        for p in value)}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
 
     r = sub.add_parser("related", help="explain the related updates of one brief",
                        description="Print the top related candidates for SLUG with the score broken down by signal.")
@@ -50,6 +51,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     s.add_argument("--output", "-o", type=Path, help="keep the live output here (default: a temporary folder)")
     s.add_argument("--base-url", help="overrides base_url in sitegen.yaml")
     s.add_argument("--jobs", "-j", type=int, default=None, help="worker processes for big rebuilds")
+    s.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
 
     n = sub.add_parser("new", help="start a new brief", description="Create content/briefs/<slug>.md with the "
                        "whole front-matter skeleton, dated now in the site timezone. Never overwrites.")
@@ -67,6 +69,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     c.add_argument("--timeout", type=float, default=10.0, help="seconds per external request (default: 10)")
     c.add_argument("--concurrency", type=int, default=8, help="external requests at once (default: 8)")
     c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    c.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
 
     i = sub.add_parser("init", help="scaffold a new site", description="Create a site in DIR that builds at once: "
                        "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
@@ -83,7 +86,7 @@ def _authoring(args: argparse.Namespace) -> int:
         from sitegen.serve import ServeOptions, serve
 
         return serve(ServeOptions(args.site_dir, args.port, args.bind, args.drafts, args.output, args.base_url,
-                                  args.jobs))
+                                  args.jobs, args.now))
     if args.command == "new":
         from sitegen.scaffold import new_brief
 
@@ -92,7 +95,7 @@ def _authoring(args: argparse.Namespace) -> int:
     if args.command == "check":
         from sitegen.check import check_site
 
-        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs),
+        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs, now=args.now),
                             args.external, args.timeout, args.concurrency)
         if result.warnings:
             print(result.warnings_report(), file=sys.stderr)
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs))
+    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs, now=args.now))
     for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
         print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:

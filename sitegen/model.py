@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.config import SiteConfig
@@ -53,6 +53,24 @@ class Prediction:
     """Inline HTML."""
     rationale: str = ""
     """Inline HTML, '' when absent."""
+    resolve_by: dt.date | None = None
+    """When the prediction falls due; None: open-ended."""
+    outcome: str = ""
+    """'', 'pending', 'hit', 'miss' or 'partial' (OUTCOMES); '' reads as pending."""
+    outcome_note: str = ""
+    """Inline HTML."""
+    resolved_in: str = ""
+    """Slug of the brief that settled it."""
+    resolved_in_location: SourceLocation | None = field(default=None, compare=False)
+
+    @property
+    def settled(self) -> bool:
+        return self.outcome in SETTLED
+
+
+OUTCOMES = ("pending", "hit", "miss", "partial")
+"""What `outcome:` may say. A partial hit counts half in hit rates (pages/predictions.py)."""
+SETTLED = ("hit", "miss", "partial")
 
 
 @dataclass(frozen=True)
@@ -226,3 +244,5 @@ class Site:
     related: Mapping[str, tuple[RelatedLink, ...]]
     taxonomies: tuple[Taxonomy, ...] = ()
     """tags, audiences, sources."""
+    today: dt.date = dt.date.min
+    """The build clock's date in the site timezone (sitegen/clock.py): what is overdue."""

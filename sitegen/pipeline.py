@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sitegen.assemble import assemble
 from sitegen.cache import ParseCache
+from sitegen.clock import build_now
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
@@ -36,6 +37,8 @@ class BuildOptions:
     """Worker processes (`--jobs`); None = one per core."""
     page_kinds: Registry | None = None
     """The kinds of pages to make; None = pages.registry.DEFAULT (looked up at build time)."""
+    now: str | None = None
+    """`--now` as given; None: SOURCE_DATE_EPOCH, else the system clock (sitegen/clock.py)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,11 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
         errors.extend(e.diagnostics)
         config = SiteConfig()
     config = memo.same("config", config)
+    try:
+        now = build_now(options.now, config.tz)
+    except BuildFailed as e:
+        errors.extend(e.diagnostics)
+        now = build_now(None, config.tz, {})
     files, diags = discover(site_dir) if cache is None else cache.discover(site_dir, changed)
     settings, parse = source_parser(config)
     errors.extend(diags)
@@ -113,7 +121,7 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
         # Cross-file checks run even when some files failed, so one run reports everything;
         # slugs of files that failed to parse count as existing for related: links.
         site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
-                        reserved_slugs=page_kinds(options).reserved_slugs)
+                        reserved_slugs=page_kinds(options).reserved_slugs, now=now)
     except BuildFailed as e:
         errors.extend(e.diagnostics)
     if errors:

@@ -22,6 +22,8 @@ def week_path(key: str) -> str:
 
 WEEKLY_PATH = "weekly/"
 """The archive of weekly recaps."""
+PREDICTIONS_PATH = "predictions/"
+"""The prediction ledger."""
 
 WEEKLY_FEED_PATH = "weekly/feed.xml"
 
@@ -93,6 +95,7 @@ PATHS = {
     "week": week_path,
     "weekly": lambda: WEEKLY_PATH,
     "weekly_feed": lambda: WEEKLY_FEED_PATH,
+    "predictions": lambda: PREDICTIONS_PATH,
     "terms": taxonomy_path,
     "term": term_path_of,
 }

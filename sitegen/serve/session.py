@@ -44,6 +44,8 @@ class ServeOptions:
     base_url: str | None = None
     workers: int | None = None
     """Worker processes for big rebuilds (`--jobs`); None = one per core."""
+    now: str | None = None
+    """`--now`: every rebuild is made as of this moment (default: the clock at each rebuild)."""
 
 
 class Session:
@@ -59,7 +61,8 @@ class Session:
         else:
             self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._temporary = True
-        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers)
+        build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers,
+                                     now=options.now)
         self.live = LiveSite(build_options, self.output)
         self.search = SearchRefresher(self.output, lambda: self.live.searchable, self._print)
         self.state = ServeState()
