@@ -10,6 +10,7 @@ from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
+from sitegen.series import group_series
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
@@ -83,8 +84,13 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                               lambda: group_weeks(ordered, config.tz))
     related = memo.get("related", (config.related, FieldsOf(ordered, _related_fields)),
                        lambda: _related(ordered, config.related, memo))
+    series, series_diags = memo.get("series", (FieldsOf(ordered, _series_fields),), lambda: group_series(ordered))
+    if series_diags:
+        raise BuildFailed(series_diags)
+    series = memo.same("series=", series)  # unchanged series keep their identity: serve patches, not rebuilds
     today = now.astimezone(config.tz).date()
-    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today)
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today,
+                series)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:
@@ -112,6 +118,10 @@ def _order_fields(b: Brief) -> tuple[object, ...]:
 
 def _week_fields(b: Brief) -> tuple[object, ...]:
     return (b.slug, b.date, b.weight)
+
+
+def _series_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.date, b.source_path, b.metrics, tuple(m.series_location for m in b.metrics))
 
 
 def _related_fields(b: Brief) -> tuple[object, ...]:

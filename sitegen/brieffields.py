@@ -122,7 +122,8 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("metrics", shape.metrics, heading=("metrics-h", "Key metrics"), default=(), build=shape.build_metrics,
          partial="partials/brief-metrics.html", above_body=True,
          doc="metrics:                               # label required; value number or text; unit, change optional\n"
-             '  - {label: AWS Q1 revenue, value: 37.6, unit: "$B", change: "+28%"}',
+             '  - {label: AWS Q1 revenue, value: 37.6, unit: "$B", change: "+28%"}\n'
+             "  - {label: Backlog, value: 212, unit: \"$B\", series: aws-backlog}  # series: one line across briefs",
          example='metrics:\n  - {label: Revenue, value: 37.6, unit: "$B", change: "+28%"}'),
     _row("takeaways", shape.texts, heading=("takeaways-h", "Key takeaways"), prose=True, default=(), markdown=True, card=False, partial="partials/brief-takeaways.html",
          doc='takeaways: [..., ...]                  # "Key takeaways" (inline Markdown)',

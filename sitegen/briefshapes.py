@@ -27,7 +27,7 @@ Builder = Callable[[Any, Inline], dict[str, Any]]
 
 SOURCE_KEYS = ("name", "url", "lang", "published")
 TLDR_KEYS = ("what_changed", "why_it_matters", "what_to_do_next")
-METRIC_KEYS = ("label", "value", "unit", "change")
+METRIC_KEYS = ("label", "value", "unit", "change", "series")
 COMPARISON_KEYS = ("title", "columns", "rows")
 PREDICTION_KEYS = ("claim", "rationale", "resolve_by", "outcome", "outcome_note", "resolved_in")
 TIMELINE_KEYS = ("date", "event")
@@ -138,10 +138,10 @@ def _items(r: FieldReader, p: Path, value: Any, keys: tuple[str, ...]) -> list[t
     return out
 
 
-def metrics(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str, str], ...]:
+def metrics(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str, Any], ...]:
     out = []
     for q, m in _items(r, p, value, METRIC_KEYS):
-        metric: dict[str, str] = {}
+        metric: dict[str, Any] = {}
         if "label" not in m:
             r.error(q, f"metrics[{q[-1]}] is missing 'label'", "every metric needs a label, e.g. {label: Revenue, value: 12}")
         else:
@@ -155,12 +155,18 @@ def metrics(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str
         for key in ("unit", "change"):
             if key in m:
                 metric[key] = r.string(q + (key,), m[key], key) or ""
+        if "series" in m:
+            series = r.slug(q + ("series",), m["series"])
+            if series is not None:
+                metric["series"] = series
+                metric["series_location"] = r.location(q + ("series",))
         out.append(metric)
     return tuple(out)
 
 
-def build_metrics(value: tuple[dict[str, str], ...], md: Inline) -> dict[str, Any]:
-    return {"metrics": tuple(Metric(m.get("label", ""), m.get("value", ""), m.get("unit", ""), m.get("change", ""))
+def build_metrics(value: tuple[dict[str, Any], ...], md: Inline) -> dict[str, Any]:
+    return {"metrics": tuple(Metric(m.get("label", ""), m.get("value", ""), m.get("unit", ""), m.get("change", ""),
+                                    m.get("series", ""), m.get("series_location"))
                              for m in value)}
 
 

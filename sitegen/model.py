@@ -38,6 +38,9 @@ class Metric:
     """Display text: numbers keep the author's precision (37.6 stays 37.6)."""
     unit: str = ""
     change: str = ""
+    series: str = ""
+    """Name of the time series this metric belongs to across briefs (sitegen/series.py)."""
+    series_location: SourceLocation | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,5 @@ class Site:
     """tags, audiences, sources."""
     today: dt.date = dt.date.min
     """The build clock's date in the site timezone (sitegen/clock.py): what is overdue."""
+    series: Mapping[str, Any] = field(default_factory=dict)
+    """Series name -> series.Series: metric history across briefs."""

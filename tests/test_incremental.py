@@ -191,11 +191,18 @@ DATES = ["2026-05-04T09:00:00+00:00", "2026-05-05", "2026-04-20T23:30:00+08:00",
 BODIES = ["Short body.", "A longer body about chips and AI.\n\n## Details\n\nMore text.", "Energy *news*."]
 LAYOUTS = [None, "<footer class='x'>custom share</footer>\n", "{% include 'default/partials/brief-share.html' %}<hr>\n"]
 
+# Extras that tie briefs together beyond related links: a metric series drawn on every brief
+# in it, and a prediction settled in another brief (listed on /predictions/).
+EXTRAS = ["", "", "metrics: [{label: Backlog, value: 12, unit: '$B', series: backlog}]",
+          "metrics: [{label: Backlog, value: 9.5, unit: '$B', series: backlog}]",
+          "predictions: [{claim: Soon, resolve_by: 2026-06-01, outcome: hit, resolved_in: alpha}]"]
+
 brief_text = st.builds(
-    lambda title, date, tags, body, related: brief(title, date=date, body=body,
-                                                   extra=f"tags: {tags}" + (f"\nrelated: [{related}]" if related else "")),
+    lambda title, date, tags, body, related, more: brief(
+        title, date=date, body=body,
+        extra=f"tags: {tags}" + (f"\nrelated: [{related}]" if related else "") + (f"\n{more}" if more else "")),
     st.sampled_from(TITLES), st.sampled_from(DATES), st.sampled_from(TAGS), st.sampled_from(BODIES),
-    st.sampled_from([None, None, "alpha"]),
+    st.sampled_from([None, None, "alpha"]), st.sampled_from(EXTRAS),
 )
 operation = st.one_of(
     st.tuples(st.just("write"), st.sampled_from(SLUGS), brief_text),

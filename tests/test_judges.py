@@ -77,6 +77,7 @@ def discover_pages(out: Path) -> dict[str, str]:
         "tag": "tags/*/index.html",
         "tags": "tags/index.html",
         "search": "search/index.html",
+        "predictions": "predictions/index.html",
     }
     for role, pattern in optional.items():
         found = _first(out, pattern)

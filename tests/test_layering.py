@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 ORDER = [
     "errors", "clock", "hints", "numbers", "reading", "colors", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
-    "relatedterms", "relatedindex", "relatedstate", "related",
+    "series", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
     "pages.weekly_archive", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
