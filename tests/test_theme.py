@@ -4,29 +4,17 @@ built under a project-site base path: the theme button, its stored choice, and t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
-from test_reader import demo  # noqa: F401 - the built and served demo site, a fixture
+from test_browser import browser as chromium  # noqa: F401 - fixture: one Debian Chromium for the module
+from test_reader import demo  # noqa: F401 - fixture: the demo site, built under /repo/ and served
 
 KEY = "sitegen-theme"
 WHITE, DARK = "rgb(255, 255, 255)", "rgb(18, 20, 23)"  # --bg in the light and the dark palette
 BRIEF = "briefs/nimbus-q3-earnings/"
 BACKGROUND = "getComputedStyle(document.documentElement).backgroundColor"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _state(page) -> tuple[str | None, str, str | None]:  # type: ignore[no-untyped-def]
