@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -142,6 +143,15 @@ class _MarkupAudit(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._script_type = None
+
+
+def theme_page_scripts() -> list[str]:
+    """Patterns for the theme's two scripts on every page (the stored dark-mode choice in <head>, the
+    theme button), exactly as base.html writes them: the only script a page outside /search/ may hold."""
+    template = (REPO / "layouts/base.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script>.*?</script>", template, re.S)
+    assert len(scripts) == 2 and not any("{{" in s or "{%" in s for s in scripts)
+    return [re.escape(s) for s in scripts]
 
 
 def unsafe_markup(html: str) -> list[str]:

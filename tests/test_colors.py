@@ -36,5 +36,5 @@ def test_an_unreadable_accent_keeps_its_hue() -> None:
 
 def test_page_backgrounds_match_the_theme() -> None:
     css = STYLE.read_text()
-    backgrounds = re.findall(r"--bg:(#[0-9a-fA-F]+)", css)
-    assert {parse_hex(c) for c in backgrounds} == {parse_hex(LIGHT_BG), parse_hex(DARK_BG)}
+    light, dark = re.findall(r"--bg:light-dark\((#[0-9a-fA-F]+),(#[0-9a-fA-F]+)\)", css)[0]
+    assert (parse_hex(light), parse_hex(dark)) == (parse_hex(LIGHT_BG), parse_hex(DARK_BG))

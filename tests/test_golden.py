@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, site_bytes, tree_bytes, unsafe_markup
+from conftest import REPO, site_bytes, theme_page_scripts, tree_bytes, unsafe_markup
 from regen_golden import GOLDEN_SITES
 from sitegen.pipeline import BuildOptions, build
 
@@ -74,6 +74,9 @@ def test_golden_brief_shows_every_part_under_the_base_path() -> None:
     positions = [html.find(marker) for marker in order]
     assert -1 not in positions, [m for m, p in zip(order, positions) if p == -1]
     assert positions == sorted(positions), "brief sections out of order"
+    for script in theme_page_scripts():  # dark mode's two scripts, exactly as the theme writes them
+        html, found = re.subn(script, "", html, count=1)
+        assert found == 1
     assert unsafe_markup(html) == [] and 'alert("never")' not in html
     for href in ('href="/briefs/', 'href="/tags/', 'href="/weekly/'):
         assert href not in html, f"internal link without the /repo/ base path: {href}"

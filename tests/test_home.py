@@ -80,7 +80,7 @@ def test_brand_accent_and_logo(make_site, cli) -> None:  # type: ignore[no-untyp
     assert '<img class="site-logo" src="/brand/mark.svg" alt=""' in page
     assert (site / "public/brand/mark.svg").is_file()
     palette = accent_palette("#ff6a00")
-    assert f"--accent:{palette['light']['--accent']};" in page and f"--accent:{palette['dark']['--accent']};" in page
+    assert f"--accent:light-dark({palette['light']['--accent']},{palette['dark']['--accent']});" in page
 
 
 def test_no_brand_keys_no_logo_and_theme_colours(make_site, cli) -> None:  # type: ignore[no-untyped-def]

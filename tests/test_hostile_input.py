@@ -22,7 +22,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, brief, cli_env, executable_url, run_cli, site_bytes, tree_bytes, unsafe_markup, write_site
+from conftest import (REPO, brief, cli_env, executable_url, run_cli, site_bytes, theme_page_scripts, tree_bytes,
+                      unsafe_markup, write_site)
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import BuildOptions, build
 from sitegen.brieffields import names
@@ -42,13 +43,17 @@ def _theme_search_scripts() -> tuple[str, str]:
 
 def audit_output(out: Path) -> list[str]:
     """Every way the built site could run script, across HTML pages, Atom and JSON feeds.
-    The search page's own two scripts (Pagefind's UI from the site, and the theme's code that
-    starts it) are the only scripts allowed, each exactly as the theme writes it."""
+    The theme's two scripts on every page (dark mode) and the search page's own two scripts
+    (Pagefind's UI from the site, and the theme's code that starts it) are the only scripts
+    allowed, each exactly as the theme writes it."""
     problems = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if path.suffix == ".html":
             html = path.read_text(encoding="utf-8")
+            for allowed in theme_page_scripts():
+                html, n = re.subn(allowed, "", html, count=1)
+                assert n == 1, f"{rel}: the theme's dark-mode script is not there as written"
             if rel == "search/index.html":
                 for allowed in _theme_search_scripts():
                     html, n = re.subn(allowed, "", html, count=1)

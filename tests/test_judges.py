@@ -7,7 +7,8 @@ serves a project site. Then, for real:
 - Nu Html Checker (vnu.jar): zero errors on every HTML file;
 - axe-core in Chromium (Python Playwright, one browser for all pages): zero violations on the
   home page, the brief with the most sections, a plain page, the 404 page and, when the build
-  has them, a week page, a tag page and their indexes; light and dark colour schemes;
+  has them, a week page, a tag page and their indexes; light and dark colour schemes, and dark and
+  light chosen with the theme button against the system's setting;
 - linkinator over the served site: zero broken links or fragments (external links skipped);
 - Lighthouse 12 (mobile): every category >= 0.95 on the demo's home, brief and week page and
   on the fixture's full brief;
@@ -154,8 +155,9 @@ def test_axe_core(site: BuiltSite, judges: Judges, browser_page: object) -> None
     require(judges.axe_js, f"axe-core in {judges.home}")
     problems: list[str] = []
     for role, rel in site.pages.items():
-        for scheme in ("light", "dark"):
-            status, found = runners.axe_violations(browser_page, site.base_url + rel, judges.axe_js, scheme)
+        # The system's light and dark, and the theme button's choice against the system's setting.
+        for scheme, theme in (("light", None), ("dark", None), ("light", "dark"), ("dark", "light")):
+            status, found = runners.axe_violations(browser_page, site.base_url + rel, judges.axe_js, scheme, theme)
             expected = 404 if role == "404" else 200
             if status != expected:
                 problems.append(f"{site.base_url + rel}: HTTP {status}, expected {expected}")

@@ -15,14 +15,30 @@ from judges.tools import CHROMIUM_FLAGS
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
-def axe_violations(page: Any, url: str, axe_js: str, color_scheme: str = "light") -> tuple[int | None, list[str]]:
-    """Load url in a Playwright page, run axe-core, return (HTTP status, one line per violating node)."""
+THEME_KEY = "sitegen-theme"
+"""Where the theme's dark-mode button stores the reader's choice (layouts/base.html)."""
+
+
+def axe_violations(page: Any, url: str, axe_js: str, color_scheme: str = "light",
+                   theme: str | None = None) -> tuple[int | None, list[str]]:
+    """Load url in a Playwright page, run axe-core, return (HTTP status, one line per violating node).
+    `theme` ("dark" or "light") is a choice made with the theme button, stored before the page loads."""
     page.emulate_media(color_scheme=color_scheme)
+    if theme:
+        page.goto(url, wait_until="load")
+        page.evaluate("([key, theme]) => localStorage.setItem(key, theme)", [THEME_KEY, theme])
     response = page.goto(url, wait_until="load")
+    label = color_scheme + (f", theme button: {theme}" if theme else "")
+    problems = []
+    if theme:
+        applied = page.evaluate("document.documentElement.dataset.theme ?? null")
+        page.evaluate("key => localStorage.removeItem(key)", THEME_KEY)
+        if applied != theme:
+            problems.append(f"{url} [{label}] the stored theme was not applied: data-theme={applied!r}")
     page.add_script_tag(path=axe_js)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    problems = [
-        f"{url} [{color_scheme}] {v['impact']} {v['id']}: {v['help']} -> {' '.join(map(str, node['target']))}"
+    problems += [
+        f"{url} [{label}] {v['impact']} {v['id']}: {v['help']} -> {' '.join(map(str, node['target']))}"
         for v in result["violations"] for node in v["nodes"]
     ]
     return (response.status if response else None), problems
