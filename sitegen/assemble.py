@@ -11,6 +11,7 @@ from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
 from sitegen.series import group_series
+from sitegen.stories import group_stories
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
@@ -88,9 +89,12 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     if series_diags:
         raise BuildFailed(series_diags)
     series = memo.same("series=", series)  # unchanged series keep their identity: serve patches, not rebuilds
+    stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields)),
+                       lambda: group_stories(ordered, dict(config.stories)))
+    stories = memo.same("stories=", stories)
     today = now.astimezone(config.tz).date()
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today,
-                series)
+                series, stories)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:
@@ -118,6 +122,10 @@ def _order_fields(b: Brief) -> tuple[object, ...]:
 
 def _week_fields(b: Brief) -> tuple[object, ...]:
     return (b.slug, b.date, b.weight)
+
+
+def _story_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.story, b.title)
 
 
 def _series_fields(b: Brief) -> tuple[object, ...]:

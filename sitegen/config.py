@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.colors import HEX
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
+from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
 
 CONFIG_NAME = "sitegen.yaml"
@@ -55,6 +56,8 @@ class SiteConfig:
     """brand.accent: '#rrggbb'; the theme derives readable link colours from it (colors.py)."""
     logo: str = ""
     """brand.logo: a file in the site's static/ folder, shown before the title in the header."""
+    stories: tuple[tuple[str, str], ...] = ()
+    """stories: story slug -> its title on story pages (a story without one takes its first brief's)."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
 
     @property
@@ -200,11 +203,24 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     if not isinstance(data, dict):
         diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
         return values, marks, diags
-    known = set(_SCALARS) | set(_SECTIONS)
+    known = set(_SCALARS) | set(_SECTIONS) | {"stories"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True)
+        elif key == "stories":
+            if not isinstance(value, dict):
+                diag((key,), "'stories' must be a mapping of story slugs to titles",
+                     "write lines such as '  nimbus-ai-buildout: Nimbus and the AI build-out' under 'stories:'")
+                continue
+            titles = []
+            for slug, title in value.items():
+                if not isinstance(slug, str) or not SLUG_RE.match(slug):
+                    diag((key, slug), f"'{slug}' is not a story slug", "use the slug written in briefs' story: key",
+                         key=True)
+                elif typed((key, slug), title, str):
+                    titles.append((slug, title))
+            values["stories"] = tuple(titles)
         elif key in _SCALARS:
             kind, attr = _SCALARS[key]
             if typed((key,), value, kind):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +126,8 @@ class Brief:
     """Pinned related slugs, in the author's order."""
     related_locations: tuple[SourceLocation, ...] = ()
     draft: bool = False
+    story: str = ""
+    """The story it names (`story:`); '' when none (it may still join one: sitegen/stories.py)."""
     term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
     reading_minutes: int = 1
@@ -251,3 +254,10 @@ class Site:
     """The build clock's date in the site timezone (sitegen/clock.py): what is overdue."""
     series: Mapping[str, Any] = field(default_factory=dict)
     """Series name -> series.Series: metric history across briefs."""
+    stories: tuple[Any, ...] = ()
+    """stories.Story of the site, the most recently updated first."""
+
+    @functools.cached_property
+    def story_of(self) -> dict[str, Any]:
+        """Brief slug -> its stories.Story."""
+        return {slug: story for story in self.stories for slug in story.slugs}
