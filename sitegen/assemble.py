@@ -21,12 +21,14 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
     failed to parse (already reported), so links to them are not reported again.
     `reserved_slugs`: what plain pages may not be called (the page kinds' URLs).
-    `now`: the build clock (sitegen/clock.py); the site keeps its date as `today`.
+    `now`: the build clock (sitegen/clock.py): drafts, scheduled and expired briefs are left
+    out unless `drafts` (a preview).
     `memo` (serve keeps one) skips grouping and related scoring when the fields they
     read are unchanged: a body edit costs none of them."""
     diags: list[Diagnostic] = []
     all_briefs = sorted(briefs, key=_source_path)
-    published = [b for b in all_briefs if drafts or not b.draft]
+    off = {b.slug: status for b in all_briefs if (status := offline_status(b, now))}
+    published = [b for b in all_briefs if drafts or b.slug not in off]
 
     seen: dict[str, Brief] = {}
     folded: dict[str, Brief] = {}
@@ -92,9 +94,9 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields)),
                        lambda: group_stories(ordered, dict(config.stories)))
     stories = memo.same("stories=", stories)
-    today = now.astimezone(config.tz).date()
-    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today,
-                series, stories)
+    offline = memo.same("offline", {s: off[s] for s in by_slug if s in off})
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, now,
+                series, stories, offline)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:
@@ -122,6 +124,17 @@ def _order_fields(b: Brief) -> tuple[object, ...]:
 
 def _week_fields(b: Brief) -> tuple[object, ...]:
     return (b.slug, b.date, b.weight)
+
+
+def offline_status(b: Brief, now: dt.datetime) -> str:
+    """Why a brief is not on the public site at `now`: 'draft', 'scheduled', 'expired', or ''."""
+    if b.draft:
+        return "draft"
+    if b.publish_at is not None and now < b.publish_at:
+        return "scheduled"
+    if b.expires is not None and now >= b.expires:
+        return "expired"
+    return ""
 
 
 def _story_fields(b: Brief) -> tuple[object, ...]:

@@ -32,14 +32,16 @@ def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo) -> Job:
     week_key = site.week_of[b.slug]
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
     story = site.story_of.get(b.slug)
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, series, story),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, series, story))
+    offline = site.offline.get(b.slug, "")
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, series, story, offline),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, series, story, offline))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
-              series: tuple[Series, ...] = (), story: Story | None = None) -> Job:
+              series: tuple[Series, ...] = (), story: Story | None = None, offline: str = "") -> Job:
     """A brief's page. `related`: (card, link) of each related brief; `series`: the metric
-    histories its metrics belong to; `story`: the story it is part of."""
+    histories its metrics belong to; `story`: the story it is part of; `offline`: why a
+    preview (--drafts) shows a brief the public site does not ('draft', 'scheduled', 'expired')."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
     context = {
@@ -53,12 +55,14 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
         "history": {s.name: (s, sparkline(tuple(p.value for p in s.points))) for s in series if len(s.points) > 1},
         "share": share_links(c, b),
         "story": story,
+        "offline": offline,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": b.title,
             "description": b.summary,
             "datePublished": b.date.isoformat(),
+            "dateModified": (b.updated or b.date).isoformat(),
             "url": url,
             "mainEntityOfPage": url,
             "isBasedOn": b.source.url,

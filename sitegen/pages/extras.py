@@ -19,7 +19,7 @@ def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[O
     sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
                             lambda: sitemap(site, [rel_of(j.path) for j in jobs
                                                    if j.path.endswith(".html") and j.path != not_found.PATH],
-                                            {brief_path(b.slug): b.date for b in site.briefs}))
+                                            {brief_path(b.slug): b.updated or b.date for b in site.briefs}))
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [
         sitemap_file,
@@ -50,7 +50,7 @@ def _job_path(job: Job) -> str:
 
 
 def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
-    return b.slug, b.date
+    return b.slug, b.updated or b.date
 
 
 # "assets" stays free for a site's static files.

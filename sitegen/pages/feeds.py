@@ -41,10 +41,13 @@ def _brief_html(b: Brief) -> str:
     return "\n".join(parts)
 
 
-def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence[tuple[str, str, dt.datetime, str, str, Sequence[str]]]) -> OutputFile:
-    """entries: (id/url, title, updated, summary, content_html, categories)."""
+Entry = tuple[str, str, dt.datetime, str, str, Sequence[str], dt.datetime]
+"""(id/url, title, published, summary, content_html, categories, updated) of one feed entry."""
+
+
+def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence[Entry]) -> OutputFile:
     c = site.config
-    updated = max((e[2] for e in entries), default=EPOCH)
+    updated = max((e[6] for e in entries), default=EPOCH)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(c.language)}>',
@@ -57,12 +60,12 @@ def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence
         f"  <author><name>{escape(c.author or c.title)}</name></author>",
         "  <generator>sitegen</generator>",
     ]
-    for url, entry_title, when, summary, content, categories in entries:
+    for url, entry_title, when, summary, content, categories, changed in entries:
         out += [
             "  <entry>",
             f"    <id>{escape(url)}</id>",
             f"    <title>{escape(entry_title)}</title>",
-            f"    <updated>{when.isoformat()}</updated>",
+            f"    <updated>{changed.isoformat()}</updated>",
             f"    <published>{when.isoformat()}</published>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <summary>{escape(summary)}</summary>",
@@ -74,8 +77,9 @@ def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence
     return OutputFile(rel, "\n".join(out).encode("utf-8"))
 
 
-def brief_entries(site: Site, briefs: Sequence[Brief]) -> list[tuple[str, str, dt.datetime, str, str, Sequence[str]]]:
-    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b), b.tags) for b in briefs]
+def brief_entries(site: Site, briefs: Sequence[Brief]) -> list[Entry]:
+    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b), b.tags, b.updated or b.date)
+            for b in briefs]
 
 
 def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
@@ -97,6 +101,7 @@ def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
                 "summary": b.summary,
                 "content_html": _brief_html(b),
                 "date_published": b.date.isoformat(),
+                "date_modified": (b.updated or b.date).isoformat(),
                 "tags": list(b.tags),
             }
             for b in briefs
@@ -135,7 +140,7 @@ def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> lis
                                       brief_entries(site, briefs))))
     weeks = site.weeks[: c.feed_count]
     # What the weekly feed shows of each brief: a body edit leaves it alone.
-    shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date)
+    shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date, b.updated)
                   for w in weeks for b in (site.by_slug[s] for s in w.slugs))
     files.append(memo.get(WEEKLY_FEED_PATH, (c, weeks, shown), lambda: weekly_feed(site, weeks)))
     return files
@@ -145,11 +150,12 @@ def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
     c = site.config
     entries = []
     for w in weeks:
-        updated = max(site.by_slug[s].date for s in w.slugs)
+        updated = max(site.by_slug[s].updated or site.by_slug[s].date for s in w.slugs)
         n = len(w.slugs)
         title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
-        entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
+        entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), (),
+                        updated))
     return atom(site, WEEKLY_FEED_PATH, f"{c.title}: weekly recaps", WEEKLY_PATH, entries)
 
 
