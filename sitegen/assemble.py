@@ -58,6 +58,7 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
             page_slugs[p.slug] = p
 
     by_slug = {b.slug: b for b in published}
+    alias_of: dict[str, Brief] = {}
     for b in all_briefs:
         for slug, loc in zip(b.related, b.related_locations):
             if slug not in seen and slug not in unparsed_slugs:
@@ -65,6 +66,17 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                                         "use the slug of another brief (its file name without .md)"))
             elif slug == b.slug:
                 diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug"))
+        for alias, loc in zip(b.aliases, b.alias_locations):
+            if alias in seen:
+                other = seen[alias]
+                what = "its own slug" if other is b else f"the slug of {other.source_path}"
+                diags.append(Diagnostic(loc, f"alias '{alias}' is {what}",
+                                        "an alias is an old address of this brief: remove it, or rename one of them"))
+            elif alias in alias_of:
+                diags.append(Diagnostic(loc, f"alias '{alias}' is also an alias of {alias_of[alias].source_path}",
+                                        "one old address can redirect to one brief: remove it from one of them"))
+            else:
+                alias_of[alias] = b
         for p in b.predictions:
             if p.resolved_in and p.resolved_in not in seen and p.resolved_in not in unparsed_slugs:
                 assert p.resolved_in_location is not None

@@ -172,6 +172,9 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
          doc="corrections:                           # optional; shown in a box on the brief\n"
              "  - {date: 2026-05-04, note: An earlier version gave Q1 revenue as $36.7B.}",
          example="corrections:\n  - {date: 2026-05-04, note: What was wrong and what it says now}"),
+    _row("aliases", shape.aliases, default=(), build=shape.build_aliases,
+         doc="aliases: [old-slug]                    # optional; earlier slugs: each old URL redirects here",
+         example="aliases: [old-slug]                   # earlier slugs, after a rename: they redirect here"),
     _row("story", shape.slug, default="",
          doc="story: nimbus-ai-buildout               # optional; the story this brief is part of: /stories/<story>/",
          example="story: story-slug                     # the story this brief is part of"),

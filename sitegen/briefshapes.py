@@ -320,3 +320,17 @@ def related(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[st
 
 def build_related(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
     return {"related": tuple(s for s, _ in value), "related_locations": tuple(loc for _, loc in value)}
+
+
+def aliases(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[str, Any], ...]:
+    """(old slug, where) of each earlier address of the brief."""
+    out = []
+    for i, item in enumerate(r.sequence(p, value, "aliases") or []):
+        s = r.slug(p + (i,), item)
+        if s is not None:
+            out.append((s, r.location(p + (i,))))
+    return tuple(out)
+
+
+def build_aliases(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
+    return {"aliases": tuple(s for s, _ in value), "alias_locations": tuple(loc for _, loc in value)}

@@ -244,6 +244,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
             if p.is_file():
                 files.setdefault(p.relative_to(static).as_posix(), None)
     outputs = _Outputs(files)
+    problems += _follow_aliases(site, files)
     content_pages = _content_pages(site)
     links: list[Link] = []
     sources, _ = discover(site_dir)
@@ -272,6 +273,20 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
                        sort_diagnostics(deploy_warnings(site_dir, config, os.environ)), upcoming(site))
+
+
+def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnostic]:
+    """Each old address must serve a redirect to the brief's page, and that page must exist."""
+    problems = []
+    for b in site.briefs:
+        target = brief_path(b.slug)
+        for alias, where in zip(b.aliases, b.alias_locations):
+            page = files.get(brief_path(alias) + "index.html") or b""
+            refresh = f'content="0; url={site.config.base_path}{target}"'.encode()
+            if refresh not in page or (target + "index.html") not in files:
+                problems.append(Diagnostic(where, f"alias '{alias}' does not redirect to /{target}",
+                                           "a layout or static file may have replaced the redirect page; remove it"))
+    return problems
 
 
 def upcoming(site: Site) -> tuple[str, ...]:

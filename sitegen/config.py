@@ -52,6 +52,10 @@ class SiteConfig:
     unsafe_html: bool = False
     """markdown.unsafe_html: pass raw HTML in bodies through unsanitized."""
     feed_count: int = 50
+    feed_content: str = "full"
+    """feed.content: 'full' (every section of each brief) or 'summary' (hook and TL;DR)."""
+    feed_max_kb: int = 1024
+    """feed.max_kb: a feed larger than this gives its oldest entries as summaries, then leaves them out."""
     accent: str = ""
     """brand.accent: '#rrggbb'; the theme derives readable link colours from it (colors.py)."""
     logo: str = ""
@@ -89,10 +93,11 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "markdown": {"unsafe_html": bool},
-    "feed": {"count": int},
+    "feed": {"count": int, "content": str, "max_kb": int},
     "brand": {"accent": str, "logo": str},
     "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
 }
+FEED_CONTENT = ("full", "summary")
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
                (int, float): "a number"}
 
@@ -244,8 +249,13 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                         diag((key, sub), "'related.half_life_days' must be more than 0")
                     elif key == "markdown":
                         values["unsafe_html"] = subvalue
+                    elif key == "feed" and sub == "content" and subvalue not in FEED_CONTENT:
+                        diag((key, sub), f"feed.content must be one of: {', '.join(FEED_CONTENT)}",
+                             "full carries every section of each brief; summary the hook and TL;DR")
+                    elif key == "feed" and sub == "max_kb" and subvalue < 16:
+                        diag((key, sub), "feed.max_kb must be at least 16", "feed readers take feeds of several megabytes")
                     elif key == "feed":
-                        values["feed_count"] = subvalue
+                        values[f"feed_{sub}"] = subvalue
                     elif key == "brand":
                         problem = _brand_problem(site_dir, sub, subvalue)
                         if problem:

@@ -139,6 +139,9 @@ class Brief:
     """When it comes down again; None: never."""
     updated: dt.datetime | None = None
     """When its content last changed in substance (shown, and the feeds' and sitemap's date)."""
+    aliases: tuple[str, ...] = ()
+    """Slugs it had before: each gets a redirect page (pages/aliases.py)."""
+    alias_locations: tuple[SourceLocation, ...] = field(default=(), compare=False)
     story: str = ""
     """The story it names (`story:`); '' when none (it may still join one: sitegen/stories.py)."""
     term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()

@@ -17,7 +17,7 @@ ORDER = [
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",
-    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
+    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.aliases", "pages.week",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
     "writer", "cache", "search", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",

@@ -116,3 +116,107 @@ def test_lifecycle_mistakes(make_site, cli, extra: str, message: str, hint: str)
     assert result.returncode == 1
     assert message in result.stderr and hint in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_moved_brief_redirects_from_every_alias(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "sitegen.yaml": "base_url: https://example.org/repo/\n",
+        "content/briefs/new-name.md": brief("Renamed brief", extra="aliases: [old-name, older-name]"),
+    })
+    result = cli("build", str(site))
+    assert result.returncode == 0, result.stderr
+    public = site / "public"
+    for old in ("old-name", "older-name"):
+        page = (public / f"briefs/{old}/index.html").read_text()
+        assert '<meta http-equiv="refresh" content="0; url=/repo/briefs/new-name/">' in page
+        assert '<link rel="canonical" href="https://example.org/repo/briefs/new-name/">' in page
+        assert '<meta name="robots" content="noindex">' in page
+        assert '<a href="/repo/briefs/new-name/">Renamed brief</a>' in page
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "briefs/new-name/" in sitemap and "old-name" not in sitemap
+    checked = cli("check", str(site))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_redirect_replaced_by_a_static_file_fails_check(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({
+        "content/briefs/new-name.md": brief("Renamed brief", extra="aliases: [old-name]"),
+        "layouts/redirect.html": "<!doctype html><title>x</title><p>gone</p>\n",
+    })
+    result = cli("check", str(site))
+    assert result.returncode == 1
+    assert "content/briefs/new-name.md:8:11: error: alias 'old-name' does not redirect to /briefs/new-name/" in result.stderr
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"content/briefs/a.md": brief("A", extra="aliases: [b]"), "content/briefs/b.md": brief("B")},
+     "content/briefs/a.md:8:11: error: alias 'b' is the slug of content/briefs/b.md"),
+    ({"content/briefs/a.md": brief("A", extra="aliases: [old]"), "content/briefs/b.md": brief("B", extra="aliases: [old]")},
+     "content/briefs/b.md:8:11: error: alias 'old' is also an alias of content/briefs/a.md"),
+    ({"content/briefs/a.md": brief("A", extra="aliases: [a]")}, "content/briefs/a.md:8:11: error: alias 'a' is its own slug"),
+    ({"content/briefs/a.md": brief("A", extra="aliases: [../x]")}, "content/briefs/a.md:8:11: error: invalid slug '../x'"),
+])
+def test_alias_collisions_name_both_files(make_site, cli, files: dict[str, str], message: str) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(files)
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert message in result.stderr, result.stderr
+
+
+FULL = """
+metrics: [{label: Revenue, value: 37.6, unit: "$B", change: "+28%"}]
+takeaways: ["Margins **widened**"]
+comparison: {columns: [Vendor, Price], rows: [[Acme, "<low>"]]}
+deep_dive: ["Deep *detail*"]
+predictions: [{claim: Prices fall, rationale: Supply grows}]
+timeline: [{date: 2026-04, event: Launch}]
+"""
+
+
+def test_full_and_summary_feeds(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({"content/briefs/a.md": brief("A", extra=FULL, body="The **analysis**.")})
+    assert cli("build", str(site)).returncode == 0
+    feed = feedparser.parse((site / "public/feed.xml").read_bytes())
+    assert not feed.bozo
+    content = feed.entries[0].content[0].value
+    for part in ("Revenue: <strong>$37.6B</strong> (+28%)", "The <strong>analysis</strong>.", "Margins <strong>widened</strong>",
+                 "<td>&lt;low&gt;</td>", "Deep <em>detail</em>", "<li>Prices fall Supply grows</li>", "2026-04: Launch"):
+        assert part in content, part
+    (site / "sitegen.yaml").write_text("feed: {content: summary}\n")
+    assert cli("build", str(site)).returncode == 0
+    content = feedparser.parse((site / "public/feed.xml").read_bytes()).entries[0].content[0].value
+    assert "A one-line hook" in content and "analysis" not in content and "Revenue" not in content
+
+
+def test_a_feed_stays_under_its_size_limit(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    body = "Long analysis paragraph. " * 400  # about 10 KB a brief
+    files = {f"content/briefs/b{i:02d}.md": brief(f"Brief {i}", f"2026-05-{i + 1:02d}T09:00:00Z", body=body)
+             for i in range(8)}
+    site = make_site({"sitegen.yaml": "feed: {max_kb: 32}\n", **files})
+    assert cli("build", str(site)).returncode == 0
+    data = (site / "public/feed.xml").read_bytes()
+    assert len(data) <= 32 * 1024
+    feed = feedparser.parse(data)
+    assert not feed.bozo
+    titles = [e.title for e in feed.entries]
+    assert titles == [f"Brief {i}" for i in range(7, -1, -1)]  # every entry kept: the oldest as summaries
+    assert "Long analysis" in feed.entries[0].content[0].value and "Long analysis" not in feed.entries[-1].content[0].value
+    (site / "sitegen.yaml").write_text("feed: {max_kb: 16}\n")
+    files = {f"content/briefs/c{i:02d}.md": brief(f"More {i}", f"2026-06-{1 + i // 24:02d}T{i % 24:02d}:00:00Z")
+             for i in range(200)}
+    for rel, text in files.items():
+        (site / rel).write_text(text)
+    assert cli("build", str(site)).returncode == 0
+    data = (site / "public/feed.xml").read_bytes()
+    assert len(data) <= 16 * 1024 and not feedparser.parse(data).bozo
+    assert feedparser.parse(data).entries[0].title == "More 199"  # the newest is never left out
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("feed: {content: everything}\n", "sitegen.yaml:1:17: error: feed.content must be one of: full, summary"),
+    ("feed: {max_kb: 1}\n", "sitegen.yaml:1:16: error: feed.max_kb must be at least 16"),
+])
+def test_feed_config_mistakes(make_site, cli, config: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({"sitegen.yaml": config, "content/briefs/a.md": brief("A")})
+    result = cli("build", str(site))
+    assert result.returncode == 1 and message in result.stderr, result.stderr

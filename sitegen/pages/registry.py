@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
-from sitegen.pages import (brief, extras, feeds, home, not_found, plain, predictions, search, stories, term,
+from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, stories, term,
                            term_index, week, weekly_archive)
 from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
@@ -93,6 +93,7 @@ class Registry:
 DEFAULT = Registry((
     home.KIND,
     brief.KIND,
+    aliases.KIND,
     week.KIND,
     weekly_archive.KIND,
     stories.KIND,

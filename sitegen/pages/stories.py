@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, Site
-from sitegen.pages.feeds import atom, brief_entries
+from sitegen.pages.feeds import brief_feed
 from sitegen.pages.kind import Cards, PageKind, Reads
 from sitegen.render import Job, PageMeta
 from sitegen.series import Series, sparkline
@@ -70,9 +70,8 @@ def story_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> l
         briefs = tuple(site.by_slug[s] for s in story.slugs[: c.feed_count])
         rel = feed_path(story_path(story.slug))
         files.append(memo.get(rel, (c, story.title, briefs),
-                              lambda rel=rel, story=story, briefs=briefs: atom(  # type: ignore[misc]
-                                  site, rel, f"{c.title}: {story.title}", story_path(story.slug),
-                                  brief_entries(site, briefs))))
+                              lambda rel=rel, story=story, briefs=briefs: brief_feed(  # type: ignore[misc]
+                                  site, rel, f"{c.title}: {story.title}", story_path(story.slug), briefs)))
     return files
 
 
