@@ -188,8 +188,19 @@ def test_the_readme_and_docs_point_only_at_files_in_this_repository() -> None:
     for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         text = doc.read_text(encoding="utf-8")
         assert "../shared" not in text and "/work/" not in text, doc
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text) + re.findall(r'<img src="([^"]+)"', text):
             if urlsplit(target).scheme:
                 continue
             resolved = (doc.parent / target).resolve()
             assert resolved.is_relative_to(REPO) and resolved.exists(), f"{doc.name} links to {target}"
+
+
+def test_the_readme_shows_home_brief_week_and_search_at_both_widths() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r'<img src="docs/screenshots/([a-z]+-\d+)\.png"', text))
+    assert shown == {f"{page}-{w}" for page in ("home", "brief", "week", "search") for w in (1280, 390)}
+    for name in shown:
+        png = (REPO / "docs/screenshots" / f"{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(png[16:20], "big")  # IHDR: the first chunk
+        assert width == int(name.rsplit("-", 1)[1]), (name, width)
