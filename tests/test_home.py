@@ -77,7 +77,7 @@ def test_brand_accent_and_logo(make_site, cli) -> None:  # type: ignore[no-untyp
                  extra_files={"static/brand/mark.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"})
     assert cli("build", str(site)).returncode == 0
     page = (site / "public/briefs/third/index.html").read_text()
-    assert '<img class="site-logo" src="/brand/mark.svg" alt=""' in page
+    assert '<img class="site-logo" src="/brand/mark.svg" alt="" width="32" height="32">' in page
     assert (site / "public/brand/mark.svg").is_file()
     palette = accent_palette("#ff6a00")
     assert f"--accent:light-dark({palette['light']['--accent']},{palette['dark']['--accent']});" in page
