@@ -44,7 +44,7 @@ class RelatedState:
     rounding (values are O(1), rounding errors about 1e-15).
 
     Everything structural is re-linked, never bounded: briefs whose terms changed, briefs whose
-    set of weighted terms changed (an IDF crossed 0), briefs within WINDOW of either on a
+    set of weighted terms changed (only theirs, as every IDF is positive), briefs within WINDOW of either on a
     posting list (their windows changed), briefs whose query terms changed, re-pinned briefs.
     """
 

@@ -1,9 +1,10 @@
 """The terms of a brief and their weights: tokenising, IDF, normalised term vectors.
 
 Each brief becomes one sparse vector per signal (tags, audience, source, text), each
-term weighted by its rarity (IDF: a tag on half the site or more says nothing and is
-dropped) and normalised,
-so each signal's similarity is a cosine in [0, 1].
+term weighted by its rarity (a smoothed IDF that stays positive, so a new site of four
+briefs still relates them) and divided by the vector's norm, or by ln 2 when the norm is
+smaller (a brief whose terms are all common cannot reach full similarity), so each
+signal's similarity is in [0, 1].
 """
 
 from __future__ import annotations
@@ -66,10 +67,16 @@ def same_terms(a: Brief, b: Brief) -> bool:
             and a.audience == b.audience and a.source.name == b.source.name)
 
 
+FLOOR_NORM = math.log(2.0)
+"""The least norm a signal's vector is divided by: the weight of a term on half the briefs."""
+
+
 def idf_weight(n: int, df: int) -> float:
-    """Probabilistic IDF (as in BM25), floored at 0: a term on half the briefs or more
-    says nothing and is dropped, so it can neither find nor rank a neighbour."""
-    return max(0.0, math.log((n - df + 0.5) / (df + 0.5)))
+    """Smoothed IDF, as Lucene's BM25: ln(1 + (n - df + 0.5) / (df + 0.5)).
+
+    Always positive, so on a small site, where every shared term is on half the briefs or
+    more, shared terms still count; ln 2 at df = n/2, near 1/n for a term on every brief."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def count_terms(per_signal: tuple[tuple[str, ...], ...], ids: dict[tuple[int, str], int],
@@ -97,5 +104,6 @@ def term_vector(counts: dict[int, int], idf: list[float], sig_of: list[int]) -> 
                 w *= 1.0 + math.log(c)
             raw[tid] = w
             norms[sig_of[tid]] += w * w
-    roots = [math.sqrt(x) or 1.0 for x in norms]
+    # A vector of common terms only (norm under FLOOR_NORM) cannot reach a cosine of 1.
+    roots = [max(math.sqrt(x), FLOOR_NORM) for x in norms]
     return {tid: w / roots[sig_of[tid]] for tid, w in raw.items()}
