@@ -31,6 +31,17 @@ MEANINGFUL = ("tags", "text")
 """A pair must share at least one of these to be related at all."""
 WINDOW = 4
 """Posting-list neighbours visited on each side of a brief (nearest in time)."""
+WHOLE = 32
+"""Posting lists this short (rare terms: a product, a start-up) are visited whole, so a story
+of many updates over many months finds all of them; longer ones only within WINDOW."""
+
+
+def span(postings: Sequence[int], i: int) -> tuple[int, int]:
+    """The slice of a posting list that brief i (on it, or about to be) visits."""
+    if len(postings) <= WHOLE:
+        return 0, len(postings)
+    k = bisect.bisect_left(postings, i)
+    return max(0, k - WINDOW), min(len(postings), k + WINDOW + 1)
 QUERY_TERMS = 10
 """Most distinctive words of a brief used to find candidates (all words are scored)."""
 
@@ -93,7 +104,7 @@ class RelatedIndex:
         postings_idx: list[list[int]] = [[] for _ in self.df]
         postings_val: list[list[float]] = [[] for _ in self.df]
         for i, counts in enumerate(self.counts):
-            vec = term_vector(counts, self.idf, self.sig_of)
+            vec = term_vector(counts, self.idf)
             for tid, v in vec.items():
                 postings_idx[tid].append(i)
                 postings_val[tid].append(v)
@@ -147,8 +158,7 @@ class RelatedIndex:
                 continue
             vals = self.postings_val[tid]
             wv = self.weights[self.sig_of[tid]] * v
-            pos = bisect.bisect_left(idx, i)
-            for k in range(max(0, pos - WINDOW), min(len(idx), pos + WINDOW + 1)):
+            for k in range(*span(idx, i)):
                 j = idx[k]
                 if j != i:
                     acc[j] = acc.get(j, 0.0) + wv * vals[k]
@@ -247,7 +257,7 @@ class RelatedIndex:
         old = {}
         for j in sorted(stale):
             old[j] = self.vectors[j]
-            self.vectors[j] = term_vector(self.counts[j], self.idf, self.sig_of)
+            self.vectors[j] = term_vector(self.counts[j], self.idf)
         return old
 
     def repost(self, old: dict[int, dict[int, float]], moved: set[int]) -> set[int]:
@@ -282,17 +292,17 @@ class RelatedIndex:
             for tid in vectors[m]:
                 if self.sig_of[tid] in self.meaningful:
                     idx = self.postings_idx[tid]
-                    k = bisect.bisect_left(idx, m)
-                    near.update(idx[max(0, k - WINDOW): k + WINDOW + 1])
+                    near.update(idx[slice(*span(idx, m))])
 
     def distance(self, vec: dict[int, float], ref: dict[int, float]) -> float:
-        """Sum over signals of |weight| * Euclidean distance (same terms in both); never 0
-        for different vectors, even when the difference underflows or weighs nothing."""
+        """||W (vec - ref)||, W scaling each term by its signal's weight (same terms in both):
+        a score with a vector of norm at most 1 moves by at most that much. Never 0 for
+        different vectors, even when the difference underflows or weighs nothing."""
         squares = [0.0] * len(SIGNALS)
         for tid, v in vec.items():
             d = v - ref[tid]
             squares[self.sig_of[tid]] += d * d
-        total = sum(abs(w) * math.sqrt(x) for w, x in zip(self.weights, squares) if x)
+        total = math.sqrt(sum(w * w * x for w, x in zip(self.weights, squares) if x))
         return total if total > 0.0 else (math.inf if total != total else 5e-324)
 
 

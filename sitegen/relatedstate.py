@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief
 from sitegen.parallel import map_ordered
-from sitegen.relatedindex import WINDOW, RelatedIndex, Trace
+from sitegen.relatedindex import RelatedIndex, Trace, span
 from sitegen.relatedterms import same_terms
 
 REBUILD_SHARE = 0.2
@@ -44,7 +44,8 @@ class RelatedState:
     rounding (values are O(1), rounding errors about 1e-15).
 
     Everything structural is re-linked, never bounded: briefs whose terms changed, briefs whose
-    set of weighted terms changed (only theirs, as every IDF is positive), briefs within WINDOW of either on a
+    set of weighted terms changed (only theirs, as every IDF is positive), briefs whose posting-list
+    window holds either (see `relatedindex.span`),
     posting list (their windows changed), briefs whose query terms changed, re-pinned briefs.
     """
 
@@ -187,9 +188,8 @@ class RelatedState:
         drifting = ref.__contains__
         for tid in self.traces[i].query or ():
             idx = index.postings_idx[tid]
-            pos = bisect.bisect_left(idx, i)
             most = 0.0
-            for j in filter(drifting, idx[pos - WINDOW if pos > WINDOW else 0: pos + WINDOW + 1]):
+            for j in filter(drifting, idx[slice(*span(idx, i))]):
                 d = abs(vectors[j][tid] - ref[j][tid])
                 if d > most and j != i:
                     most = d

@@ -1,10 +1,12 @@
 """The terms of a brief and their weights: tokenising, IDF, normalised term vectors.
 
-Each brief becomes one sparse vector per signal (tags, audience, source, text), each
-term weighted by its rarity (a smoothed IDF that stays positive, so a new site of four
-briefs still relates them) and divided by the vector's norm, or by ln 2 when the norm is
-smaller (a brief whose terms are all common cannot reach full similarity), so each
-signal's similarity is in [0, 1].
+Each brief becomes one sparse vector over the terms of all signals (tags, audience, source,
+text; the words of its tags count as text too, and title words twice). A term weighs its
+squared smoothed IDF, which stays positive (a new site of four briefs still relates them)
+and lets one specific shared term (a product, a company) outweigh many common ones. The
+vector is divided by its norm, or by the weight of a term on half the briefs when the norm
+is smaller (a brief whose terms are all common cannot reach full similarity), so the
+similarity of two briefs is a cosine in [0, 1], split into one part per signal.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import math
 import re
 import unicodedata
 
-from sitegen.config import SIGNALS
 from sitegen.model import Brief
 
 _STOPWORDS = frozenset("""
@@ -51,13 +52,18 @@ def _split_cjk(word: str) -> list[str]:
     return out
 
 
+TITLE_COUNT = 2
+"""How many times a title word counts (the summary's and the tags' words count once)."""
+
+
 def brief_terms(b: Brief) -> tuple[tuple[str, ...], ...]:
     """The raw terms of each signal, in SIGNALS order (runs in worker processes)."""
+    title = tokenize(b.title)
     return (
         tuple(t.casefold() for t in b.tags),
         tuple(a.casefold() for a in b.audience),
         (b.source.name.casefold(),),
-        tuple(tokenize(b.title + " " + b.summary)),
+        tuple(title * TITLE_COUNT + tokenize(" ".join((b.summary, *b.tags)))),
     )
 
 
@@ -67,16 +73,21 @@ def same_terms(a: Brief, b: Brief) -> bool:
             and a.audience == b.audience and a.source.name == b.source.name)
 
 
-FLOOR_NORM = math.log(2.0)
-"""The least norm a signal's vector is divided by: the weight of a term on half the briefs."""
-
-
 def idf_weight(n: int, df: int) -> float:
-    """Smoothed IDF, as Lucene's BM25: ln(1 + (n - df + 0.5) / (df + 0.5)).
+    """The weight of a term on df of n briefs: the smoothed IDF of Lucene's BM25, squared,
+    ln(1 + (n - df + 0.5) / (df + 0.5))², and 0 for a term on one brief alone.
 
-    Always positive, so on a small site, where every shared term is on half the briefs or
-    more, shared terms still count; ln 2 at df = n/2, near 1/n for a term on every brief."""
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    Always positive for a shared term, so on a small site, where every shared term is on
+    half the briefs or more, shared terms still count: (ln 2)² at df = n/2, about 1/n² for
+    a term on every brief. Squared, so that on a big site one shared rare term (df 5 of
+    10,000: 56) says more than a handful of common ones (df 1,000 of 10,000: 5.5 each). A
+    term no other brief has can relate a brief to nothing, and would only dilute the terms
+    it does share."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) ** 2 if df > 1 else 0.0
+
+
+FLOOR_NORM = idf_weight(4, 2)
+"""The least norm a vector is divided by: the weight of a term on half the briefs, (ln 2)²."""
 
 
 def count_terms(per_signal: tuple[tuple[str, ...], ...], ids: dict[tuple[int, str], int],
@@ -93,17 +104,18 @@ def count_terms(per_signal: tuple[tuple[str, ...], ...], ids: dict[tuple[int, st
     return counts
 
 
-def term_vector(counts: dict[int, int], idf: list[float], sig_of: list[int]) -> dict[int, float]:
-    """One brief's weights, normalised per signal (iteration order is the counts' order)."""
+def term_vector(counts: dict[int, int], idf: list[float]) -> dict[int, float]:
+    """One brief's weights, (1 + ln tf) * idf_weight, normalised over all its signals
+    together (iteration order is the counts' order)."""
     raw: dict[int, float] = {}
-    norms = [0.0] * len(SIGNALS)
+    norm = 0.0
     for tid, c in counts.items():
         w = idf[tid]
         if w > 0.0:
             if c > 1:
                 w *= 1.0 + math.log(c)
             raw[tid] = w
-            norms[sig_of[tid]] += w * w
+            norm += w * w
     # A vector of common terms only (norm under FLOOR_NORM) cannot reach a cosine of 1.
-    roots = [max(math.sqrt(x), FLOOR_NORM) for x in norms]
-    return {tid: w / roots[sig_of[tid]] for tid, w in raw.items()}
+    root = max(math.sqrt(norm), FLOOR_NORM)
+    return {tid: w / root for tid, w in raw.items()}
