@@ -28,8 +28,11 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
     with collector.paused():
         index = RelatedIndex(briefs, config, workers)
-        links = map_ordered(index.links, range(len(index.briefs)), workers)
-        return {b.slug: result for b, result in zip(index.briefs, links)}
+        # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
+        found = map_ordered(index.linked, range(len(index.briefs)), workers)
+        slugs = [b.slug for b in index.briefs]
+        return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
+                for slug, links in zip(slugs, found)}
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,

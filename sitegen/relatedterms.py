@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 
 from sitegen.model import Brief
 
@@ -28,12 +29,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 def tokenize(text: str) -> list[str]:
     """Normalised words: NFKC + casefold; CJK runs become character bigrams."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    tokens: list[str] = []
-    for word in _WORD.findall(text):
-        for part in _split_cjk(word):
-            if len(part) > 1 and part not in _STOPWORDS and not part.isdigit():
-                tokens.append(part)
-    return tokens
+    words = _WORD.findall(text)
+    if _CJK.search(text):
+        words = [part for word in words for part in _split_cjk(word)]
+    return [w for w in words if len(w) > 1 and w not in _STOPWORDS and not w.isdigit()]
 
 
 def _split_cjk(word: str) -> list[str]:
@@ -56,14 +55,15 @@ TITLE_COUNT = 2
 """How many times a title word counts (the summary's and the tags' words count once)."""
 
 
-def brief_terms(b: Brief) -> tuple[tuple[str, ...], ...]:
-    """The raw terms of each signal, in SIGNALS order (runs in worker processes)."""
+def brief_terms(b: Brief) -> tuple[dict[str, int], ...]:
+    """Each signal's terms and how often they occur, in SIGNALS order and first-occurrence
+    order (runs in worker processes)."""
     title = tokenize(b.title)
     return (
-        tuple(t.casefold() for t in b.tags),
-        tuple(a.casefold() for a in b.audience),
-        (b.source.name.casefold(),),
-        tuple(title * TITLE_COUNT + tokenize(" ".join((b.summary, *b.tags)))),
+        dict(Counter(t.casefold() for t in b.tags)),
+        dict(Counter(a.casefold() for a in b.audience)),
+        {b.source.name.casefold(): 1},
+        dict(Counter(title * TITLE_COUNT + tokenize(" ".join((b.summary, *b.tags))))),
     )
 
 
@@ -90,17 +90,17 @@ FLOOR_NORM = idf_weight(4, 2)
 """The least norm a vector is divided by: the weight of a term on half the briefs, (ln 2)²."""
 
 
-def count_terms(per_signal: tuple[tuple[str, ...], ...], ids: dict[tuple[int, str], int],
+def count_terms(per_signal: tuple[dict[str, int], ...], ids: dict[tuple[int, str], int],
                 sig_of: list[int]) -> dict[int, int]:
     """Term id -> occurrences in one brief, in first-occurrence order (new terms get new ids)."""
     counts: dict[int, int] = {}
     for sig, terms in enumerate(per_signal):
-        for t in terms:
+        for t, c in terms.items():
             tid = ids.get((sig, t))
             if tid is None:
                 tid = ids[(sig, t)] = len(sig_of)
                 sig_of.append(sig)
-            counts[tid] = counts.get(tid, 0) + 1
+            counts[tid] = c
     return counts
 
 
