@@ -278,15 +278,16 @@ HUGO_INCLUDE_NEWER = """\
     weight = 80
 """
 HUGO_TEMPLATE = """\
-{{- $out := dict -}}
-{{- range .Site.RegularPages -}}
+{
+{{- range $i, $p := site.RegularPages -}}
   {{- $names := slice -}}
-  {{- range first %d (site.RegularPages.Related .) -}}
+  {{- range first %d (site.RegularPages.Related $p) -}}
     {{- $names = $names | append .File.ContentBaseName -}}
   {{- end -}}
-  {{- $out = merge $out (dict .File.ContentBaseName $names) -}}
-{{- end -}}
-{{- $out | jsonify -}}
+  {{- if $i }},{{ end }}
+{{ $p.File.ContentBaseName | jsonify }}: {{ $names | jsonify }}
+{{- end }}
+}
 """ % SHOWN
 
 
