@@ -80,7 +80,7 @@ def idf_weight(n: int, df: int) -> float:
     Always positive for a shared term, so on a small site, where every shared term is on
     half the briefs or more, shared terms still count: (ln 2)² at df = n/2, about 1/n² for
     a term on every brief. Squared, so that on a big site one shared rare term (df 5 of
-    10,000: 56) says more than a handful of common ones (df 1,000 of 10,000: 5.5 each). A
+    10,000: 56) says more than a handful of common ones (df 1,000 of 10,000: 5.3 each). A
     term no other brief has can relate a brief to nothing, and would only dilute the terms
     it does share."""
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) ** 2 if df > 1 else 0.0
