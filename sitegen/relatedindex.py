@@ -17,8 +17,9 @@ visit only the `WINDOW` nearest briefs in time, so the work per brief is bounded
 from __future__ import annotations
 
 import bisect
-import heapq
+import itertools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -92,16 +93,12 @@ class RelatedIndex:
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
         self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
         n = len(self.briefs)
-        self.ids: dict[tuple[int, str], int] = {}
+        self.ids: list[dict[str, int]] = [{} for _ in SIGNALS]
         self.sig_of: list[int] = []
-        self.df: list[int] = []
-        self.counts: list[dict[int, int]] = []
-        for per_signal in map_ordered(brief_terms, self.briefs, workers):
-            counts = count_terms(per_signal, self.ids, self.sig_of)
-            self.df += [0] * (len(self.sig_of) - len(self.df))
-            for tid in counts:
-                self.df[tid] += 1
-            self.counts.append(counts)
+        self.counts: list[dict[int, int]] = [count_terms(per_signal, self.ids, self.sig_of)
+                                             for per_signal in map_ordered(brief_terms, self.briefs, workers)]
+        held = Counter(itertools.chain.from_iterable(self.counts))
+        self.df: list[int] = [held[tid] for tid in range(len(self.sig_of))]
         self.idf = [idf_weight(n, d) for d in self.df]
         self.vectors: list[dict[int, float]] = []
         postings_idx: list[list[int]] = [[] for _ in self.df]

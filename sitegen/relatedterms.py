@@ -90,15 +90,17 @@ FLOOR_NORM = idf_weight(4, 2)
 """The least norm a vector is divided by: the weight of a term on half the briefs, (ln 2)²."""
 
 
-def count_terms(per_signal: tuple[dict[str, int], ...], ids: dict[tuple[int, str], int],
+def count_terms(per_signal: tuple[dict[str, int], ...], ids: list[dict[str, int]],
                 sig_of: list[int]) -> dict[int, int]:
-    """Term id -> occurrences in one brief, in first-occurrence order (new terms get new ids)."""
+    """Term id -> occurrences in one brief, in first-occurrence order (new terms get new ids;
+    `ids` holds one table a signal)."""
     counts: dict[int, int] = {}
     for sig, terms in enumerate(per_signal):
+        table = ids[sig]
         for t, c in terms.items():
-            tid = ids.get((sig, t))
+            tid = table.get(t)
             if tid is None:
-                tid = ids[(sig, t)] = len(sig_of)
+                tid = table[t] = len(sig_of)
                 sig_of.append(sig)
             counts[tid] = c
     return counts
