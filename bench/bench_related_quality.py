@@ -17,7 +17,8 @@ The corpus (deterministic for a seed) is written as brief files, so any generato
   with the thread's generic tags and now and then its specific word; not about its subject.
 - round-ups: n/250 "this week in ..." briefs naming three threads' subjects in the summary.
 - background: the rest, from bench/gen_corpus.py: titles and tags from the same generic
-  vocabulary (ai, cloud, security... on a tenth of the site each), 40 briefs a week.
+  vocabulary (ai, cloud, security: each on a tenth of the site), 40 briefs a week, and
+  summaries put together from the same phrases as the threads' (see make_summary).
 
 Each thread brief's list (automatic links only: the corpus pins nothing) is scored against
 its thread: recall is the share of its thread-mates it shows (count 5, so up to 5 mates),

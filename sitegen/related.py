@@ -4,8 +4,9 @@
 between builds and, after an edit, re-links only the briefs whose links could have changed,
 with exactly `compute_related`'s result. The parts, in import order:
 
-- `relatedterms`: tokenising, IDF, one normalised term vector per signal;
-- `relatedindex`: posting lists, candidates nearest in time, exact scores (`RelatedIndex`);
+- `relatedterms`: tokenising, IDF, one normalised term vector per brief;
+- `relatedindex`: posting lists, candidates (rare terms whole, common ones nearest in time), exact
+  scores (`RelatedIndex`);
 - `relatedstate`: what `update_related` keeps between calls and why its result stays exact.
 """
 

@@ -2,16 +2,17 @@
 
 The score of a pair is
 
-    (Σ weight[signal] · cosine[signal]) · time_factor
+    (Σ over shared terms of weight[signal] · v₁ · v₂) · time_factor
 
-with time_factor = (1 - w_time) + w_time · 0.5^(|Δdays| / half_life): closeness in time
+(v the normalised vectors of `relatedterms`: the weighted parts of one cosine), with time_factor = (1 - w_time) + w_time · 0.5^(|Δdays| / half_life): closeness in time
 amplifies a real similarity but cannot create one. Pairs that share neither a tag nor a
 distinctive word never qualify, and scores under the threshold are dropped, so a brief
 with nothing meaningful in common gets no "Related updates" at all.
 
-Candidates come from posting lists (term → briefs, in date order): for each term we
-visit only the `WINDOW` nearest briefs in time, so the work per brief is bounded and
-100,000 briefs take seconds. The best candidates are then re-scored exactly.
+Candidates come from posting lists (term → briefs, in date order) of a brief's tags and
+its heaviest words: a short list (a rare term) is visited whole, a longer one only for the
+`WINDOW` nearest briefs in time, so the work per brief is bounded and 100,000 briefs take
+seconds. The best candidates are then re-scored exactly.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ changed are re-linked; the result is always exactly `compute_related`'s (see Rel
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 from collections.abc import Sequence
