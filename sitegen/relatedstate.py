@@ -20,8 +20,8 @@ _SQRT2 = math.sqrt(2.0)
 REBUILD_SHARE = 1 / 3
 """update_related builds afresh instead of re-linking more than this share of the briefs:
 past that, drift has spread (many briefs re-worded) and a fresh build, which resets it, is
-about as cheap and makes the next edits cheap again. (10,000 briefs: re-linking 18% of them
-after a title edit took 42% of the time of a fresh build.)"""
+about as cheap and makes the next edits cheap again. (10,000 briefs of
+bench/bench_related_quality.py: re-linking 16% of them took a quarter of a fresh build.)"""
 
 
 class RelatedState:
