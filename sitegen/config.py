@@ -26,7 +26,7 @@ TIME_SIGNAL = "time"
 class RelatedConfig:
     count: int = 5
     """How many related briefs a brief shows at most."""
-    threshold: float = 0.35
+    threshold: float = 0.25
     """Minimum automatic score; weaker matches are not shown at all."""
     half_life_days: float = 30.0
     """Closeness in time halves the time signal every this many days."""

@@ -31,7 +31,8 @@ def explain_related(options: BuildOptions, slug: str, limit: int) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = [f"Related candidates for {slug} ({brief.source_path})",
              f"weights: {', '.join(f'{k}={v:g}' for k, v in rc.weights)}; threshold {rc.threshold:g}; "
-             f"half-life {rc.half_life_days:g} days; count {rc.count}"]
+             f"half-life {rc.half_life_days:g} days; count {rc.count}; "
+             "score = (sum of the signal columns) × time×"]
     for i, row in enumerate(table):
         lines.append("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row)).rstrip())
         if i == 0:

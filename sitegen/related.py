@@ -4,8 +4,9 @@
 between builds and, after an edit, re-links only the briefs whose links could have changed,
 with exactly `compute_related`'s result. The parts, in import order:
 
-- `relatedterms`: tokenising, IDF, one normalised term vector per signal;
-- `relatedindex`: posting lists, candidates nearest in time, exact scores (`RelatedIndex`);
+- `relatedterms`: tokenising, IDF, one normalised term vector per brief;
+- `relatedindex`: posting lists, candidates (rare terms whole, common ones nearest in time), exact
+  scores (`RelatedIndex`);
 - `relatedstate`: what `update_related` keeps between calls and why its result stays exact.
 """
 
@@ -28,8 +29,11 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
     with collector.paused():
         index = RelatedIndex(briefs, config, workers)
-        links = map_ordered(index.links, range(len(index.briefs)), workers)
-        return {b.slug: result for b, result in zip(index.briefs, links)}
+        # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
+        found = map_ordered(index.linked, range(len(index.briefs)), workers)
+        slugs = [b.slug for b in index.briefs]
+        return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
+                for slug, links in zip(slugs, found)}
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,

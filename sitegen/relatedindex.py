@@ -2,25 +2,28 @@
 
 The score of a pair is
 
-    (Σ weight[signal] · cosine[signal]) · time_factor
+    (Σ over shared terms of weight[signal] · v₁ · v₂) · time_factor
 
-with time_factor = (1 - w_time) + w_time · 0.5^(|Δdays| / half_life): closeness in time
+(v the normalised vectors of `relatedterms`: the weighted parts of one cosine), with time_factor = (1 - w_time) + w_time · 0.5^(|Δdays| / half_life): closeness in time
 amplifies a real similarity but cannot create one. Pairs that share neither a tag nor a
 distinctive word never qualify, and scores under the threshold are dropped, so a brief
 with nothing meaningful in common gets no "Related updates" at all.
 
-Candidates come from posting lists (term → briefs, in date order): for each term we
-visit only the `WINDOW` nearest briefs in time, so the work per brief is bounded and
-100,000 briefs take seconds. The best candidates are then re-scored exactly.
+Candidates come from posting lists (term → briefs, in date order) of a brief's tags and
+its heaviest words: a short list (a rare term) is visited whole, a longer one only for the
+`WINDOW` nearest briefs in time, so the work per brief is bounded and 100,000 briefs take
+seconds. The best candidates are then re-scored exactly.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
+import itertools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
@@ -29,10 +32,23 @@ from sitegen.relatedterms import brief_terms, count_terms, idf_weight, term_vect
 
 MEANINGFUL = ("tags", "text")
 """A pair must share at least one of these to be related at all."""
-WINDOW = 4
+WINDOW = 2
 """Posting-list neighbours visited on each side of a brief (nearest in time)."""
-QUERY_TERMS = 10
+WHOLE = 32
+"""Posting lists this short (rare terms: a product, a start-up) are visited whole, so a story
+of many updates over many months finds all of them; longer ones only within WINDOW."""
+
+
+def span(postings: Sequence[int], i: int) -> tuple[int, int]:
+    """The slice of a posting list that brief i (on it, or about to be) visits."""
+    if len(postings) <= WHOLE:
+        return 0, len(postings)
+    k = bisect.bisect_left(postings, i)
+    return max(0, k - WINDOW), min(len(postings), k + WINDOW + 1)
+QUERY_TERMS = 6
 """Most distinctive words of a brief used to find candidates (all words are scored)."""
+SLACK = 2
+"""Candidates scored exactly beyond the number shown (the approximate ranking can be off)."""
 
 
 @dataclass(frozen=True)
@@ -78,22 +94,18 @@ class RelatedIndex:
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
         self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
         n = len(self.briefs)
-        self.ids: dict[tuple[int, str], int] = {}
+        self.ids: list[dict[str, int]] = [{} for _ in SIGNALS]
         self.sig_of: list[int] = []
-        self.df: list[int] = []
-        self.counts: list[dict[int, int]] = []
-        for per_signal in map_ordered(brief_terms, self.briefs, workers):
-            counts = count_terms(per_signal, self.ids, self.sig_of)
-            self.df += [0] * (len(self.sig_of) - len(self.df))
-            for tid in counts:
-                self.df[tid] += 1
-            self.counts.append(counts)
+        self.counts: list[dict[int, int]] = [count_terms(per_signal, self.ids, self.sig_of)
+                                             for per_signal in map_ordered(brief_terms, self.briefs, workers)]
+        held = Counter(itertools.chain.from_iterable(self.counts))
+        self.df: list[int] = [held[tid] for tid in range(len(self.sig_of))]
         self.idf = [idf_weight(n, d) for d in self.df]
         self.vectors: list[dict[int, float]] = []
         postings_idx: list[list[int]] = [[] for _ in self.df]
         postings_val: list[list[float]] = [[] for _ in self.df]
         for i, counts in enumerate(self.counts):
-            vec = term_vector(counts, self.idf, self.sig_of)
+            vec = term_vector(counts, self.idf)
             for tid, v in vec.items():
                 postings_idx[tid].append(i)
                 postings_val[tid].append(v)
@@ -103,95 +115,123 @@ class RelatedIndex:
         self.weights = [config.weight(sig) for sig in SIGNALS]
         self.meaningful = {SIGNALS.index(s) for s in MEANINGFUL}
         self.w_time = min(max(config.weight(TIME_SIGNAL), 0.0), 1.0)
+        self.w_rest = 1.0 - self.w_time
+        self.term_weight: list[float] = []
+        """The weight of each term's signal."""
+        self.text = SIGNALS.index("text")
+        self.plain: set[int] = set()
+        """Terms of the signals that cannot relate two briefs on their own (audience, source)."""
+        self._grow_terms()
+
+    def _grow_terms(self) -> None:
+        """Extend the per-term tables to terms numbered since the last call."""
+        for tid in range(len(self.term_weight), len(self.sig_of)):
+            sig = self.sig_of[tid]
+            self.term_weight.append(self.weights[sig])
+            if sig not in self.meaningful:
+                self.plain.add(tid)
 
     def time_factor(self, i: int, j: int) -> float:
         half_life = self.config.half_life_days
         decay = 0.5 ** (abs(self.days[i] - self.days[j]) / half_life) if half_life > 0 else 1.0
-        return (1.0 - self.w_time) + self.w_time * decay
+        return self.w_rest + self.w_time * decay
+
+    def score(self, i: int, j: int) -> float:
+        """Σ over shared terms of weight[signal] · a · b, times the time factor; 0 unless they
+        share a tag or a word. Summed exactly (fsum), so neither the numbering of terms nor
+        the order of the two briefs changes a bit of it."""
+        a, b = self.vectors[i], self.vectors[j]
+        common = a.keys() & b.keys()
+        if common <= self.plain:
+            return 0.0
+        tw = self.term_weight
+        return math.fsum([tw[t] * (a[t] * b[t]) for t in common]) * self.time_factor(i, j)
 
     def exact(self, i: int, j: int) -> Candidate:
+        """`score(i, j)` and its parts, for display."""
         a, b = self.vectors[i], self.vectors[j]
-        if len(b) < len(a):
-            a, b = b, a
         parts = [0.0] * len(SIGNALS)
-        shares = False
-        sig_of = self.sig_of
-        for tid, v in a.items():
-            other = b.get(tid)
-            if other is not None:
-                sig = sig_of[tid]
-                parts[sig] += v * other
-                shares = shares or sig in self.meaningful
+        for tid in a.keys() & b.keys():
+            parts[self.sig_of[tid]] += a[tid] * b[tid]
         weighted = tuple((SIGNALS[k], self.weights[k] * p) for k, p in enumerate(parts))
-        factor = self.time_factor(i, j)
-        score = sum(p for _, p in weighted) * factor if shares else 0.0
-        later = self.days[j] > self.days[i]
-        return Candidate(self.briefs[j].slug, score, weighted, factor, later)
+        return Candidate(self.briefs[j].slug, self.score(i, j), weighted, self.time_factor(i, j),
+                         self.days[j] > self.days[i])
 
     def query(self, vec: dict[int, float]) -> list[tuple[int, float]]:
         """The terms a brief looks for neighbours with: its tags and its most distinctive words."""
-        text = SIGNALS.index("text")
-        query = [(tid, v) for tid, v in vec.items() if self.sig_of[tid] in self.meaningful]
-        words = [kv for kv in query if self.sig_of[kv[0]] == text]
-        if len(words) > QUERY_TERMS:
-            keep = set(heapq.nlargest(QUERY_TERMS, words, key=lambda kv: kv[1]))
-            query = [kv for kv in query if self.sig_of[kv[0]] != text or kv in keep]
-        return query
+        sig_of, text, plain = self.sig_of, self.text, self.plain
+        words = [kv for kv in vec.items() if sig_of[kv[0]] == text]
+        if len(words) <= QUERY_TERMS:
+            return [kv for kv in vec.items() if kv[0] not in plain]
+        # As heapq.nlargest, which is this sort: on a tie, the word seen first.
+        keep = set(sorted(words, key=_BY_VALUE, reverse=True)[:QUERY_TERMS])
+        return [kv for kv in vec.items() if kv[0] not in plain and (sig_of[kv[0]] != text or kv in keep)]
 
     def accumulate(self, i: int, query: list[tuple[int, float]]) -> dict[int, float]:
-        """Approximate similarity to the briefs nearest in time on each query term's posting list."""
+        """Approximate similarity to the briefs nearest in time on each query term's posting list
+        (all of them on a short list)."""
         acc: dict[int, float] = {}
+        get = acc.get
+        tw = self.term_weight
         for tid, v in query:
             idx = self.postings_idx[tid]
             if len(idx) == 1:
                 continue
-            vals = self.postings_val[tid]
-            wv = self.weights[self.sig_of[tid]] * v
-            pos = bisect.bisect_left(idx, i)
-            for k in range(max(0, pos - WINDOW), min(len(idx), pos + WINDOW + 1)):
-                j = idx[k]
-                if j != i:
-                    acc[j] = acc.get(j, 0.0) + wv * vals[k]
+            lo, hi = span(idx, i)
+            wv = tw[tid] * v
+            for j, x in zip(idx[lo:hi], self.postings_val[tid][lo:hi]):
+                acc[j] = get(j, 0.0) + wv * x
+        acc.pop(i, None)
         return acc
 
-    def ranked(self, i: int, shortlist: Sequence[int]) -> list[Candidate]:
-        """The shortlist scored exactly, best first; ties go to the newer brief, then the slug."""
-        exact = [self.exact(i, j) for j in shortlist]
-        exact.sort(key=lambda c: (-c.score, -self.days[self.position[c.slug]], c.slug))
-        return exact
+    def shortlist(self, acc: dict[int, float], size: int) -> list[int]:
+        """The `size` best accumulated similarities (ties: the later position)."""
+        # As heapq.nlargest, which is this sort, but faster on a few dozen items.
+        return [j for j, _ in sorted(acc.items(), key=_BY_VALUE_THEN_KEY, reverse=True)[:size]]
+
+    def ranked(self, i: int, shortlist: Sequence[int]) -> list[tuple[float, int]]:
+        """(score, position) of the shortlist, best first; ties go to the newer brief, then the slug."""
+        scored = [(self.score(i, j), j) for j in shortlist]
+        days, briefs = self.days, self.briefs
+        scored.sort(key=lambda sj: (-sj[0], -days[sj[1]], briefs[sj[1]].slug))
+        return scored
 
     def candidates(self, i: int, limit: int) -> list[Candidate]:
-        """The `limit` best-scoring other briefs, exactly scored, best first."""
+        """The `limit` best-scoring other briefs, exactly scored, best first (for display)."""
         acc = self.accumulate(i, self.query(self.vectors[i]))
-        if not acc:
-            return []
-        # Shortlist on the accumulated similarity, then rank exactly (all signals, time).
-        shortlist = heapq.nlargest(limit + 3, acc.items(), key=lambda kv: (kv[1], kv[0]))
-        return self.ranked(i, [j for j, _ in shortlist])[:limit]
+        return [self.exact(i, j) for _, j in self.ranked(i, self.shortlist(acc, limit + SLACK))[:limit]]
 
     def pinned(self, i: int) -> list[RelatedLink]:
         b = self.briefs[i]
         return [RelatedLink(s, self.days[self.position[s]] > self.days[i], True)
                 for s in dict.fromkeys(b.related) if s in self.position]
 
-    def pick(self, i: int, links: list[RelatedLink], candidates: list[Candidate]) -> tuple[RelatedLink, ...]:
-        """Pinned links, then candidates above the threshold, up to the count."""
-        config = self.config
+    def pick(self, i: int, links: list[RelatedLink], ranked: list[tuple[float, int]]) -> tuple[RelatedLink, ...]:
+        """Pinned links, then ranked candidates above the threshold, up to the count."""
+        count, threshold = self.config.count, self.config.threshold
         taken = {self.briefs[i].slug, *(link.slug for link in links)}
-        for c in candidates:
-            if len(links) >= config.count:
+        for score, j in ranked:
+            if len(links) >= count:
                 break
-            if c.score >= config.threshold and c.slug not in taken:
-                links.append(RelatedLink(c.slug, c.later))
-                taken.add(c.slug)
-        return tuple(links[: config.count])
+            slug = self.briefs[j].slug
+            if score >= threshold and slug not in taken:
+                links.append(RelatedLink(slug, self.days[j] > self.days[i]))
+                taken.add(slug)
+        return tuple(links[:count])
+
+    def linked(self, i: int) -> tuple[tuple[int, bool, bool], ...]:
+        """`links(i)` as (position, later, pinned)."""
+        position = self.position
+        return tuple((position[link.slug], link.later, link.pinned) for link in self.links(i))
 
     def links(self, i: int) -> tuple[RelatedLink, ...]:
         """Pinned related briefs first, then automatic ones above the threshold."""
         links = self.pinned(i)
+        limit = self.config.count + len(links)
         if len(links) >= self.config.count:
             return tuple(links[: self.config.count])
-        return self.pick(i, links, self.candidates(i, self.config.count + len(links)))
+        acc = self.accumulate(i, self.query(self.vectors[i]))
+        return self.pick(i, links, self.ranked(i, self.shortlist(acc, limit + SLACK))[:limit])
 
     def traced(self, i: int) -> Trace:
         """`links(i)`, computed the same way, plus what its float decisions depended on."""
@@ -205,11 +245,11 @@ class RelatedIndex:
         if not acc:
             return Trace(self.pick(i, links, []), terms, (), (), math.inf, ())
         # One more than the shortlist, to see the gap at the cut; the shortlist is unchanged.
-        top = heapq.nlargest(limit + 4, acc.items(), key=lambda kv: (kv[1], kv[0]))
-        shortlist = tuple(j for j, _ in top[: limit + 3])
-        acc_gap = (top[limit + 2][1] - top[limit + 3][1]) / 2 if len(top) > limit + 3 else math.inf
+        top = sorted(acc.items(), key=_BY_VALUE_THEN_KEY, reverse=True)[: limit + SLACK + 1]
+        shortlist = tuple(j for j, _ in top[: limit + SLACK])
+        acc_gap = (top[limit + SLACK - 1][1] - top[limit + SLACK][1]) / 2 if len(top) > limit + SLACK else math.inf
         ranked = self.ranked(i, shortlist)
-        comparisons = _comparisons([(self.position[c.slug], c.score) for c in ranked], limit, self.config.threshold)
+        comparisons = _comparisons([(j, score) for score, j in ranked], limit, self.config.threshold)
         return Trace(self.pick(i, links, ranked[:limit]), terms, tuple(acc), shortlist, _not_nan(acc_gap),
                       comparisons)
 
@@ -228,6 +268,7 @@ class RelatedIndex:
             self.counts[i] = count_terms(brief_terms(self.briefs[i]), self.ids, self.sig_of)
             for tid in self.counts[i]:
                 delta[tid] = delta.get(tid, 0) + 1
+        self._grow_terms()
         grow = len(self.sig_of) - len(self.df)
         self.df += [0] * grow
         self.idf += [0.0] * grow
@@ -247,7 +288,7 @@ class RelatedIndex:
         old = {}
         for j in sorted(stale):
             old[j] = self.vectors[j]
-            self.vectors[j] = term_vector(self.counts[j], self.idf, self.sig_of)
+            self.vectors[j] = term_vector(self.counts[j], self.idf)
         return old
 
     def repost(self, old: dict[int, dict[int, float]], moved: set[int]) -> set[int]:
@@ -282,18 +323,22 @@ class RelatedIndex:
             for tid in vectors[m]:
                 if self.sig_of[tid] in self.meaningful:
                     idx = self.postings_idx[tid]
-                    k = bisect.bisect_left(idx, m)
-                    near.update(idx[max(0, k - WINDOW): k + WINDOW + 1])
+                    near.update(idx[slice(*span(idx, m))])
 
     def distance(self, vec: dict[int, float], ref: dict[int, float]) -> float:
-        """Sum over signals of |weight| * Euclidean distance (same terms in both); never 0
-        for different vectors, even when the difference underflows or weighs nothing."""
+        """||W (vec - ref)||, W scaling each term by its signal's weight (same terms in both):
+        a score with a vector of norm at most 1 moves by at most that much. Never 0 for
+        different vectors, even when the difference underflows or weighs nothing."""
         squares = [0.0] * len(SIGNALS)
         for tid, v in vec.items():
             d = v - ref[tid]
             squares[self.sig_of[tid]] += d * d
-        total = sum(abs(w) * math.sqrt(x) for w, x in zip(self.weights, squares) if x)
+        total = math.sqrt(sum(w * w * x for w, x in zip(self.weights, squares) if x))
         return total if total > 0.0 else (math.inf if total != total else 5e-324)
+
+
+_BY_VALUE = itemgetter(1)
+_BY_VALUE_THEN_KEY = itemgetter(1, 0)
 
 
 def _comparisons(ranked: list[tuple[int, float]], limit: int, threshold: float) -> tuple[tuple[float, int, int], ...]:

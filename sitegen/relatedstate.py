@@ -6,7 +6,6 @@ changed are re-linked; the result is always exactly `compute_related`'s (see Rel
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -14,13 +13,15 @@ from collections.abc import Sequence
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief
 from sitegen.parallel import map_ordered
-from sitegen.relatedindex import WINDOW, RelatedIndex, Trace
+from sitegen.relatedindex import RelatedIndex, Trace, span
 from sitegen.relatedterms import same_terms
 
-REBUILD_SHARE = 0.2
+_SQRT2 = math.sqrt(2.0)
+REBUILD_SHARE = 1 / 3
 """update_related builds afresh instead of re-linking more than this share of the briefs:
 past that, drift has spread (many briefs re-worded) and a fresh build, which resets it, is
-about as cheap and makes the next edits cheap again."""
+about as cheap and makes the next edits cheap again. (10,000 briefs of
+bench/bench_related_quality.py: re-linking 16% of them took a quarter of a fresh build.)"""
 
 
 class RelatedState:
@@ -44,7 +45,8 @@ class RelatedState:
     rounding (values are O(1), rounding errors about 1e-15).
 
     Everything structural is re-linked, never bounded: briefs whose terms changed, briefs whose
-    set of weighted terms changed (an IDF crossed 0), briefs within WINDOW of either on a
+    set of weighted terms changed (only theirs, as every IDF is positive), briefs whose posting-list
+    window holds either (see `relatedindex.span`),
     posting list (their windows changed), briefs whose query terms changed, re-pinned briefs.
     """
 
@@ -187,9 +189,8 @@ class RelatedState:
         drifting = ref.__contains__
         for tid in self.traces[i].query or ():
             idx = index.postings_idx[tid]
-            pos = bisect.bisect_left(idx, i)
             most = 0.0
-            for j in filter(drifting, idx[pos - WINDOW if pos > WINDOW else 0: pos + WINDOW + 1]):
+            for j in filter(drifting, idx[slice(*span(idx, i))]):
                 d = abs(vectors[j][tid] - ref[j][tid])
                 if d > most and j != i:
                     most = d
@@ -199,10 +200,12 @@ class RelatedState:
 
     def _drifts(self, i: int, comparisons: tuple[tuple[float, int, int], ...]) -> tuple[float, ...]:
         """For each comparison (gap, a, b): how far score(i, a) - score(i, b) can be from its
-        value at the references."""
+        value at the references. i's own change moves the difference by at most
+        drift(i) * ||t_a a - t_b b|| (t the time factors, at most 1), and for vectors of norm at
+        most 1 with no negative entry that norm is at most √2."""
         drift = self.drift
         di = drift.get(i, 0.0)
-        return tuple(di + drift.get(a, 0.0) + (di + drift.get(b, 0.0) if b >= 0 else 0.0)
+        return tuple((_SQRT2 * di + drift.get(a, 0.0) + drift.get(b, 0.0)) if b >= 0 else di + drift.get(a, 0.0)
                      for _, a, b in comparisons)
 
     def _comparisons_hold(self, i: int) -> bool:

@@ -12,7 +12,7 @@ from sitegen.errors import SourceLocation
 from sitegen.model import Brief, Source
 from sitegen.related import compute_related
 from sitegen.relatedindex import RelatedIndex
-from sitegen.relatedterms import tokenize
+from sitegen.relatedterms import FLOOR_NORM, idf_weight, tokenize
 
 
 def make(slug: str, day: int, title: str, summary: str = "", tags: tuple[str, ...] = (),
@@ -52,6 +52,50 @@ def test_a_brief_that_shares_nothing_meaningful_gets_none() -> None:
     assert related["loner"] == ()
     # Filler shares only the tag that is on every brief: below the threshold.
     assert related["filler-0"] == ()
+
+
+# Issue 12: a new site of four briefs. Every shared tag is on three of the four briefs,
+# which the old IDF (floored at 0 from half the site up) weighed at nothing.
+FOUR = [
+    make("trainium3-launch", 0, "AWS launches Trainium3 training chips",
+         "Amazon's third in-house accelerator targets large model training in its cloud.",
+         tags=("aws", "custom-silicon", "cloud"), audience=("Engineers",)),
+    make("graviton5-pricing", 9, "Graviton5 instances undercut x86 prices on AWS",
+         "Arm-based servers now cost a fifth less per hour than comparable Intel instances.",
+         tags=("aws", "custom-silicon", "cloud"), audience=("Engineers", "Executives")),
+    make("inferentia-capacity", 20, "AWS doubles Inferentia capacity in three regions",
+         "More in-house inference chips for customers who were waiting for GPUs.",
+         tags=("aws", "custom-silicon", "cloud"), audience=("Executives",)),
+    make("crispr-trial-results", 14, "Gene-editing trial reports durable results in sickle cell patients",
+         "Two-year data show no relapse in 28 of 30 patients.",
+         tags=("biotech", "gene-editing", "clinical-trials"), audience=("Executives",)),
+]
+CLOUD = {"trainium3-launch", "graviton5-pricing", "inferentia-capacity"}
+
+
+def test_a_four_brief_site_relates_the_cloud_briefs_and_not_the_biotech_one() -> None:
+    related = compute_related(FOUR, RelatedConfig())
+    for slug in CLOUD:
+        assert {link.slug for link in related[slug]} == CLOUD - {slug}, slug
+    # It shares audience and source with the others, but no tag and no word: no list.
+    assert related["crispr-trial-results"] == ()
+
+
+def test_a_brief_that_shares_nothing_gets_no_list_on_a_small_site() -> None:
+    loner = make("fusion-record", 30, "Stellarator holds plasma for eight minutes", tags=("fusion",))
+    related = compute_related([*FOUR, loner], RelatedConfig())
+    assert related["fusion-record"] == ()
+    assert all("fusion-record" not in {link.slug for link in links} for links in related.values())
+
+
+def test_a_term_on_every_brief_weighs_almost_nothing() -> None:
+    n = len(FIXTURE)
+    assert idf_weight(n, n) < 0.01 < idf_weight(4, 3) < FLOOR_NORM == idf_weight(n, n / 2) < idf_weight(n, 2)
+    assert idf_weight(n, 1) == 0.0  # a word no other brief has relates it to nothing
+    index = RelatedIndex(FIXTURE, RelatedConfig())
+    # Two briefs whose only tag is on 11 of the 12: far under the threshold, not a cosine of 1.
+    pair = index.exact(index.position["filler-0"], index.position["filler-1"])
+    assert dict(pair.parts)["tags"] < 0.05 and pair.score < 0.1
 
 
 def test_newer_briefs_are_later_updates() -> None:
