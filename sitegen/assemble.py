@@ -103,8 +103,8 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     if series_diags:
         raise BuildFailed(series_diags)
     series = memo.same("series=", series)  # unchanged series keep their identity: serve patches, not rebuilds
-    stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields)),
-                       lambda: group_stories(ordered, dict(config.stories)))
+    stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields), related),
+                       lambda: group_stories(ordered, dict(config.stories), related))
     stories = memo.same("stories=", stories)
     offline = memo.same("offline", {s: off[s] for s in by_slug if s in off})
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, now,

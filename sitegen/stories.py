@@ -1,18 +1,20 @@
 """Story arcs: the briefs that follow one story (a chip launch, an earnings cycle) over time.
 
 A brief names its story with `story: slug`. Every brief naming a slug is in that story;
-its title comes from sitegen.yaml's `stories:` or else from the story's first brief. A
-story page merges the timelines of its briefs, so this module also owns that merge.
+its title comes from sitegen.yaml's `stories:` or else from the story's first brief.
+Briefs that name no story are grouped automatically when they chain strongly through
+related updates (see STRONG_RANK). A story page merges the timelines of its briefs, so
+this module also owns that merge.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.model import Brief, TimelineEntry
+from sitegen.model import Brief, RelatedLink, TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,53 @@ class Story:
     """Its briefs, newest first."""
 
 
-def group_stories(briefs: Iterable[Brief], titles: Mapping[str, str]) -> tuple[Story, ...]:
-    """Stories of these briefs (newest first), ordered by their newest brief."""
+STRONG_RANK = 2
+"""Two briefs chain strongly when each is among the other's first STRONG_RANK related updates
+(pinned or automatic, so a "Later update" counts both ways). A weaker tie, one-sided or
+further down a list, never joins two briefs into a story."""
+MIN_AUTO, MAX_AUTO = 3, 8
+"""Sizes of an automatic story: a pair is only a follow-up; a larger group is a topic, not a story."""
+
+
+def group_stories(briefs: Sequence[Brief], titles: Mapping[str, str],
+                  related: Mapping[str, Sequence[RelatedLink]] | None = None) -> tuple[Story, ...]:
+    """Stories of these briefs (newest first): named ones, then those found through `related`,
+    each story's briefs newest first, the stories ordered by their newest brief."""
     members: dict[str, list[Brief]] = {}
     for b in briefs:  # newest first, so each story's list is too
         if b.story:
             members.setdefault(b.story, []).append(b)
-    return tuple(Story(slug, titles.get(slug) or bs[-1].title, tuple(b.slug for b in bs)) for slug, bs in members.items())
+    for group in auto_groups(briefs, related or {}):
+        oldest = group[-1]
+        if oldest.slug not in members:  # a named story wins the slug
+            members[oldest.slug] = group
+    order = {b.slug: k for k, b in enumerate(briefs)}
+    stories = [Story(slug, titles.get(slug) or bs[-1].title, tuple(b.slug for b in bs)) for slug, bs in members.items()]
+    return tuple(sorted(stories, key=lambda s: order[s.slugs[0]]))
+
+
+def auto_groups(briefs: Sequence[Brief], related: Mapping[str, Sequence[RelatedLink]]) -> list[list[Brief]]:
+    """Groups of MIN_AUTO to MAX_AUTO briefs without a `story:` that chain strongly (STRONG_RANK),
+    each newest first."""
+    free = {b.slug: b for b in briefs if not b.story}
+    top = {s: {link.slug for link in related.get(s, ())[:STRONG_RANK]} for s in free}
+    parent = {s: s for s in free}
+
+    def root(s: str) -> str:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for a, near in top.items():
+        for b in near:
+            if b in free and a in top[b]:
+                parent[root(a)] = root(b)
+    groups: dict[str, list[Brief]] = {}
+    for b in briefs:  # newest first
+        if b.slug in free:
+            groups.setdefault(root(b.slug), []).append(b)
+    return [g for g in groups.values() if MIN_AUTO <= len(g) <= MAX_AUTO]
 
 
 @dataclass(frozen=True)

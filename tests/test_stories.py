@@ -10,8 +10,8 @@ import feedparser
 from conftest import brief
 
 from sitegen.errors import SourceLocation
-from sitegen.model import Brief, Source, TimelineEntry
-from sitegen.stories import merged_timeline
+from sitegen.model import Brief, RelatedLink, Source, TimelineEntry
+from sitegen.stories import MAX_AUTO, auto_groups, group_stories, merged_timeline
 
 
 def _site(make_site, config: str = ""):  # type: ignore[no-untyped-def]
@@ -109,3 +109,36 @@ def test_merged_timeline_keeps_order_and_merges_same_words() -> None:
         ("2026-05-02", "A", "a", True),
         ("2026-05-03", "B", "b", True),
     ]
+
+
+def _links(*slugs: str) -> tuple[RelatedLink, ...]:
+    return tuple(RelatedLink(s, False) for s in slugs)
+
+
+def test_briefs_that_chain_strongly_become_a_story_and_weak_ties_stay_apart() -> None:
+    briefs = [_brief(s, d) for s, d in (("e", 9), ("d", 8), ("c", 7), ("b", 6), ("a", 5), ("x", 4))]
+    related = {
+        "a": _links("b", "c"), "b": _links("a", "c"), "c": _links("b", "a", "d"),  # a, b, c: each in the others' top 2
+        "d": _links("c", "e"),  # d lists c, but c has d third: one-sided at rank 2, no tie
+        "e": _links("d"),  # d and e tie each other, but a pair is no story
+        "x": _links("a"),
+    }
+    assert auto_groups(briefs, related) == [[briefs[2], briefs[3], briefs[4]]]  # c, b, a: newest first
+    stories = group_stories(briefs, {}, related)
+    assert [(s.slug, s.title, s.slugs) for s in stories] == [("a", "A", ("c", "b", "a"))]  # named after its first brief
+
+
+def test_named_stories_are_never_regrouped() -> None:
+    from dataclasses import replace
+
+    briefs = [replace(_brief("c", 7), story="saga"), _brief("b", 6), _brief("a", 5)]
+    related = {"a": _links("b", "c"), "b": _links("a", "c"), "c": _links("b", "a")}
+    assert auto_groups(briefs, related) == []  # only two briefs are free
+    assert [(s.slug, s.slugs) for s in group_stories(briefs, {"saga": "The saga"}, related)] == [("saga", ("c",))]
+
+
+def test_a_big_cluster_is_a_topic_not_a_story() -> None:
+    briefs = [_brief(f"b{i}", i + 1) for i in range(MAX_AUTO + 1)]
+    slugs = [b.slug for b in briefs]
+    related = {s: _links(*(slugs[(k + d) % len(slugs)] for d in (1, -1))) for k, s in enumerate(slugs)}  # a ring
+    assert auto_groups(briefs, related) == []
