@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
 from sitegen.pages import (brief, extras, feeds, home, not_found, plain, predictions, search, term, term_index, week,
-                           weekly_archive)
+                           week_audience, week_email, weekly_archive)
 from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
@@ -94,6 +94,8 @@ DEFAULT = Registry((
     home.KIND,
     brief.KIND,
     week.KIND,
+    week_audience.KIND,
+    week_email.KIND,
     weekly_archive.KIND,
     predictions.KIND,
     term.KIND,
