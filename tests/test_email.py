@@ -62,7 +62,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_audience_digest_lists_only_that_audience_and_gathers_what_to_do(built: Path) -> None:
     public = built / "public"
     page = (public / WEEK / "investors/index.html").read_text()
-    assert "For Investors: Week 20 · 11–17 May 2026 · 2 briefs" in page
+    assert "<h1>For Investors</h1>" in page and "11–17 May 2026 · 2 briefs: what to do this week" in page
+    assert "<title>For Investors: week 20, 2026 · Test desk</title>" in page
     assert "Lead &lt;story&gt; &amp; more" in page and "Second story" in page
     assert "Developer story" not in page and "Other week" not in page
     todo = re.search(r'<section class="todo".*?</section>', page, re.S).group(0)

@@ -92,7 +92,8 @@ def audience_digest_job(c: SiteConfig, week: Week, audience: WeekAudience, items
         "feed_rel": audience_weekly_feed_path(audience.slug),
         "email_rel": email_path(rel, "html"),
         "text_rel": email_path(rel, "text"),
-        "heading": heading_of(week, n),
+        "dates": week_range(week),
+        "count": f"{n} brief{'s' if n != 1 else ''}",
         "todo": todo,
         "items": list(items),
         "others": [(name, week_audience_path(week.key, slug), count) for name, slug, count in others
