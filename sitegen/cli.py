@@ -9,6 +9,7 @@ from pathlib import Path
 from sitegen import DISTRIBUTION, __version__
 from sitegen.errors import SitegenError
 from sitegen.pipeline import BuildOptions, build
+from sitegen.urls import EMAIL_FORMATS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("week", metavar="WEEK", help="ISO week as in the recap's URL, e.g. 2026-w47")
     d.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
     d.add_argument("--audience", "-a", metavar="A", help="only this audience's briefs (its name or URL slug)")
-    d.add_argument("--format", "-f", choices=("html", "text"), default="html",
+    d.add_argument("--format", "-f", choices=EMAIL_FORMATS, default="html",
                    help="html (CSS inlined, for newsletter tools) or text (the plain-text alternative)")
     d.add_argument("--base-url", help="overrides base_url in sitegen.yaml (the email's links are absolute)")
     d.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")

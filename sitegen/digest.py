@@ -12,11 +12,8 @@ from sitegen.pages.week_email import email_job_of
 from sitegen.pipeline import BuildOptions, load_site, page_kinds, page_renderer
 from sitegen.render import cards_of
 
-FORMATS = ("html", "text")
-
-
 def digest(options: BuildOptions, week_key: str, audience: str | None = None, fmt: str = "html") -> str:
-    config, site = load_site(options)
+    _, site = load_site(options)
     week = find_week(site, week_key)
     chosen = None
     if audience is not None:

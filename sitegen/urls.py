@@ -30,6 +30,10 @@ EMAIL_TEXT = "email.txt"
 """The newsletter-ready email of a week digest (or of one audience's), next to its page."""
 
 
+EMAIL_FORMATS = ("html", "text")
+"""`sitegen digest --format`: email.html or email.txt."""
+
+
 def email_path(rel: str, fmt: str = "html") -> str:
     """The email of the digest page at `rel`: 'weekly/2026-w18/email.html' (fmt 'html' or 'text')."""
     return rel + (EMAIL_HTML if fmt == "html" else EMAIL_TEXT)
