@@ -11,6 +11,7 @@ from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
 from sitegen.series import group_series
+from sitegen.stories import group_stories
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
@@ -20,12 +21,14 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     """Raises BuildFailed with every cross-file problem. `unparsed_slugs`: briefs that
     failed to parse (already reported), so links to them are not reported again.
     `reserved_slugs`: what plain pages may not be called (the page kinds' URLs).
-    `now`: the build clock (sitegen/clock.py); the site keeps its date as `today`.
+    `now`: the build clock (sitegen/clock.py): drafts, scheduled and expired briefs are left
+    out unless `drafts` (a preview).
     `memo` (serve keeps one) skips grouping and related scoring when the fields they
     read are unchanged: a body edit costs none of them."""
     diags: list[Diagnostic] = []
     all_briefs = sorted(briefs, key=_source_path)
-    published = [b for b in all_briefs if drafts or not b.draft]
+    off = {b.slug: status for b in all_briefs if (status := offline_status(b, now))}
+    published = [b for b in all_briefs if drafts or b.slug not in off]
 
     seen: dict[str, Brief] = {}
     folded: dict[str, Brief] = {}
@@ -55,6 +58,7 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
             page_slugs[p.slug] = p
 
     by_slug = {b.slug: b for b in published}
+    alias_of: dict[str, Brief] = {}
     for b in all_briefs:
         for slug, loc in zip(b.related, b.related_locations):
             if slug not in seen and slug not in unparsed_slugs:
@@ -62,6 +66,17 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                                         "use the slug of another brief (its file name without .md)"))
             elif slug == b.slug:
                 diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug"))
+        for alias, loc in zip(b.aliases, b.alias_locations):
+            if alias in seen:
+                other = seen[alias]
+                what = "its own slug" if other is b else f"the slug of {other.source_path}"
+                diags.append(Diagnostic(loc, f"alias '{alias}' is {what}",
+                                        "an alias is an old address of this brief: remove it, or rename one of them"))
+            elif alias in alias_of:
+                diags.append(Diagnostic(loc, f"alias '{alias}' is also an alias of {alias_of[alias].source_path}",
+                                        "one old address can redirect to one brief: remove it from one of them"))
+            else:
+                alias_of[alias] = b
         for p in b.predictions:
             if p.resolved_in and p.resolved_in not in seen and p.resolved_in not in unparsed_slugs:
                 assert p.resolved_in_location is not None
@@ -88,9 +103,12 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     if series_diags:
         raise BuildFailed(series_diags)
     series = memo.same("series=", series)  # unchanged series keep their identity: serve patches, not rebuilds
-    today = now.astimezone(config.tz).date()
-    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, today,
-                series)
+    stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields)),
+                       lambda: group_stories(ordered, dict(config.stories)))
+    stories = memo.same("stories=", stories)
+    offline = memo.same("offline", {s: off[s] for s in by_slug if s in off})
+    return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, now,
+                series, stories, offline)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:
@@ -118,6 +136,21 @@ def _order_fields(b: Brief) -> tuple[object, ...]:
 
 def _week_fields(b: Brief) -> tuple[object, ...]:
     return (b.slug, b.date, b.weight)
+
+
+def offline_status(b: Brief, now: dt.datetime) -> str:
+    """Why a brief is not on the public site at `now`: 'draft', 'scheduled', 'expired', or ''."""
+    if b.draft:
+        return "draft"
+    if b.publish_at is not None and now < b.publish_at:
+        return "scheduled"
+    if b.expires is not None and now >= b.expires:
+        return "expired"
+    return ""
+
+
+def _story_fields(b: Brief) -> tuple[object, ...]:
+    return (b.slug, b.story, b.title)
 
 
 def _series_fields(b: Brief) -> tuple[object, ...]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.fieldreader import FieldReader
 from sitegen.hints import did_you_mean
-from sitegen.model import OUTCOMES, Comparison, Metric, Prediction, Source, TimelineEntry, Tldr
+from sitegen.model import OUTCOMES, Comparison, Correction, Metric, Prediction, Source, TimelineEntry, Tldr
 from sitegen.yamlnodes import Path
 
 Reader = Callable[[FieldReader, Path, Any, ZoneInfo], Any]
@@ -74,6 +74,35 @@ def when(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dt.datetime
 
 def build_when(value: tuple[dt.datetime, bool], md: Inline) -> dict[str, Any]:
     return {"date": value[0], "has_time": value[1]}
+
+
+def build_moment(name: str) -> Builder:
+    """For an optional datetime field: the Brief attribute `name` (has_time is not kept)."""
+    def build(value: tuple[dt.datetime, bool] | None, md: Inline) -> dict[str, Any]:
+        return {name: value[0] if value else None}
+    return build
+
+
+CORRECTION_KEYS = ("date", "note")
+
+
+def corrections(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[dt.datetime, str], ...]:
+    out = []
+    for q, m in _items(r, p, value, CORRECTION_KEYS):
+        for key in CORRECTION_KEYS:
+            if key not in m:
+                r.error(q, f"corrections[{q[-1]}] is missing '{key}'",
+                        "write {date: 2026-05-03, note: What was wrong and what it says now}")
+        if "date" in m and "note" in m:
+            when = r.datetime(q + ("date",), m["date"], "date", tz)
+            note = r.string(q + ("note",), m["note"], "note")
+            if when is not None and note is not None:
+                out.append((when[0], note))
+    return tuple(out)
+
+
+def build_corrections(value: tuple[tuple[dt.datetime, str], ...], md: Inline) -> dict[str, Any]:
+    return {"corrections": tuple(Correction(when, md(note)) for when, note in value)}
 
 
 def build_nothing(value: Any, md: Inline) -> dict[str, Any]:
@@ -291,3 +320,17 @@ def related(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[st
 
 def build_related(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
     return {"related": tuple(s for s, _ in value), "related_locations": tuple(loc for _, loc in value)}
+
+
+def aliases(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[str, Any], ...]:
+    """(old slug, where) of each earlier address of the brief."""
+    out = []
+    for i, item in enumerate(r.sequence(p, value, "aliases") or []):
+        s = r.slug(p + (i,), item)
+        if s is not None:
+            out.append((s, r.location(p + (i,))))
+    return tuple(out)
+
+
+def build_aliases(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
+    return {"aliases": tuple(s for s, _ in value), "alias_locations": tuple(loc for _, loc in value)}

@@ -8,6 +8,7 @@ limit on concurrent requests.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import html.parser
 import os
 import posixpath
@@ -25,6 +26,7 @@ from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
 from sitegen.model import Brief, Site
 from sitegen.pipeline import BuildOptions, load_site, render_site
+from sitegen.templates import format_moment
 from sitegen.urls import brief_path, page_path
 
 
@@ -48,6 +50,8 @@ class CheckResult:
     external: int
     warnings: tuple[Diagnostic, ...] = ()
     """Things that do not fail the check but will bite later (the deployment setup)."""
+    schedule: tuple[str, ...] = ()
+    """What goes live or comes down next, soonest first (publish_at, expires)."""
 
     def report(self) -> str:
         """Every problem, then the count line; warnings are counted here and shown by warnings_report()."""
@@ -240,6 +244,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
             if p.is_file():
                 files.setdefault(p.relative_to(static).as_posix(), None)
     outputs = _Outputs(files)
+    problems += _follow_aliases(site, files)
     content_pages = _content_pages(site)
     links: list[Link] = []
     sources, _ = discover(site_dir)
@@ -267,7 +272,43 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
                 problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
-                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ)))
+                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ)), upcoming(site))
+
+
+def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnostic]:
+    """Each old address must serve a redirect to the brief's page, and that page must exist."""
+    problems = []
+    for b in site.briefs:
+        target = brief_path(b.slug)
+        for alias, where in zip(b.aliases, b.alias_locations):
+            page = files.get(brief_path(alias) + "index.html") or b""
+            refresh = f'content="0; url={site.config.base_path}{target}"'.encode()
+            if refresh not in page or (target + "index.html") not in files:
+                problems.append(Diagnostic(where, f"alias '{alias}' does not redirect to /{target}",
+                                           "a layout or static file may have replaced the redirect page; remove it"))
+    return problems
+
+
+def upcoming(site: Site) -> tuple[str, ...]:
+    """'content/briefs/x.md goes live 3 Dec 2026, 07:00 UTC (in 2 days)' for each change to come."""
+    events = []
+    for b in site.briefs:
+        if b.draft:
+            continue
+        if b.publish_at is not None and b.publish_at > site.now:
+            events.append((b.publish_at, f"{b.source_path} goes live"))
+        if b.expires is not None and b.expires > site.now:
+            events.append((b.expires, f"{b.source_path} expires"))
+    return tuple(f"{what} {format_moment(when)} (in {_until(when - site.now)})" for when, what in sorted(events))
+
+
+def _until(delta: dt.timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"{round(hours)} h"
+    return f"{round(hours / 24)} days"
 
 
 def _hint(problem: str) -> str:

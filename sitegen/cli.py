@@ -111,6 +111,8 @@ def _authoring(args: argparse.Namespace) -> int:
                             args.external, args.timeout, args.concurrency)
         if result.warnings:
             print(result.warnings_report(), file=sys.stderr)
+        for line in result.schedule:
+            print(f"scheduled: {line}")
         print(result.report(), file=sys.stderr if result.problems else sys.stdout)
         return 1 if result.problems else 0
     from sitegen.scaffold import init_site

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.colors import HEX
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
+from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
 
 CONFIG_NAME = "sitegen.yaml"
@@ -51,10 +52,16 @@ class SiteConfig:
     unsafe_html: bool = False
     """markdown.unsafe_html: pass raw HTML in bodies through unsanitized."""
     feed_count: int = 50
+    feed_content: str = "full"
+    """feed.content: 'full' (every section of each brief) or 'summary' (hook and TL;DR)."""
+    feed_max_kb: int = 1024
+    """feed.max_kb: a feed larger than this gives its oldest entries as summaries, then leaves them out."""
     accent: str = ""
     """brand.accent: '#rrggbb'; the theme derives readable link colours from it (colors.py)."""
     logo: str = ""
     """brand.logo: a file in the site's static/ folder, shown before the title in the header."""
+    stories: tuple[tuple[str, str], ...] = ()
+    """stories: story slug -> its title on story pages (a story without one takes its first brief's)."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
 
     @property
@@ -86,10 +93,11 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "markdown": {"unsafe_html": bool},
-    "feed": {"count": int},
+    "feed": {"count": int, "content": str, "max_kb": int},
     "brand": {"accent": str, "logo": str},
     "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
 }
+FEED_CONTENT = ("full", "summary")
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
                (int, float): "a number"}
 
@@ -200,11 +208,24 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     if not isinstance(data, dict):
         diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
         return values, marks, diags
-    known = set(_SCALARS) | set(_SECTIONS)
+    known = set(_SCALARS) | set(_SECTIONS) | {"stories"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True)
+        elif key == "stories":
+            if not isinstance(value, dict):
+                diag((key,), "'stories' must be a mapping of story slugs to titles",
+                     "write lines such as '  nimbus-ai-buildout: Nimbus and the AI build-out' under 'stories:'")
+                continue
+            titles = []
+            for slug, title in value.items():
+                if not isinstance(slug, str) or not SLUG_RE.match(slug):
+                    diag((key, slug), f"'{slug}' is not a story slug", "use the slug written in briefs' story: key",
+                         key=True)
+                elif typed((key, slug), title, str):
+                    titles.append((slug, title))
+            values["stories"] = tuple(titles)
         elif key in _SCALARS:
             kind, attr = _SCALARS[key]
             if typed((key,), value, kind):
@@ -228,8 +249,13 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                         diag((key, sub), "'related.half_life_days' must be more than 0")
                     elif key == "markdown":
                         values["unsafe_html"] = subvalue
+                    elif key == "feed" and sub == "content" and subvalue not in FEED_CONTENT:
+                        diag((key, sub), f"feed.content must be one of: {', '.join(FEED_CONTENT)}",
+                             "full carries every section of each brief; summary the hook and TL;DR")
+                    elif key == "feed" and sub == "max_kb" and subvalue < 16:
+                        diag((key, sub), "feed.max_kb must be at least 16", "feed readers take feeds of several megabytes")
                     elif key == "feed":
-                        values["feed_count"] = subvalue
+                        values[f"feed_{sub}"] = subvalue
                     elif key == "brand":
                         problem = _brand_problem(site_dir, sub, subvalue)
                         if problem:

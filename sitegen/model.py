@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,13 @@ SETTLED = ("hit", "miss", "partial")
 
 
 @dataclass(frozen=True)
+class Correction:
+    date: dt.datetime
+    note: str
+    """Inline HTML."""
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     date: str
     """YYYY, YYYY-MM or YYYY-MM-DD, as written."""
@@ -125,6 +133,17 @@ class Brief:
     """Pinned related slugs, in the author's order."""
     related_locations: tuple[SourceLocation, ...] = ()
     draft: bool = False
+    publish_at: dt.datetime | None = None
+    """When it goes live (`date` stays the date of the news); None: as soon as it is built."""
+    expires: dt.datetime | None = None
+    """When it comes down again; None: never."""
+    updated: dt.datetime | None = None
+    """When its content last changed in substance (shown, and the feeds' and sitemap's date)."""
+    aliases: tuple[str, ...] = ()
+    """Slugs it had before: each gets a redirect page (pages/aliases.py)."""
+    alias_locations: tuple[SourceLocation, ...] = field(default=(), compare=False)
+    story: str = ""
+    """The story it names (`story:`); '' when none (it may still join one: sitegen/stories.py)."""
     term_locations: tuple[tuple[str, str, SourceLocation], ...] = ()
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
     reading_minutes: int = 1
@@ -247,7 +266,21 @@ class Site:
     related: Mapping[str, tuple[RelatedLink, ...]]
     taxonomies: tuple[Taxonomy, ...] = ()
     """tags, audiences, sources."""
-    today: dt.date = dt.date.min
-    """The build clock's date in the site timezone (sitegen/clock.py): what is overdue."""
+    now: dt.datetime = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    """The build clock (sitegen/clock.py): what is live, scheduled, expired or overdue."""
     series: Mapping[str, Any] = field(default_factory=dict)
     """Series name -> series.Series: metric history across briefs."""
+    stories: tuple[Any, ...] = ()
+    """stories.Story of the site, the most recently updated first."""
+    offline: Mapping[str, str] = field(default_factory=dict)
+    """Briefs built only for preview (--drafts): slug -> 'draft', 'scheduled' or 'expired'."""
+
+    @property
+    def today(self) -> dt.date:
+        """The build clock's date in the site timezone: what is overdue."""
+        return self.now.astimezone(self.config.tz).date()
+
+    @functools.cached_property
+    def story_of(self) -> dict[str, Any]:
+        """Brief slug -> its stories.Story."""
+        return {slug: story for story in self.stories for slug in story.slugs}

@@ -113,6 +113,10 @@ on:
   push:
     branches: [main]
   workflow_dispatch:
+  # Hourly, so briefs with publish_at go live (and expired ones come down) without a push.
+  # Change the cron line to rebuild more or less often; GitHub may delay scheduled runs.
+  schedule:
+    - cron: "7 * * * *"
 
 permissions:
   contents: read

@@ -33,7 +33,18 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> dict[str, Any] | None:
             checked[f.name] = f.read(r, (f.name,), data[f.name], tz)
         elif f.required:
             r.error((), f"missing required key '{f.name}'", f.missing_hint)
+    _check_order(r, checked)
     return None if r.diags else checked
+
+
+def _check_order(r: FieldReader, checked: dict[str, Any]) -> None:
+    """Datetimes that must come after another one."""
+    when = {k: v[0] for k, v in checked.items() if k in ("date", "updated", "publish_at", "expires") and v}
+    if "updated" in when and "date" in when and when["updated"] < when["date"]:
+        r.error(("updated",), "'updated' is before 'date'",
+                "updated is when the brief last changed; it cannot be earlier than the news it reports")
+    if "expires" in when and "publish_at" in when and when["expires"] <= when["publish_at"]:
+        r.error(("expires",), "'expires' is not after 'publish_at'", "a brief must be live for some time: move one of them")
 
 
 def validate_page(r: FieldReader) -> tuple[str, str | None, str, bool] | None:

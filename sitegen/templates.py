@@ -57,7 +57,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
     )
-    env.filters.update(day=format_day, iso=format_iso, change=parse_change,
+    env.filters.update(day=format_day, moment=format_moment, iso=format_iso, change=parse_change,
                        metric=lambda m: format_value(m.value, m.unit),
                        # the weekly email (layouts/email.html, email.txt): see sitegen/emailhtml.py
                        inline_css=inline_css, plain_text=plain_text, wrap=wrap)
@@ -67,6 +67,13 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
 def format_day(when: dt.date | dt.datetime) -> str:
     """'2 May 2026': unambiguous in every locale, no leading zero."""
     return f"{when.day} {when.strftime('%b %Y')}"
+
+
+def format_moment(when: dt.datetime) -> str:
+    """'2 May 2026, 08:14 UTC+08:00': a day and a time as the author wrote it."""
+    offset = when.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{format_day(when)}, {when:%H:%M} {zone}"
 
 
 def format_iso(when: dt.datetime) -> str:

@@ -53,6 +53,12 @@ WEEKLY_PATH = "weekly/"
 """The archive of weekly recaps."""
 PREDICTIONS_PATH = "predictions/"
 """The prediction ledger."""
+STORIES_PATH = "stories/"
+"""The index of story arcs."""
+
+
+def story_path(slug: str) -> str:
+    return f"{STORIES_PATH}{slug}/"
 
 WEEKLY_FEED_PATH = "weekly/feed.xml"
 
@@ -128,6 +134,8 @@ PATHS = {
     "weekly": lambda: WEEKLY_PATH,
     "weekly_feed": lambda: WEEKLY_FEED_PATH,
     "predictions": lambda: PREDICTIONS_PATH,
+    "stories": lambda: STORIES_PATH,
+    "story": story_path,
     "terms": taxonomy_path,
     "term": term_path_of,
 }

@@ -192,10 +192,11 @@ BODIES = ["Short body.", "A longer body about chips and AI.\n\n## Details\n\nMor
 LAYOUTS = [None, "<footer class='x'>custom share</footer>\n", "{% include 'default/partials/brief-share.html' %}<hr>\n"]
 
 # Extras that tie briefs together beyond related links: a metric series drawn on every brief
-# in it, and a prediction settled in another brief (listed on /predictions/).
+# in it, a prediction settled in another brief (listed on /predictions/), a story.
 EXTRAS = ["", "", "metrics: [{label: Backlog, value: 12, unit: '$B', series: backlog}]",
           "metrics: [{label: Backlog, value: 9.5, unit: '$B', series: backlog}]",
-          "predictions: [{claim: Soon, resolve_by: 2026-06-01, outcome: hit, resolved_in: alpha}]"]
+          "predictions: [{claim: Soon, resolve_by: 2026-06-01, outcome: hit, resolved_in: alpha}]",
+          "story: saga\ntimeline: [{date: 2026-01, event: It began}]"]
 
 brief_text = st.builds(
     lambda title, date, tags, body, related, more: brief(

@@ -81,6 +81,8 @@ def discover_pages(out: Path) -> dict[str, str]:
         "tags": "tags/index.html",
         "search": "search/index.html",
         "predictions": "predictions/index.html",
+        "story": "stories/*/index.html",
+        "stories": "stories/index.html",
     }
     for role, pattern in optional.items():
         found = _first(out, pattern)

@@ -15,11 +15,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 ORDER = [
     "errors", "clock", "hints", "numbers", "reading", "colors", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
-    "series", "relatedterms", "relatedindex", "relatedstate", "related",
+    "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "emailhtml", "templates", "render",
-    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
+    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.aliases", "pages.week",
     "pages.week_audience", "pages.week_email",
-    "pages.weekly_archive", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
+    "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
     "writer", "cache", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "serve", "cli",
 ]

@@ -24,6 +24,11 @@ WIDTHS = {1280: 900, 390: 844}
 QUERY = "passkeys"
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
 def pages(public: Path) -> dict[str, str]:
     briefs = sorted(public.glob("briefs/*/index.html"))
     richest = max(briefs, key=lambda p: p.read_text(encoding="utf-8").count("<section"))
@@ -37,9 +42,7 @@ def main() -> None:
         public = Path(tmp) / "public"
         subprocess.run([sys.executable, "-m", "sitegen", "build", str(REPO), "--output", str(public),
                         "--quiet"], check=True)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(public))
-        handler.log_message = lambda *args: None  # type: ignore[method-assign]
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(public)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         try:

@@ -12,6 +12,7 @@ from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.pages.links import term_links
 from sitegen.render import Job, PageMeta
 from sitegen.series import Series, sparkline
+from sitegen.stories import Story
 from sitegen.urls import brief_path, href, output_file, week_path
 from sitegen.weekly import week_label
 
@@ -30,14 +31,17 @@ def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo) -> Job:
     shown = tuple([cards[link.slug] for link in links])  # the related cards
     week_key = site.week_of[b.slug]
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, series),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, series))
+    story = site.story_of.get(b.slug)
+    offline = site.offline.get(b.slug, "")
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, series, story, offline),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, series, story, offline))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
-              series: tuple[Series, ...] = ()) -> Job:
+              series: tuple[Series, ...] = (), story: Story | None = None, offline: str = "") -> Job:
     """A brief's page. `related`: (card, link) of each related brief; `series`: the metric
-    histories its metrics belong to."""
+    histories its metrics belong to; `story`: the story it is part of; `offline`: why a
+    preview (--drafts) shows a brief the public site does not ('draft', 'scheduled', 'expired')."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
     context = {
@@ -50,12 +54,15 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
         "related": related,
         "history": {s.name: (s, sparkline(tuple(p.value for p in s.points))) for s in series if len(s.points) > 1},
         "share": share_links(c, b),
+        "story": story,
+        "offline": offline,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": b.title,
             "description": b.summary,
             "datePublished": b.date.isoformat(),
+            "dateModified": (b.updated or b.date).isoformat(),
             "url": url,
             "mainEntityOfPage": url,
             "isBasedOn": b.source.url,

@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, OutputFile, Site
-from sitegen.pages import not_found
 from sitegen.pages.kind import PageKind, Reads
 from sitegen.render import Job, rel_of
 from sitegen.urls import brief_path, href, is_email
@@ -18,9 +17,9 @@ def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[O
     c = site.config
     sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
                             lambda: sitemap(site, [rel_of(j.path) for j in jobs
-                                                   if j.path.endswith(".html") and j.path != not_found.PATH
+                                                   if j.path.endswith(".html") and not _noindex(j)
                                                    and not is_email(j.path)],
-                                            {brief_path(b.slug): b.date for b in site.briefs}))
+                                            {brief_path(b.slug): b.updated or b.date for b in site.briefs}))
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [
         sitemap_file,
@@ -46,12 +45,18 @@ def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> Out
     return OutputFile("sitemap.xml", "\n".join(lines).encode())
 
 
+def _noindex(job: Job) -> bool:
+    """Pages for people only (the 404 page, redirects): not in the sitemap."""
+    page = job.context.get("page")
+    return bool(page is not None and page.noindex)
+
+
 def _job_path(job: Job) -> str:
     return job.path
 
 
 def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
-    return b.slug, b.date
+    return b.slug, b.updated or b.date
 
 
 # "assets" stays free for a site's static files.

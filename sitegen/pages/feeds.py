@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, Site, Week
+from sitegen.numbers import format_value
 from sitegen.pages.kind import PageKind, Reads
 from sitegen.render import Job
 from sitegen.urls import WEEKLY_FEED_PATH, WEEKLY_PATH, brief_path, feed_path, href, term_path, week_path
@@ -28,23 +29,51 @@ def _abs(site: Site, rel: str) -> str:
     return site.config.origin + href(site.config.base_path, rel)
 
 
-def _brief_html(b: Brief) -> str:
-    """Entry content: the TL;DR, then the analysis."""
+def _brief_html(b: Brief, full: bool = True) -> str:
+    """Entry content. Summary: the hook and the TL;DR. Full: every section of the brief, in
+    the order of its page. Inline HTML fields were sanitized when the brief was parsed; plain
+    text fields (metric labels, table cells) are escaped here."""
+    esc = html.escape
     parts = []
     tldr = [("What changed", b.tldr.what_changed), ("Why it matters", b.tldr.why_it_matters),
             ("What to do next", b.tldr.what_to_do_next)]
     items = "".join(f"<li><strong>{label}:</strong> {text}</li>" for label, text in tldr if text)
+    if not full:
+        parts.append(f"<p>{esc(b.summary)}</p>")
     if items:
         parts.append(f"<ul>{items}</ul>")
-    parts.append(b.body_html)
-    parts.append(f'<p>Source: <a href="{html.escape(b.source.url)}">{html.escape(b.source.name)}</a></p>')
+    if full:
+        if b.metrics:
+            rows = "".join(f"<li>{esc(m.label)}: <strong>{esc(format_value(m.value, m.unit) if m.value else '')}</strong>"
+                           f"{' (' + esc(m.change) + ')' if m.change else ''}</li>" for m in b.metrics)
+            parts.append(f"<h2>Key metrics</h2><ul>{rows}</ul>")
+        parts.append(b.body_html)
+        if b.takeaways:
+            parts.append("<h2>Key takeaways</h2><ul>" + "".join(f"<li>{t}</li>" for t in b.takeaways) + "</ul>")
+        if b.comparison:
+            c = b.comparison
+            head = "".join(f"<th>{esc(col)}</th>" for col in c.columns)
+            body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in c.rows)
+            parts.append(f"<h2>{esc(c.title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        if b.deep_dive:
+            parts.append("<h2>Technical deep dive</h2>" + "".join(f"<p>{p}</p>" for p in b.deep_dive))
+        if b.predictions:
+            parts.append("<h2>Future implications</h2><ol>" + "".join(
+                f"<li>{p.claim}{' ' + p.rationale if p.rationale else ''}</li>" for p in b.predictions) + "</ol>")
+        if b.timeline:
+            parts.append("<h2>Timeline</h2><ul>" + "".join(f"<li>{esc(t.date)}: {t.event}</li>" for t in b.timeline)
+                         + "</ul>")
+    parts.append(f'<p>Source: <a href="{esc(b.source.url)}">{esc(b.source.name)}</a></p>')
     return "\n".join(parts)
 
 
-def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence[tuple[str, str, dt.datetime, str, str, Sequence[str]]]) -> OutputFile:
-    """entries: (id/url, title, updated, summary, content_html, categories)."""
+Entry = tuple[str, str, dt.datetime, str, str, Sequence[str], dt.datetime]
+"""(id/url, title, published, summary, content_html, categories, updated) of one feed entry."""
+
+
+def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence[Entry]) -> OutputFile:
     c = site.config
-    updated = max((e[2] for e in entries), default=EPOCH)
+    updated = max((e[6] for e in entries), default=EPOCH)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(c.language)}>',
@@ -57,12 +86,12 @@ def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence
         f"  <author><name>{escape(c.author or c.title)}</name></author>",
         "  <generator>sitegen</generator>",
     ]
-    for url, entry_title, when, summary, content, categories in entries:
+    for url, entry_title, when, summary, content, categories, changed in entries:
         out += [
             "  <entry>",
             f"    <id>{escape(url)}</id>",
             f"    <title>{escape(entry_title)}</title>",
-            f"    <updated>{when.isoformat()}</updated>",
+            f"    <updated>{changed.isoformat()}</updated>",
             f"    <published>{when.isoformat()}</published>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <summary>{escape(summary)}</summary>",
@@ -74,8 +103,35 @@ def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence
     return OutputFile(rel, "\n".join(out).encode("utf-8"))
 
 
-def brief_entries(site: Site, briefs: Sequence[Brief]) -> list[tuple[str, str, dt.datetime, str, str, Sequence[str]]]:
-    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b), b.tags) for b in briefs]
+def brief_entries(site: Site, briefs: Sequence[Brief], full: bool | None = None) -> list[Entry]:
+    """Feed entries of these briefs; `full` defaults to the site's feed.content."""
+    full = site.config.feed_content == "full" if full is None else full
+    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b, full), b.tags,
+             b.updated or b.date) for b in briefs]
+
+
+def brief_feed(site: Site, rel: str, title: str, alternate_rel: str, briefs: Sequence[Brief]) -> OutputFile:
+    """An Atom feed of briefs that stays under feed.max_kb: when full entries make it larger, the
+    oldest entries carry their summary instead, then the oldest are left out (never the newest)."""
+    limit = site.config.feed_max_kb * 1024
+    entries = brief_entries(site, briefs)
+    feed = atom(site, rel, title, alternate_rel, entries)
+    if len(feed.data) <= limit:
+        return feed
+    short = brief_entries(site, briefs, full=False)
+    overhead = len(atom(site, rel, title, alternate_rel, []).data)
+    size = [len(atom(site, rel, title, alternate_rel, [e]).data) - overhead for e in entries]
+    short_size = [len(atom(site, rel, title, alternate_rel, [e]).data) - overhead for e in short]
+    total = overhead + sum(size)
+    for k in range(len(entries) - 1, 0, -1):  # the oldest first: full -> summary
+        if total <= limit:
+            break
+        total += short_size[k] - size[k]
+        size[k], entries[k] = short_size[k], short[k]
+    while total > limit and len(entries) > 1:  # still too big: leave the oldest out
+        total -= size.pop()
+        entries.pop()
+    return atom(site, rel, title, alternate_rel, entries)
 
 
 def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
@@ -95,8 +151,9 @@ def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
                 "external_url": b.source.url,
                 "title": b.title,
                 "summary": b.summary,
-                "content_html": _brief_html(b),
+                "content_html": _brief_html(b, c.feed_content == "full"),
                 "date_published": b.date.isoformat(),
+                "date_modified": (b.updated or b.date).isoformat(),
                 "tags": list(b.tags),
             }
             for b in briefs
@@ -120,7 +177,7 @@ def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> lis
     c = site.config
     newest = tuple(site.briefs[: c.feed_count])
     files = [
-        memo.get("feed.xml", (c, newest), lambda: atom(site, "feed.xml", c.title, "", brief_entries(site, newest))),
+        memo.get("feed.xml", (c, newest), lambda: brief_feed(site, "feed.xml", c.title, "", newest)),
         memo.get("feed.json", (c, newest), lambda: json_feed(site, newest)),
     ]
     for tax in site.taxonomies:
@@ -130,12 +187,11 @@ def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> lis
             briefs = tuple(site.by_slug[s] for s in term.slugs[: c.feed_count])
             prefix = term_path(tax.key, term.slug)
             files.append(memo.get(feed_path(prefix), (c, term.name, briefs),
-                                  lambda prefix=prefix, term=term, briefs=briefs: atom(  # type: ignore[misc]
-                                      site, feed_path(prefix), f"{c.title}: {term.name}", prefix,
-                                      brief_entries(site, briefs))))
+                                  lambda prefix=prefix, term=term, briefs=briefs: brief_feed(  # type: ignore[misc]
+                                      site, feed_path(prefix), f"{c.title}: {term.name}", prefix, briefs)))
     weeks = site.weeks[: c.feed_count]
     # What the weekly feed shows of each brief: a body edit leaves it alone.
-    shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date)
+    shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date, b.updated)
                   for w in weeks for b in (site.by_slug[s] for s in w.slugs))
     files.append(memo.get(WEEKLY_FEED_PATH, (c, weeks, shown), lambda: weekly_feed(site, weeks)))
     return files
@@ -145,11 +201,12 @@ def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
     c = site.config
     entries = []
     for w in weeks:
-        updated = max(site.by_slug[s].date for s in w.slugs)
+        updated = max(site.by_slug[s].updated or site.by_slug[s].date for s in w.slugs)
         n = len(w.slugs)
         title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
-        entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), ()))
+        entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), (),
+                        updated))
     return atom(site, WEEKLY_FEED_PATH, f"{c.title}: weekly recaps", WEEKLY_PATH, entries)
 
 

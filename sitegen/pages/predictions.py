@@ -69,14 +69,15 @@ def ledger(briefs: Iterable[Brief], cards: Cards, today: dt.date) -> tuple[tuple
 
 def tallies(settled: Iterable[Entry], taxonomy: str) -> tuple[Tally, ...]:
     """Outcomes per source ('sources'), tag ('tags') or audience ('audiences'), most settled first."""
-    out: dict[str, Tally] = {}
+    column = {"hit": 0, "partial": 1, "miss": 2}
+    counts: dict[str, list[int]] = {}
     for e in settled:
         b = e.brief
         names = (b.source.name,) if taxonomy == "sources" else b.tags if taxonomy == "tags" else b.audience
         for name in dict.fromkeys(names):
-            tally = out.get(name) or Tally(name, term_path_of(taxonomy, name))
-            out[name] = tally.add(e.prediction.outcome)
-    return tuple(sorted(out.values(), key=lambda t: (-t.settled, -t.rate, t.name.casefold())))
+            counts.setdefault(name, [0, 0, 0])[column[e.prediction.outcome]] += 1
+    out = (Tally(name, term_path_of(taxonomy, name), *c) for name, c in counts.items())
+    return tuple(sorted(out, key=lambda t: (-t.settled, -t.rate, t.name.casefold())))
 
 
 def predictions_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:

@@ -9,24 +9,33 @@ from sitegen.pages.kind import Cards, PageKind, Reads
 from sitegen.pages.links import TermLink, term_counts
 from sitegen.render import Job, PageMeta
 from sitegen.urls import brief_path, href, output_file, taxonomy_slug, week_audience_path, week_path
-from sitegen.weekly import week_label, week_range
+from sitegen.weekly import week_key, week_label, week_range
 
 
 def week_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     c = site.config
+    updated: dict[str, list[Brief]] = {}  # week key -> cards of briefs updated that week, published before it
+    for b in site.briefs:
+        if b.updated is not None:
+            key = week_key(b.updated, c.tz)
+            if key != site.week_of[b.slug]:
+                updated.setdefault(key, []).append(cards[b.slug])
     jobs = []
     for i, week in enumerate(site.weeks):
         newer = site.weeks[i - 1].key if i > 0 else None
         older = site.weeks[i + 1].key if i + 1 < len(site.weeks) else None
         items = tuple(cards[s] for s in week.slugs)
-        jobs.append(memo.get(("week", week.key), (c, week, newer, older, items),
-                             lambda week=week, newer=newer, older=older, items=items:  # type: ignore[misc]
-                             week_job(c, week, newer, older, items)))
+        changed = tuple(updated.get(week.key, ()))
+        jobs.append(memo.get(("week", week.key), (c, week, newer, older, items, changed),
+                             lambda week=week, newer=newer, older=older, items=items, changed=changed:  # type: ignore[misc]
+                             week_job(c, week, newer, older, items, changed)))
     return jobs
 
 
-def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, items: tuple[Brief, ...]) -> Job:
-    """A weekly recap. `items`: the cards of its briefs, in the week's order."""
+def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, items: tuple[Brief, ...],
+             updated: tuple[Brief, ...] = ()) -> Job:
+    """A weekly recap. `items`: the cards of its briefs, in the week's order; `updated`: cards
+    of earlier briefs updated during the week."""
     base = c.origin + c.base_path
     n = len(items)
     heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
@@ -38,6 +47,7 @@ def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, it
         "week": week,
         "heading": heading,
         "items": list(items),
+        "updated": updated,
         "metrics": [(b, b.metrics) for b in items if b.metrics],
         # The chips lead to this week's digest for each audience (pages/week_audience.py).
         "audiences": [(TermLink(link.name, week_audience_path(week.key, taxonomy_slug(link.name))), count)

@@ -115,7 +115,7 @@ def audience_weekly_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_
     for slug, entries in sorted(per_audience.items()):
         entries = entries[: c.feed_count]
         # What the feed shows of each brief: a body edit leaves it alone.
-        shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date)
+        shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date, b.updated)
                       for _, a in entries for b in (site.by_slug[s] for s in a.slugs))
         files.append(memo.get(("week_audience", audience_weekly_feed_path(slug)), (c, tuple(entries), shown),
                               lambda entries=entries: audience_feed(site, entries)))  # type: ignore[misc]
@@ -138,7 +138,8 @@ def audience_feed(site: Site, entries: Sequence[tuple[Week, WeekAudience]]) -> O
             f"{html.escape(b.summary)}{' ' + b.tldr.what_changed if b.tldr.what_changed else ''}</li>"
             for b in briefs)
         content = (f"<h2>What to do this week</h2><ul>{todo}</ul>" if todo else "") + f"<ol>{items}</ol>"
-        out.append((url, title, max(b.date for b in briefs), "; ".join(b.title for b in briefs[:3]), content, ()))
+        updated = max(b.updated or b.date for b in briefs)
+        out.append((url, title, updated, "; ".join(b.title for b in briefs[:3]), content, (), updated))
     return atom(site, audience_weekly_feed_path(slug), f"{c.title}: weekly digest for {name}",
                 term_path("audiences", slug), out)
 

@@ -176,6 +176,7 @@ class LiveSite:
         if (site.config is not old.config or site.pages != old.pages or site.weeks is not old.weeks
                 or site.taxonomies is not old.taxonomies or len(site.briefs) != len(old.briefs)
                 or site.today != old.today or site.series is not old.series
+                or site.stories is not old.stories or site.offline != old.offline
                 or self._env_generation != r.env_generation):
             return None
         changed = [(b, b0) for b, b0 in zip(site.briefs, old.briefs) if b is not b0]
