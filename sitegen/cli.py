@@ -9,6 +9,7 @@ from pathlib import Path
 from sitegen import DISTRIBUTION, __version__
 from sitegen.errors import SitegenError
 from sitegen.pipeline import BuildOptions, build
+from sitegen.urls import EMAIL_FORMATS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR")
     r.add_argument("--limit", "-n", type=int, default=10, help="how many candidates to show (default: 10)")
     r.add_argument("--drafts", action="store_true", help="include drafts")
+    d = sub.add_parser("digest", help="print a week's newsletter-ready email",
+                       description="Print the email of week WEEK (e.g. 2026-w47) to stdout: the same file a "
+                       "build writes to weekly/WEEK/email.html (or email.txt, or an audience's).")
+    d.add_argument("week", metavar="WEEK", help="ISO week as in the recap's URL, e.g. 2026-w47")
+    d.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
+    d.add_argument("--audience", "-a", metavar="A", help="only this audience's briefs (its name or URL slug)")
+    d.add_argument("--format", "-f", choices=EMAIL_FORMATS, default="html",
+                   help="html (CSS inlined, for newsletter tools) or text (the plain-text alternative)")
+    d.add_argument("--base-url", help="overrides base_url in sitegen.yaml (the email's links are absolute)")
+    d.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    d.add_argument("--now", metavar="WHEN", help="build as of this moment (as build --now)")
     _add_authoring_commands(sub)
     return parser
 
@@ -123,6 +135,15 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command in AUTHORING:
             return _authoring(args)
+        if args.command == "digest":
+            from sitegen.digest import digest
+
+            text = digest(BuildOptions(args.site_dir, base_url=args.base_url, drafts=args.drafts, now=args.now),
+                          args.week, args.audience, args.format)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8"))  # the file's bytes, whatever the locale
+            sys.stdout.buffer.flush()
+            return 0
         if args.command == "related":
             from sitegen.explain import explain_related
 

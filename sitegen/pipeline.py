@@ -23,6 +23,7 @@ from sitegen.parallel import map_ordered
 from sitegen.render import Job
 from sitegen.search import index_site
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
+from sitegen.urls import is_email
 from sitegen.writer import check_output_dir, write_site
 
 
@@ -221,6 +222,6 @@ class _Counter:
 
     def count(self, files):  # type: ignore[no-untyped-def]
         for f in files:
-            if f.path.endswith(".html"):
+            if f.path.endswith(".html") and not is_email(f.path):
                 self.pages += 1
             yield f

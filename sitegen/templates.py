@@ -12,6 +12,7 @@ import jinja2
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.colors import accent_palette
 from sitegen.config import SiteConfig
+from sitegen.emailhtml import inline_css, plain_text, wrap
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.numbers import format_value, parse_change
 from sitegen.urls import href, path_for, term_path_of
@@ -57,7 +58,9 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
     )
     env.filters.update(day=format_day, moment=format_moment, iso=format_iso, change=parse_change,
-                       metric=lambda m: format_value(m.value, m.unit))
+                       metric=lambda m: format_value(m.value, m.unit),
+                       # the weekly email (layouts/email.html, email.txt): see sitegen/emailhtml.py
+                       inline_css=inline_css, plain_text=plain_text, wrap=wrap)
     return env
 
 

@@ -20,6 +20,35 @@ def week_path(key: str) -> str:
     return f"weekly/{key}/"
 
 
+def week_audience_path(key: str, slug: str) -> str:
+    """One audience's digest of a week, by the audience's slug: 'weekly/2026-w18/investors/'."""
+    return f"weekly/{key}/{slug}/"
+
+
+EMAIL_HTML = "email.html"
+EMAIL_TEXT = "email.txt"
+"""The newsletter-ready email of a week digest (or of one audience's), next to its page."""
+
+
+EMAIL_FORMATS = ("html", "text")
+"""`sitegen digest --format`: email.html or email.txt."""
+
+
+def email_path(rel: str, fmt: str = "html") -> str:
+    """The email of the digest page at `rel`: 'weekly/2026-w18/email.html' (fmt 'html' or 'text')."""
+    return rel + (EMAIL_HTML if fmt == "html" else EMAIL_TEXT)
+
+
+def is_email(path: str) -> bool:
+    """Whether an output path is an email (not a web page: no sitemap entry)."""
+    return path.endswith("/" + EMAIL_HTML) or path.endswith("/" + EMAIL_TEXT)
+
+
+def audience_weekly_feed_path(slug: str) -> str:
+    """The Atom feed of one audience's weekly digests: 'audiences/investors/weekly.xml'."""
+    return f"audiences/{slug}/weekly.xml"
+
+
 WEEKLY_PATH = "weekly/"
 """The archive of weekly recaps."""
 PREDICTIONS_PATH = "predictions/"
@@ -99,6 +128,9 @@ PATHS = {
     "brief": brief_path,
     "page": page_path,
     "week": week_path,
+    "week_audience": lambda key, name: week_audience_path(key, taxonomy_slug(name)),
+    "week_email": lambda key, fmt="html": email_path(week_path(key), fmt),
+    "audience_weekly_feed": lambda name: audience_weekly_feed_path(taxonomy_slug(name)),
     "weekly": lambda: WEEKLY_PATH,
     "weekly_feed": lambda: WEEKLY_FEED_PATH,
     "predictions": lambda: PREDICTIONS_PATH,

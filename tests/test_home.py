@@ -67,9 +67,14 @@ def test_audience_chips_link_to_audience_pages_with_counts(make_site, cli) -> No
                                       ("/audiences/developers/", "Developers", "2")]
     for rel, _, _ in re.findall(chip, home):
         assert (site / "public" / rel.strip("/") / "index.html").is_file()
+    # On a week page the chips count that week's briefs, so they lead to that week's digest for
+    # each audience (pages/week_audience.py) rather than to every brief of the audience.
     week = (site / "public/weekly/2026-w20/index.html").read_text()
-    assert re.findall(chip, week) == [("/audiences/investors/", "Investors", "2"),
-                                      ("/audiences/developers/", "Developers", "1")]
+    week_chip = chip.replace("/audiences/", "/weekly/2026-w20/")
+    assert re.findall(week_chip, week) == [("/weekly/2026-w20/investors/", "Investors", "2"),
+                                           ("/weekly/2026-w20/developers/", "Developers", "1")]
+    for rel, _, _ in re.findall(week_chip, week):
+        assert (site / "public" / rel.strip("/") / "index.html").is_file()
 
 
 def test_brand_accent_and_logo(make_site, cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,8 +7,9 @@ serves a project site. Then, for real:
 - Nu Html Checker (vnu.jar): zero errors on every HTML file;
 - axe-core in Chromium (Python Playwright, one browser for all pages): zero violations on the
   home page, the brief with the most sections, a plain page, the 404 page and, when the build
-  has them, a week page, a tag page and their indexes; light and dark colour schemes, and dark and
-  light chosen with the theme button against the system's setting;
+  has them, a week page, a week's digest for one audience, a tag page and their indexes; light
+  and dark colour schemes, and dark and light chosen with the theme button against the system's
+  setting;
 - linkinator over the served site: zero broken links or fragments (external links skipped);
 - Lighthouse 12 (mobile): every category >= 0.95 on the demo's home, brief and week page and
   on the fixture's full brief;
@@ -74,6 +75,7 @@ def discover_pages(out: Path) -> dict[str, str]:
         "page": "about/index.html",
         "page-2": "page/2/index.html",
         "week": "weekly/*/index.html",
+        "week-audience": "weekly/*/*/index.html",
         "weeks": "weekly/index.html",
         "tag": "tags/*/index.html",
         "tags": "tags/index.html",

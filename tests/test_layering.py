@@ -16,11 +16,12 @@ ORDER = [
     "errors", "clock", "hints", "numbers", "reading", "colors", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
-    "assemble", "templates", "render",
+    "assemble", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.aliases", "pages.week",
+    "pages.week_audience", "pages.week_email",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
-    "writer", "cache", "search", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
+    "writer", "cache", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,

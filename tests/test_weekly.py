@@ -104,7 +104,7 @@ def test_week_page_is_a_digest(make_site, cli) -> None:  # type: ignore[no-untyp
     assert "Prices <strong>rose</strong>" in page  # TL;DR rendered in the digest
     assert "Revenue" in page and "$12.5B" in page and "+3%" in page  # metrics table
     assert 'href="/tags/chips/">chips <span class="count">(2)</span>' in page
-    assert 'href="/audiences/investors/">Investors <span class="count">2<span class="visually-hidden"> briefs</span></span>' in page
+    assert 'href="/weekly/2026-w18/investors/">Investors <span class="count">2<span class="visually-hidden"> briefs</span></span>' in page
     # previous/next go to the nearest non-empty weeks, skipping empty ones
     assert 'href="/weekly/2026-w16/"' in page and 'href="/weekly/2026-w21/"' in page
     assert '"@type": "ItemList"' in page

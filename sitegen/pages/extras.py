@@ -10,14 +10,15 @@ from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.pages.kind import PageKind, Reads
 from sitegen.render import Job, rel_of
-from sitegen.urls import brief_path, href
+from sitegen.urls import brief_path, href, is_email
 
 
 def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[OutputFile]:
     c = site.config
     sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
                             lambda: sitemap(site, [rel_of(j.path) for j in jobs
-                                                   if j.path.endswith(".html") and not _noindex(j)],
+                                                   if j.path.endswith(".html") and not _noindex(j)
+                                                   and not is_email(j.path)],
                                             {brief_path(b.slug): b.updated or b.date for b in site.briefs}))
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [
@@ -31,7 +32,7 @@ def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[O
 
 
 def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> OutputFile:
-    """Every HTML page (but the 404), absolute URLs, lastmod from content dates."""
+    """Every HTML page (but the 404 and the emails), absolute URLs, lastmod from content dates."""
     base = site.config.origin
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
 from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, stories, term,
-                           term_index, week, weekly_archive)
+                           term_index, week, week_audience, week_email, weekly_archive)
 from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
@@ -95,6 +95,8 @@ DEFAULT = Registry((
     brief.KIND,
     aliases.KIND,
     week.KIND,
+    week_audience.KIND,
+    week_email.KIND,
     weekly_archive.KIND,
     stories.KIND,
     predictions.KIND,

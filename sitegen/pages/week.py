@@ -6,9 +6,9 @@ from sitegen.config import SiteConfig
 from sitegen.memo import Memo
 from sitegen.model import Brief, Site, Week
 from sitegen.pages.kind import Cards, PageKind, Reads
-from sitegen.pages.links import term_counts
+from sitegen.pages.links import TermLink, term_counts
 from sitegen.render import Job, PageMeta
-from sitegen.urls import brief_path, href, output_file, week_path
+from sitegen.urls import brief_path, href, output_file, taxonomy_slug, week_audience_path, week_path
 from sitegen.weekly import week_key, week_label, week_range
 
 
@@ -49,7 +49,9 @@ def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, it
         "items": list(items),
         "updated": updated,
         "metrics": [(b, b.metrics) for b in items if b.metrics],
-        "audiences": term_counts(items, "audiences"),
+        # The chips lead to this week's digest for each audience (pages/week_audience.py).
+        "audiences": [(TermLink(link.name, week_audience_path(week.key, taxonomy_slug(link.name))), count)
+                      for link, count in term_counts(items, "audiences")],
         "tags": term_counts(items, "tags"),
         "newer": (week_path(newer), week_label(newer)) if newer else None,
         "older": (week_path(older), week_label(older)) if older else None,
