@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "numbers", "reading", "paths", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "errors", "hints", "numbers", "reading", "paths", "sitecache", "fonts", "socialcard", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",

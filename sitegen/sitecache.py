@@ -1,0 +1,36 @@
+"""The site's own cache folder, `.sitegen/`: what a build may keep between runs.
+
+Everything in it can be deleted at any time (the next build makes it again), `sitegen init`
+lists it in .gitignore, and nothing else outside the output folder is ever written. Files
+are written whole or not at all (a temporary file, then a rename), so a killed build never
+leaves a torn file that a later build would use.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+CACHE_DIR = ".sitegen"
+
+
+def cache_root(site_dir: Path) -> Path:
+    """SITE_DIR/.sitegen: one folder per kind of cached thing under it (cards/, ...)."""
+    return site_dir / CACHE_DIR
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file, the new one, or none: never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
