@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sitegen.config import SiteConfig
@@ -142,6 +143,19 @@ class OutputFile:
     path: str
     """Relative to the output folder, '/'-separated, e.g. 'briefs/x/index.html'."""
     data: bytes
+
+
+@dataclass(frozen=True)
+class LinkedFile:
+    """An output file whose bytes are already in a file of the site's cache (a social card).
+    The writer hard-links it into the output (or copies it, across file systems), so a
+    cached card costs no read and no write. The cache file is never changed once written."""
+
+    path: str
+    """Relative to the output folder, like OutputFile.path."""
+    source: Path
+    key: str
+    """What its bytes were made from (their cache key): equal keys, equal bytes."""
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.assemble import assemble
+from sitegen.assets import make_assets, prune
 from sitegen.cache import ParseCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
-from sitegen.model import Brief, OutputFile, Page, Site
+from sitegen.model import Brief, LinkedFile, OutputFile, Page, Site
 from sitegen.pages import registry
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.render import Job
 from sitegen.search import index_site
+from sitegen.sitecache import cache_root
+from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.writer import check_output_dir, write_site
 
@@ -159,9 +162,12 @@ class CollectErrors:
             return None, e.diagnostics
 
 
-def render_site(site: Site, options: BuildOptions) -> Iterator[OutputFile]:
-    """Yield every output file of the site (pages, feeds, sitemap, ...). If pages fail to
-    render, raise BuildFailed with every template error once all pages were tried."""
+def render_site(site: Site, options: BuildOptions, notes: list[str] | None = None,
+                assets: bool = True) -> Iterator[OutputFile | LinkedFile]:
+    """Yield every output file of the site (pages, social cards, feeds, sitemap, ...). If pages
+    fail to render, raise BuildFailed with every template error once all pages were tried.
+    `assets`: make the cached binary outputs (social cards) too, in the site's .sitegen/
+    folder (check, which writes nothing, leaves them out); lines about them go to `notes`."""
     kinds = page_kinds(options)
     jobs = kinds.jobs(site)
     errors: list[Diagnostic] = []
@@ -172,6 +178,12 @@ def render_site(site: Site, options: BuildOptions) -> Iterator[OutputFile]:
             yield f
     if errors:
         raise BuildFailed(errors)
+    if assets:
+        listed = kinds.assets(site)
+        made = make_assets(listed, cache_root(options.site_dir), options.workers)
+        if notes is not None:
+            notes.extend(f"not made: {note}" for note in made.notes)
+        yield from made.files
     yield from kinds.files(site, jobs)
 
 
@@ -190,6 +202,9 @@ def build(options: BuildOptions) -> BuildResult:
     config, site = load_site(options)
     counter = _Counter()
     notes: list[str] = []
+    off = card_support()
+    if off is not None and not off.startswith(OFF_ENV) and "social" in page_kinds(options).names:
+        notes.append(f"social cards are off: {off}")  # brief pages then have no og:image
 
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
@@ -197,7 +212,8 @@ def build(options: BuildOptions) -> BuildResult:
             if result.note:
                 notes.append(result.note)
 
-    files = write_site(output, counter.count(render_site(site, options)), static_dirs(site_dir), finish)
+    files = write_site(output, counter.count(render_site(site, options, notes)), static_dirs(site_dir), finish)
+    prune(cache_root(site_dir), page_kinds(options).assets(site))  # what this build did not use
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
 
 

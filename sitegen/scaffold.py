@@ -161,6 +161,7 @@ jobs:
 GITIGNORE = """# sitegen output and caches
 /public/
 .sitegen-*/
+/.sitegen/
 __pycache__/
 .venv/
 """

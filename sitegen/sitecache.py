@@ -15,6 +15,11 @@ from pathlib import Path
 CACHE_DIR = ".sitegen"
 
 
+class CannotMake(Exception):
+    """A cached file cannot be made in this environment (a library or a font is missing or
+    broken): the build says why in one line and goes on without it."""
+
+
 def cache_root(site_dir: Path) -> Path:
     """SITE_DIR/.sitegen: one folder per kind of cached thing under it (cards/, ...)."""
     return site_dir / CACHE_DIR

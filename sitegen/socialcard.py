@@ -17,11 +17,13 @@ import functools
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from sitegen import __version__
 from sitegen.fonts import FontFile, cjk_face, cjk_font, is_cjk, latin_font
+from sitegen.sitecache import CannotMake
 
 WIDTH, HEIGHT = 1200, 630
 LAYOUT_VERSION = 1
@@ -40,8 +42,32 @@ _NO_BREAK_BEFORE = frozenset("、。，．：；！？）」』】〕〉》”�
 _NO_BREAK_AFTER = frozenset("（「『【〔〈《“‘([{")
 
 
-class CardsUnavailable(Exception):
+DEFAULT_ACCENT = "#0b5cad"
+"""The theme's accent colour (--accent in layouts/style.css; a test holds them together)."""
+OFF_ENV = "SITEGEN_CARDS"
+"""SITEGEN_CARDS=off builds without social cards (brief pages then have no og:image)."""
+
+
+class CardsUnavailable(CannotMake):
     """Pillow or the fonts are missing or unusable: cards cannot be drawn here."""
+
+
+def card_support() -> str | None:
+    """None when cards can be made here, else why not (one line for the author)."""
+    if os.environ.get(OFF_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+        return f"{OFF_ENV}=off"
+    return _probe()
+
+
+@functools.cache
+def _probe() -> str | None:
+    try:
+        import PIL.ImageFont  # noqa: F401
+    except ImportError as e:
+        return f"Pillow is not installed ({e})"
+    if latin_font() is None:
+        return "the font package fontpkg-noto-sans is not installed"
+    return None
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ ORDER = [
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",
-    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.brief", "pages.week",
+    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.brief", "pages.week",
     "pages.weekly_archive", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
-    "writer", "cache", "search", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
+    "writer", "cache", "assets", "search", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,

@@ -10,34 +10,40 @@ from sitegen.memo import Memo
 from sitegen.model import Brief, RelatedLink, Site
 from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.pages.links import term_links
+from sitegen.pages.social import cards_on, social_image
 from sitegen.render import Job, PageMeta
 from sitegen.urls import brief_path, href, output_file, week_path
 from sitegen.weekly import week_label
 
 
 def brief_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
-    return [brief_page_job(site, cards, b, memo) for b in site.briefs]
+    social = cards_on()
+    return [brief_page_job(site, cards, b, memo, social) for b in site.briefs]
 
 
 def remake_brief_jobs(site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
     """Only the edited briefs' pages and those showing a changed related card."""
-    return [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(edit.briefs | edit.relinked)]
+    social = cards_on()
+    return [brief_page_job(site, cards, site.by_slug[s], memo, social) for s in sorted(edit.briefs | edit.relinked)]
 
 
-def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo) -> Job:
+def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo, social: bool = True) -> Job:
     links = site.related.get(b.slug, ())
     shown = tuple([cards[link.slug] for link in links])  # the related cards
     week_key = site.week_of[b.slug]
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key))
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social))
 
 
-def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str) -> Job:
-    """A brief's page. `related`: (card, link) of each related brief."""
+def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
+              social: bool = True) -> Job:
+    """A brief's page. `related`: (card, link) of each related brief. `social`: whether social
+    cards are made (its og:image is then its card, unless it names an image of its own)."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
+    image = social_image(c, b, social)
     context = {
-        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
+        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date, image=image),
         "brief": b,
         "contents": contents(b),
         "terms": term_links(b),
@@ -56,6 +62,7 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
             "isBasedOn": b.source.url,
             "publisher": {"@type": "Organization", "name": c.title},
             "keywords": list(b.tags),
+            **({"image": image.url} if image else {}),
         },
     }
     return Job(output_file(rel), "brief.html", context, b.source_path)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
-from sitegen.pages import (brief, extras, feeds, home, not_found, plain, search, term, term_index, week,
+from sitegen.pages import (brief, extras, feeds, home, not_found, plain, search, social, term, term_index, week,
                            weekly_archive)
-from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
+from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
 
@@ -80,6 +80,14 @@ class Registry:
             if kind.files is not None:
                 yield from kind.files(site, jobs, memo)
 
+    def assets(self, site: Site, memo: Memo = NO_MEMO) -> list[Asset]:
+        """Every cached binary output (social cards), in registry order."""
+        out: list[Asset] = []
+        for kind in self.kinds:
+            if kind.assets is not None:
+                out += kind.assets(site, memo)
+        return out
+
     def nav(self, site: Site) -> NavLinks:
         """The header links of every page."""
         return tuple(link for kind in self.kinds for link in kind.nav(site))
@@ -93,6 +101,7 @@ class Registry:
 DEFAULT = Registry((
     home.KIND,
     brief.KIND,
+    social.KIND,
     week.KIND,
     weekly_archive.KIND,
     term.KIND,

@@ -30,7 +30,9 @@ from sitegen.pages.kind import Edit
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, searchable,
                               source_parser)
 from sitegen.memo import Memo
-from sitegen.model import Brief, OutputFile, Site
+from sitegen.assets import make_assets
+from sitegen.model import Brief, LinkedFile, OutputFile, Site
+from sitegen.sitecache import cache_root
 from sitegen.render import Job, card, card_of, cards_of
 from sitegen.serve.output import LiveOutput, Staged, walk_files
 from sitegen.serve.rounds import Round, index_links
@@ -300,8 +302,22 @@ class LiveSite:
                            job_at: dict[str, int] | None = None) -> RebuildResult:
         """Render `todo`, add every output that is not a page job (a file of theirs wins
         its path over a page job, as in a clean build), and commit it all to the folder."""
-        generated: dict[str, OutputFile | Staged] = {f.path: f for f in self._render(renderer, todo)}
-        for f in page_kinds(self.options).files(site, jobs, self.memo):
+        generated: dict[str, OutputFile | Staged | LinkedFile] = {f.path: f for f in self._render(renderer, todo)}
+        kinds = page_kinds(self.options)
+        assets = kinds.assets(site, self.memo)
+        placed = self._out.linked
+        # A card already in place under the same key is not even looked up in the cache.
+        todo_assets = [a for a in assets if placed.get(a.path) != a.key]
+        made = make_assets(todo_assets, cache_root(self.site_dir), self.options.workers if len(todo_assets) >= 400 else 1)
+        made_at = {f.path: f for f in made.files}
+        for a in assets:
+            f = made_at.get(a.path) if placed.get(a.path) != a.key else LinkedFile(a.path, Path(), a.key)
+            if f is not None:
+                generated[a.path] = f
+                wanted_keys.pop(a.path, None)
+                if job_at is not None:
+                    job_at.pop(a.path, None)
+        for f in kinds.files(site, jobs, self.memo):
             generated[f.path] = f
             wanted_keys.pop(f.path, None)
             if job_at is not None:
