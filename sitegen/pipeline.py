@@ -134,18 +134,20 @@ class _Renderer:
     site_dir: Path
     config: SiteConfig
     nav: tuple[tuple[str, str], ...]
+    style: str = ""
+    """CSS the page kinds add to every page (registry.style)."""
 
     @functools.cached_property
     def env(self):  # type: ignore[no-untyped-def]
-        return make_environment(self.site_dir, self.config, self.nav)
+        return make_environment(self.site_dir, self.config, self.nav, self.style)
 
     def __call__(self, job: Job) -> OutputFile:
         html = render_template(self.env, self.site_dir, job.template, job.context, job.rendering)
         return OutputFile(job.path, html.encode("utf-8"))
 
 
-def page_renderer(site: Site, site_dir: Path, kinds: Registry) -> _Renderer:
-    return _Renderer(site_dir, site.config, kinds.nav(site))
+def page_renderer(site: Site, site_dir: Path, kinds: Registry, memo: Memo = NO_MEMO) -> _Renderer:
+    return _Renderer(site_dir, site.config, kinds.nav(site), kinds.style(site, memo))
 
 
 class CollectErrors:

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 CACHE_DIR = ".sitegen"
+FILE_MODE = 0o644
+"""Cached files are hard-linked into the output, so they get the mode of a file a web server reads."""
 
 
 class CannotMake(Exception):
@@ -30,6 +32,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; the output links to this file and is served
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

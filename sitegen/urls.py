@@ -30,6 +30,11 @@ def social_card_path(slug: str) -> str:
     return brief_path(slug) + SOCIAL_CARD_FILE
 
 
+def webfont_path(tag: str, flavor: str) -> str:
+    """The site's CJK web font: 'fonts/cjk-sc.woff2'."""
+    return f"fonts/cjk-{tag}.{flavor}"
+
+
 def page_path(slug: str) -> str:
     return f"{slug}/"
 

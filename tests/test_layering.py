@@ -13,11 +13,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "hints", "numbers", "reading", "paths", "sitecache", "fonts", "socialcard", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "errors", "hints", "numbers", "reading", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "templates", "render",
-    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.brief", "pages.week",
+    "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.week",
     "pages.weekly_archive", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
     "writer", "cache", "assets", "search", "pipeline", "explain", "deploy", "check", "scaffold", "serve", "cli",

@@ -85,6 +85,10 @@ def no_nav(site: Site) -> NavLinks:
     return ()
 
 
+def no_style(site: Site, memo: Memo) -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class PageKind:
     """One kind of output. Functions take a memo (serve keeps one; a clean build passes
@@ -111,6 +115,8 @@ class PageKind:
     """First URL segments it writes under: no plain page may take these slugs."""
     nav: Callable[[Site], NavLinks] = no_nav
     """Links it adds to every page's header, in registry order."""
+    style: Callable[[Site, Memo], str] = no_style
+    """CSS it adds to every page (before the theme's), in registry order: the CJK @font-face."""
 
     def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
         """The jobs of this kind that `edit` may have changed (the memo hands back the rest)."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
-from sitegen.pages import (brief, extras, feeds, home, not_found, plain, search, social, term, term_index, week,
-                           weekly_archive)
+from sitegen.pages import (brief, extras, feeds, home, not_found, plain, search, social, term, term_index,
+                           webfont, week, weekly_archive)
 from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
@@ -88,6 +88,10 @@ class Registry:
                 out += kind.assets(site, memo)
         return out
 
+    def style(self, site: Site, memo: Memo = NO_MEMO) -> str:
+        """CSS the kinds add to every page."""
+        return "".join(kind.style(site, memo) for kind in self.kinds)
+
     def nav(self, site: Site) -> NavLinks:
         """The header links of every page."""
         return tuple(link for kind in self.kinds for link in kind.nav(site))
@@ -102,6 +106,7 @@ DEFAULT = Registry((
     home.KIND,
     brief.KIND,
     social.KIND,
+    webfont.KIND,
     week.KIND,
     weekly_archive.KIND,
     term.KIND,

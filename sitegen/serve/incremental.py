@@ -244,6 +244,9 @@ class LiveSite:
             changed[item.slug] = item
         by_slug = {**site.by_slug, **changed}
         site = dataclasses.replace(site, briefs=tuple(by_slug[b.slug] for b in site.briefs), by_slug=by_slug)
+        assert self._renderer is not None
+        if page_kinds(self.options).style(site, self.memo) != self._renderer.style:
+            return None  # e.g. the site's first CJK character: every page gets the @font-face
         # The cards are the last round's: a body edit changes none.
         fresh = page_kinds(self.options).after(site, r.cards, self.memo, Edit(frozenset(changed)))
         if any(job.path not in r.job_at for job in fresh):
@@ -260,7 +263,7 @@ class LiveSite:
         """Render keys; a job that is the same object as last time keeps its key while the
         templates and globals are unchanged (the memo hands back identical jobs)."""
         assert self._deps is not None
-        env_key = (self._env_generation, self.fingerprints.digest((renderer.config, renderer.nav)))
+        env_key = (self._env_generation, self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)))
         if env_key != self._env_key:
             self._env_key, self._job_keys = env_key, {}
         previous, self._job_keys = self._job_keys, {}
@@ -277,8 +280,8 @@ class LiveSite:
     def _current_renderer(self, site, layouts_changed: bool):  # type: ignore[no-untyped-def]
         """Reuse the Jinja environment (and its compiled templates) while nothing it depends on
         changed: the config and nav, the layouts (reported, or their stat signatures)."""
-        renderer = page_renderer(site, self.site_dir, page_kinds(self.options))
-        key = (self.fingerprints.digest((renderer.config, renderer.nav)), self._layout_sigs())
+        renderer = page_renderer(site, self.site_dir, page_kinds(self.options), self.memo)
+        key = (self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)), self._layout_sigs())
         if self._renderer is None or key != self._renderer_key or layouts_changed:
             self._renderer, self._renderer_key = renderer, key
             self._deps = TemplateDeps(renderer.env)
