@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
@@ -240,6 +241,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
             if p.is_file():
                 files.setdefault(p.relative_to(static).as_posix(), None)
     outputs = _Outputs(files)
+    problems.extend(missing_images(site_dir, site, outputs))
     content_pages = _content_pages(site)
     links: list[Link] = []
     sources, _ = discover(site_dir)
@@ -268,6 +270,24 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
                        sort_diagnostics(deploy_warnings(site_dir, config, os.environ)))
+
+
+def missing_images(site_dir: Path, site: Site, outputs: _Outputs) -> list[Diagnostic]:
+    """A brief's `image:` that names a file static/ does not have (it would be a broken og:image)."""
+    out = []
+    for b in site.briefs:
+        if not b.image or "://" in b.image or outputs.target(b.image) is not None:
+            continue
+        try:
+            text = (site_dir / b.source_path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        line = next((i for i, s in enumerate(text.splitlines(), 1) if s.startswith("image:")), 0)
+        col = len("image: ") + 1 if line else 1
+        line = line or 1
+        out.append(Diagnostic(SourceLocation(b.source_path, line, col), f"image '{b.image}' is not in static/",
+                              "put the file at static/" + b.image + ", or correct the path", line_of(text, line)))
+    return out
 
 
 def _hint(problem: str) -> str:

@@ -282,3 +282,15 @@ def test_cards_are_hard_links_into_the_cache(make_site, tmp_path: Path) -> None:
     (cached,) = (site / CACHE_DIR / "cards").iterdir()
     if os.stat(card).st_dev == os.stat(cached).st_dev:
         assert os.path.samefile(card, cached)
+
+
+def test_check_reports_an_image_that_is_not_in_static(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.check import check_site
+    extra = 'image: images/missing.png\nimage_alt: "A chart"\n'
+    site = site_with(make_site, gone=brief("Gone", extra=extra), here=brief("Here", extra=extra.replace("missing", "here")))
+    (site / "static" / "images").mkdir(parents=True)
+    (site / "static" / "images" / "here.png").write_bytes(b"png")
+    result = check_site(BuildOptions(site, workers=1))
+    assert [d.format().splitlines()[0] for d in result.problems] == [
+        "content/briefs/gone.md:8:8: error: image 'images/missing.png' is not in static/"]
+    assert not (site / CACHE_DIR).exists(), "check writes nothing, not even the card cache"
