@@ -218,7 +218,7 @@ def card(b: Brief) -> Brief:
     edit of those changes the brief's own page alone (incremental rebuilds rely on it).
     Page-only fields have no typed attribute (a test checks it): they are all in `more`."""
     page_only = [f.name for f in BRIEF_FIELDS if not f.card]
-    return dataclasses.replace(b, body_html="", more=b.more.without(page_only))
+    return dataclasses.replace(b, body_html="", cjk_chars="", more=b.more.without(page_only))
 
 
 MIN_CONTENTS = 4

@@ -49,6 +49,13 @@ def is_cjk(ch: str) -> bool:
     return cp >= 0x1100 and any(lo <= cp <= hi for lo, hi in CJK_RANGES)
 
 
+def cjk_in(text: str) -> str:
+    """The CJK characters of a text, sorted ('' at once for ASCII text)."""
+    if text.isascii():
+        return ""
+    return "".join(sorted(ch for ch in set(text) if is_cjk(ch)))
+
+
 @dataclass(frozen=True)
 class FontFile:
     path: Path

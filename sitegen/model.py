@@ -109,6 +109,9 @@ class Brief:
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
     reading_minutes: int = 1
     """Minutes to read the whole brief (sitegen/reading.py): shown on its card and its page."""
+    cjk_chars: str = ""
+    """The CJK characters of its file, sorted, found when it is parsed (in a worker): what the
+    site's CJK web font must hold (pages/webfont.py). Not on its card."""
     more: FieldValues = FieldValues()
     """The other fields of the brief-field table (sitegen/brieffields.py): those only
     templates read, e.g. takeaways (inline HTML), comparison, timeline. Each reads as

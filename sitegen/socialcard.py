@@ -19,7 +19,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sitegen import __version__
 from sitegen.fonts import FontFile, cjk_face, cjk_font, is_cjk, latin_font
@@ -103,10 +103,14 @@ def font_identity() -> str:
     return f"sitegen {__version__}; layout {LAYOUT_VERSION}; Pillow {pillow}; " + "; ".join(fonts)
 
 
+_SPEC_FIELDS = tuple(f.name for f in fields(CardSpec))
+
+
 def card_key(spec: CardSpec, identity: str | None = None) -> str:
     """A hex digest of the spec and of everything else the PNG depends on."""
-    payload = json.dumps([asdict(spec), identity if identity is not None else font_identity()],
-                         ensure_ascii=False, sort_keys=True)
+    values = [getattr(spec, name) for name in _SPEC_FIELDS]
+    payload = json.dumps([_SPEC_FIELDS, values, identity if identity is not None else font_identity()],
+                         ensure_ascii=False)
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 

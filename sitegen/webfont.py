@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 
 from sitegen.fonts import CJK_RANGES, FontFile, cjk_font
@@ -34,14 +33,6 @@ LOCAL_NAMES = {
 
 KEEP_NAME_IDS = (0, 1, 2, 3, 4, 5, 6, 13, 14)
 """Name records the subset keeps: names, version, and the copyright and licence (OFL 1.1)."""
-
-_CJK_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES) + "]")
-
-
-def cjk_chars(text: str) -> frozenset[str]:
-    """The CJK characters in `text`."""
-    return frozenset(_CJK_RE.findall(text))
-
 
 @dataclass(frozen=True)
 class WebFontSpec:

@@ -19,7 +19,7 @@ from sitegen.pipeline import BuildOptions, build
 from sitegen.serve.incremental import LiveSite
 from sitegen.serve.watch import classify_batch
 from sitegen.sitecache import CACHE_DIR
-from sitegen.webfont import cjk_chars
+from sitegen.fonts import cjk_in
 
 
 def zh_brief(title: str = "芯片价格上涨", body: str = "存储厂商扩产。") -> str:
@@ -45,7 +45,7 @@ def test_the_subset_holds_exactly_the_sites_cjk_characters(make_site, tmp_path: 
     data = font.read_bytes()
     assert data[:4] == b"wOF2" and len(data) < 20_000
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
-    cjk_in_font = {chr(cp) for cp in cmap if cjk_chars(chr(cp))}
+    cjk_in_font = {chr(cp) for cp in cmap if cjk_in(chr(cp))}
     assert cjk_in_font == set("芯片价格上涨虎嗅存储厂商扩产。")
     names = TTFont(io.BytesIO(data))["name"]
     assert names.getDebugName(13), "the OFL licence record stays in the subset"

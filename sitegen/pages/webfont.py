@@ -8,47 +8,23 @@ new character changes the font file and no page.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
-from sitegen.fonts import cjk_face
+from sitegen.fonts import cjk_face, cjk_in
 from sitegen.memo import Memo
 from sitegen.model import Site
 from sitegen.pages.kind import Asset, PageKind, Reads
 from sitegen.urls import href, webfont_path
-from sitegen.webfont import WebFontSpec, cjk_chars, file_tag, flavor, font_face_css, font_key, identity, subset
+from sitegen.webfont import WebFontSpec, file_tag, flavor, font_face_css, font_key, identity, subset
 
 CACHE = "fonts"
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, (tuple, list)):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, (type, dt.date)):
-        for f in dataclasses.fields(value):
-            yield from _strings(getattr(value, f.name))
-
-
-def text_chars(item: Any) -> frozenset[str]:
-    """The CJK characters of every text in a brief or page (a dataclass walked field by field)."""
-    return cjk_chars("\n".join(_strings(item)))
-
-
-def site_chars(site: Site, memo: Memo) -> str:
-    """Every CJK character the site shows, sorted."""
-    found: set[str] = set(text_chars((site.config.title, site.config.description, site.config.author)))
+def site_chars(site: Site) -> str:
+    """Every CJK character the site shows (a superset: the briefs' whole files), sorted."""
+    found = set(cjk_in("\n".join((site.config.title, site.config.description, site.config.author))))
     for b in site.briefs:
-        found |= memo.get(("webfont-chars", b.slug), (b,), lambda b=b: text_chars(b))
+        found.update(b.cjk_chars)
     for p in site.pages:
-        found |= text_chars(p)
+        found.update(cjk_in("\n".join((p.title, p.summary, p.body_html))))
     return "".join(sorted(found))
 
 
@@ -58,7 +34,7 @@ def _plan(site: Site, memo: Memo) -> tuple[str, WebFontSpec, str] | None:
     ident = identity()
     if ident is None:
         return None
-    chars = site_chars(site, memo)
+    chars = site_chars(site)
     if not chars:
         return None
     face, kind = cjk_face(site.config.language), flavor()
