@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for n in args.n:
             got = {r.variant: r for r in rows if r.briefs == n}
-            off, cold, warm = (got[v] for v in CARD_VARIANTS)
+            cold, warm, off = got["cards cold"], got["cards warm"], got["cards off"]
             print(f"- {n:,} briefs: drawing a card costs {(cold.cpu_seconds - off.cpu_seconds) / n * 1000:.1f} ms CPU "
                   f"(cold − off); with every card cached the build takes {(warm.seconds / off.seconds - 1) * 100:+.1f}% "
                   f"wall and {(warm.cpu_seconds / off.cpu_seconds - 1) * 100:+.1f}% CPU against no cards")

@@ -231,7 +231,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     try:
-        rendered = list(render_site(site, options, assets=False))
+        rendered = list(render_site(site, options, assets=()))
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     files: dict[str, bytes | None] = {f.path: (f.data if f.path.endswith(".html") else None) for f in rendered}

@@ -18,6 +18,7 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, LinkedFile, OutputFile, Page, Site
 from sitegen.pages import registry
+from sitegen.pages.kind import Asset
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.render import Job
@@ -165,11 +166,12 @@ class CollectErrors:
 
 
 def render_site(site: Site, options: BuildOptions, notes: list[str] | None = None,
-                assets: bool = True) -> Iterator[OutputFile | LinkedFile]:
+                assets: Sequence[Asset] | None = None) -> Iterator[OutputFile | LinkedFile]:
     """Yield every output file of the site (pages, social cards, feeds, sitemap, ...). If pages
     fail to render, raise BuildFailed with every template error once all pages were tried.
-    `assets`: make the cached binary outputs (social cards) too, in the site's .sitegen/
-    folder (check, which writes nothing, leaves them out); lines about them go to `notes`."""
+    `assets`: the cached binary outputs to make (social cards, the CJK font) in the site's
+    .sitegen/ folder; None: those the page kinds list (check, which writes nothing, passes ());
+    lines about them go to `notes`."""
     kinds = page_kinds(options)
     jobs = kinds.jobs(site)
     errors: list[Diagnostic] = []
@@ -180,8 +182,8 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
             yield f
     if errors:
         raise BuildFailed(errors)
-    if assets:
-        listed = kinds.assets(site)
+    listed = kinds.assets(site) if assets is None else assets
+    if listed:
         made = make_assets(listed, cache_root(options.site_dir), options.workers)
         if notes is not None:
             notes.extend(f"not made: {note}" for note in made.notes)
@@ -214,8 +216,9 @@ def build(options: BuildOptions) -> BuildResult:
             if result.note:
                 notes.append(result.note)
 
-    files = write_site(output, counter.count(render_site(site, options, notes)), static_dirs(site_dir), finish)
-    prune(cache_root(site_dir), page_kinds(options).assets(site))  # what this build did not use
+    assets = page_kinds(options).assets(site)
+    files = write_site(output, counter.count(render_site(site, options, notes, assets)), static_dirs(site_dir), finish)
+    prune(cache_root(site_dir), assets)  # cached files this build did not use
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
 
 
