@@ -108,7 +108,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("image", shape.image, default="", card=False, needs="image_alt",
          needs_hint='describe the image for readers who cannot see it: image_alt: "Chart of ..."',
          partial="partials/brief-image.html", above_body=True,
-         doc="image: images/aws-capex.png          # optional; a file in static/ or an https URL: shared\n"
+         doc="image: images/aws-capex.png            # optional; a file in static/ or an https URL: shared\n"
              "                                       # instead of the generated card, shown above the brief",
          example="image: images/chart.png               # shared instead of the generated card; needs image_alt"),
     _row("image_alt", shape.text, default="", card=False,

@@ -65,8 +65,9 @@ def _probe() -> str | None:
         import PIL.ImageFont  # noqa: F401
     except ImportError as e:
         return f"Pillow is not installed ({e})"
-    if latin_font() is None:
-        return "the font package fontpkg-noto-sans is not installed"
+    for font, package in ((latin_font(), "fontpkg-noto-sans"), (cjk_font(), "noto-cjk-sans-otc")):
+        if font is None:
+            return f"the font package {package} is not installed"
     return None
 
 
@@ -118,7 +119,10 @@ def alt_text(spec: CardSpec) -> str:
     """The og:image:alt of a card: what it says, in one line."""
     parts = [spec.title, f"{spec.source}, {spec.date}"]
     if spec.metric_value:
-        metric = " ".join(p for p in (spec.metric_value, spec.metric_change) if p)
+        change = spec.metric_change
+        if change and spec.metric_direction in ("up", "down"):
+            change = f"{spec.metric_direction} {change}"  # the arrow and colour, in words
+        metric = ", ".join(p for p in (spec.metric_value, change) if p)
         parts.append(f"{spec.metric_label}: {metric}" if spec.metric_label else metric)
     return " — ".join(parts)
 
@@ -162,9 +166,6 @@ class _Fonts:
             w = self.widths[text] = sum(f.getlength(run) for run, f in self.runs(text))  # type: ignore[attr-defined]
         return w
 
-    def has(self, ch: str) -> bool:
-        return ord(ch) in self.main_cmap or ord(ch) in self.cjk_cmap
-
 
 def _required() -> tuple[FontFile, FontFile | None]:
     latin = latin_font()
@@ -195,8 +196,8 @@ def _fonts(size: int, weight: int, face: int) -> _Fonts:
               if cjk is not None else None)
         stroke = max(1, round(size / 40)) if weight >= 600 else 0
         return _Fonts(main, cj, _cmap(str(latin.path), 0), _cmap(str(cjk.path), face) if cjk else frozenset(), stroke)
-    except (OSError, ValueError, ImportError) as e:
-        raise CardsUnavailable(f"cannot load the card fonts ({e})") from None
+    except Exception as e:  # a broken font file or library: cards are off, the build goes on
+        raise CardsUnavailable(f"cannot load the card fonts ({type(e).__name__}: {e})") from None
 
 
 # --- line breaking ------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_build_writes_a_card_per_brief_and_points_og_image_at_it(make_site, tmp_
         assert re.search(r'<meta property="og:image:alt" content="[^"]+">', page)
     assert "$37.6B ▲ 12%" not in page  # (the zh page) and the alt of the Latin one says its metric:
     one = (tmp_path / "out" / "briefs" / "one" / "index.html").read_text(encoding="utf-8")
-    assert 'content="A Latin title — Example News, 2 May 2026 — Revenue: $37.6B +12%"' in one
+    assert 'content="A Latin title — Example News, 2 May 2026 — Revenue: $37.6B, up +12%"' in one
     home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "og:image" not in home and '<meta name="twitter:card" content="summary">' in home
     cached = sorted((site / CACHE_DIR / "cards").iterdir())
