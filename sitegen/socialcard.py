@@ -38,7 +38,9 @@ UP = (26, 127, 55)
 DOWN = (180, 35, 24)
 PAD = 72
 
-_NO_BREAK_BEFORE = frozenset("、。，．：；！？）」』】〕〉》”’,.:;!?)]}%‰ー々〜・")
+_NO_BREAK_BEFORE = frozenset("、。，．：；！？）」』】〕〉》”’,.:;!?)]}%‰ー々〜・"
+                             "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+"""Closing punctuation, small kana and marks: never the first character of a line (kinsoku)."""
 _NO_BREAK_AFTER = frozenset("（「『【〔〈《“‘([{")
 
 

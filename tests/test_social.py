@@ -92,6 +92,8 @@ def test_cjk_wraps_between_characters_and_latin_at_spaces() -> None:
     assert [w for line in lines for w in line.split()] == words, "breaks only at spaces"
     lines, _ = socialcard.wrap("市场份额，并应对出口管制带来的不确定性。", fonts, 300, 10)
     assert not any(line[0] in "，。" for line in lines), "no line starts with closing punctuation"
+    lines, _ = socialcard.wrap("チェックリストをアップデートしてショップへ", fonts, 230, 10)
+    assert len(lines) > 2 and not any(line[0] in "ーッャュョ" for line in lines), lines
 
 
 def test_a_long_title_ends_its_fourth_line_with_an_ellipsis() -> None:
