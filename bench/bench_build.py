@@ -4,11 +4,17 @@
     python bench/bench_build.py                    # 1,000 and 10,000 briefs
     python bench/bench_build.py --n 500 --repeat 3
     python bench/bench_build.py --n 10000 --profile   # cProfile, single process, top functions
+    python bench/bench_build.py --n 2000 --cards      # social cards: off, cold cache, warm cache
 
 Corpora come from bench/gen_corpus.py (deterministic; a vendored copy of the project's
 generator) and are cached under bench-out/corpus-<n>/. Every measured run is cold: the
 corpus is copied into a fresh site folder (so no build cache from an earlier run can
 exist) and built into a fresh output folder, as a subprocess, as a user would run it.
+
+With --cards each size gets three rows: `cards cold` (a fresh copy, an empty .sitegen/: every
+card drawn), `cards warm` (the same site built again into a fresh output folder: every card from
+the cache) and `cards off` (the same site again with SITEGEN_CARDS=off: no social cards). Without
+--cards a build makes its cards as usual, from an empty cache.
 
 Memory is measured three ways, because workers are forked and share pages:
 - "largest process": the peak RSS of the biggest single process (os.wait4's ru_maxrss);
@@ -43,6 +49,7 @@ SUMMARY_RE = re.compile(r"built (\d+) pages")
 @dataclass(frozen=True)
 class Run:
     briefs: int
+    variant: str
     pages: int
     files: int
     seconds: float
@@ -135,17 +142,30 @@ class TreeSampler(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str]) -> Run:
+CARD_VARIANTS = ("cards cold", "cards warm", "cards off")
+"""In this order: cold copies the corpus afresh; warm and off build the site cold left, so both
+find the CJK web font in the cache and differ only in the cards."""
+
+
+def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str], variant: str = "") -> Run:
+    """One build as a subprocess into a fresh output folder; a fresh copy of the corpus too,
+    except for 'cards warm' and 'cards off', which build the site the last run left (its cache full)."""
     site = work / "site"
     out = work / "public"
-    shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(corpus_dir, site)
+    if variant in ("cards warm", "cards off"):
+        if not (site / ".sitegen" / "cards").is_dir():
+            sys.exit(f"{variant} needs a cards cold run of the same size first")
+        shutil.rmtree(out, ignore_errors=True)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(corpus_dir, site)
     cmd = [sys.executable, "-m", "sitegen", "build", str(site), "--output", str(out), *extra]
+    env = {**os.environ, "SITEGEN_CARDS": "off"} if variant == "cards off" else None
     log = work / "build.log"
     load = os.getloadavg()[0]
     with open(log, "w+") as f:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT, env=env)
         sampler = TreeSampler(proc.pid)
         sampler.start()
         # wait4 gives this child's own rusage: ru_maxrss is its largest process (kB on Linux)
@@ -162,7 +182,7 @@ def build_cold(n: int, corpus_dir: Path, work: Path, extra: list[str]) -> Run:
     m = SUMMARY_RE.search(output)
     pages = int(m.group(1)) if m else sum(1 for _ in out.rglob("*.html"))
     tree = sampler.supported
-    return Run(n, pages, files, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    return Run(n, variant or "default", pages, files, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                sampler.peak_rss_kb / 1024 if tree else None, sampler.peak_pss_kb / 1024 if tree else None, load)
 
 
@@ -195,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "bench-out", help="cache and work folder (default: bench-out/)")
     ap.add_argument("--profile", action="store_true", help="also profile one single-process build per size")
     ap.add_argument("--top", type=int, default=25, help="functions to show with --profile")
+    ap.add_argument("--cards", action="store_true",
+                    help="three rows per size: social cards off, drawn from an empty cache, all from the cache")
     args = ap.parse_args(argv)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -202,26 +224,38 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Run] = []
     for n in args.n:
         corpus_dir = corpus(n, args.out, args.seed)
-        runs = []
+        by_variant: dict[str, list[Run]] = {}
         for _ in range(args.repeat):
-            r = build_cold(n, corpus_dir, args.out / f"work-{n}", extra)
-            print(f"{n} briefs: {r.seconds:.2f}s wall, {r.cpu_seconds:.1f}s CPU, {r.pages} pages, "
-                  f"tree PSS {fmt(r.tree_pss_mb)} MB, load average before {r.load_before:.1f}", file=sys.stderr)
-            runs.append(r)
-        rows.append(sorted(runs, key=lambda r: r.seconds)[len(runs) // 2])
+            # cold before warm within each repeat: warm builds the site its cold run left
+            for variant in CARD_VARIANTS if args.cards else ("",):
+                r = build_cold(n, corpus_dir, args.out / f"work-{n}", extra, variant)
+                print(f"{n} briefs{' ' + variant if variant else ''}: {r.seconds:.2f}s wall, {r.cpu_seconds:.1f}s CPU, "
+                      f"{r.pages} pages, tree PSS {fmt(r.tree_pss_mb)} MB, load average before {r.load_before:.1f}",
+                      file=sys.stderr)
+                by_variant.setdefault(variant, []).append(r)
+        for runs in by_variant.values():
+            rows.append(sorted(runs, key=lambda r: r.seconds)[len(runs) // 2])
         if args.profile:
             profile(n, corpus_dir, args.out / f"work-{n}", args.top)
 
     py = sys.version.split()[0]
     print(f"\nsitegen cold build, Python {py}, {os.cpu_count()} CPUs, jobs={args.jobs or 'default'}, "
           f"median of {args.repeat}\n")
-    print("| briefs | pages | files | wall (s) | pages/s | CPU (s) | peak tree PSS (MB) | peak tree RSS (MB) "
+    print("| briefs | build | pages | files | wall (s) | pages/s | CPU (s) | peak tree PSS (MB) | peak tree RSS (MB) "
           "| largest process RSS (MB) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r.briefs:,} | {r.pages:,} | {r.files:,} | {r.seconds:.2f} | {r.pages_per_second:,.0f} | "
+        print(f"| {r.briefs:,} | {r.variant} | {r.pages:,} | {r.files:,} | {r.seconds:.2f} | {r.pages_per_second:,.0f} | "
               f"{r.cpu_seconds:.1f} | "
               f"{fmt(r.tree_pss_mb)} | {fmt(r.tree_rss_mb)} | {r.max_rss_mb:.0f} |")
+    if args.cards:
+        print()
+        for n in args.n:
+            got = {r.variant: r for r in rows if r.briefs == n}
+            cold, warm, off = got["cards cold"], got["cards warm"], got["cards off"]
+            print(f"- {n:,} briefs: drawing a card costs {(cold.cpu_seconds - off.cpu_seconds) / n * 1000:.1f} ms CPU "
+                  f"(cold − off); with every card cached the build takes {(warm.seconds / off.seconds - 1) * 100:+.1f}% "
+                  f"wall and {(warm.cpu_seconds / off.cpu_seconds - 1) * 100:+.1f}% CPU against no cards")
     return 0
 
 

@@ -58,6 +58,9 @@ class BriefField:
     """(id, label) of its section's heading, for the brief's table of contents."""
     shown: Callable[[Brief], bool] | None = None
     """Whether its section shows; default: the field has a value."""
+    needs: str = ""
+    """Another field that must be given with this one (image needs image_alt)."""
+    needs_hint: str = ""
 
     def model(self, value: Any, md: Inline) -> dict[str, Any]:
         render = md if self.markdown else _plain
@@ -102,6 +105,15 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("summary", shape.text, prose=True, required=True, missing_hint='add a one-line hook: summary: "..."',
          doc='summary: "One-line hook under the title and in every list"   # required',
          example="summary: {summary}"),
+    _row("image", shape.image, default="", card=False, needs="image_alt",
+         needs_hint='describe the image for readers who cannot see it: image_alt: "Chart of ..."',
+         partial="partials/brief-image.html", above_body=True,
+         doc="image: images/aws-capex.png            # optional; a file in static/ or an https URL: shared\n"
+             "                                       # instead of the generated card, shown above the brief",
+         example="image: images/chart.png               # shared instead of the generated card; needs image_alt"),
+    _row("image_alt", shape.text, default="", card=False,
+         doc='image_alt: "Chart of AWS revenue by quarter"   # required with image: the text alternative',
+         example='image_alt: "..."                      # what the image shows, for readers who cannot see it'),
     _row("ai_generated", shape.flag, default=False, card=False,
          doc='ai_generated: true                     # optional; labels the analysis "AI-generated analysis"',
          example='ai_generated: true                    # labels the analysis "AI-generated analysis"'),
@@ -232,7 +244,7 @@ def card(b: Brief) -> Brief:
     edit of those changes the brief's own page alone (incremental rebuilds rely on it).
     Page-only fields have no typed attribute (a test checks it): they are all in `more`."""
     page_only = [f.name for f in BRIEF_FIELDS if not f.card]
-    return dataclasses.replace(b, body_html="", more=b.more.without(page_only))
+    return dataclasses.replace(b, body_html="", cjk_chars="", more=b.more.without(page_only))
 
 
 MIN_CONTENTS = 4

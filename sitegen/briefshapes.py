@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from urllib.parse import urlsplit
+
 from sitegen.fieldreader import FieldReader
 from sitegen.hints import did_you_mean
 from sitegen.model import OUTCOMES, Comparison, Correction, Metric, Prediction, Source, TimelineEntry, Tldr
+from sitegen.urls import is_safe_url
 from sitegen.yamlnodes import Path
 
 Reader = Callable[[FieldReader, Path, Any, ZoneInfo], Any]
@@ -70,6 +73,33 @@ def slug(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> str | None:
 def when(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dt.datetime, bool] | None:
     """(aware datetime, has_time)."""
     return r.datetime(p, value, _name(p), tz)
+
+
+IMAGE_PATH_RE = re.compile(r"^[^\W_][\w.-]*(?:/[\w.-]+)*\Z", re.UNICODE)
+"""A site path of an image: letters, digits, '-', '_', '.' in segments, no leading '/'."""
+
+
+def image(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> str | None:
+    """An image to share the brief with: a path in the site's static/ folder, or an https URL."""
+    s = r.string(p, value, _name(p))
+    if s is None:
+        return None
+    s = s.strip()
+    if not is_safe_url(s):
+        r.error(p, f"'image' must not be a {s.split(':', 1)[0].strip().lower()}: URL",
+                "use a file in static/ (image: images/chart.png) or an https URL")
+        return None
+    if "://" in s or ":" in s.split("/", 1)[0]:
+        if urlsplit(s).scheme.lower() != "https" or not urlsplit(s).netloc:
+            r.error(p, f"'image' must be an https URL or a path in static/, got '{s}'",
+                    "use a file in static/ (image: images/chart.png) or an https URL")
+            return None
+        return s
+    if not IMAGE_PATH_RE.match(s) or any(part in (".", "..") for part in s.split("/")):
+        r.error(p, f"'image' is not a path in static/: '{s}'",
+                "write the path inside static/ without a leading '/', e.g. image: images/chart.png")
+        return None
+    return s
 
 
 def build_when(value: tuple[dt.datetime, bool], md: Inline) -> dict[str, Any]:

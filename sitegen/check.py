@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
@@ -234,7 +235,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     try:
-        rendered = list(render_site(site, options))
+        rendered = list(render_site(site, options, assets=()))
     except BuildFailed as e:
         return CheckResult(e.diagnostics, 0, 0, 0)
     files: dict[str, bytes | None] = {f.path: (f.data if f.path.endswith(".html") else None) for f in rendered}
@@ -245,6 +246,7 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
                 files.setdefault(p.relative_to(static).as_posix(), None)
     outputs = _Outputs(files)
     problems += _follow_aliases(site, files)
+    problems.extend(missing_images(site_dir, site, outputs))
     content_pages = _content_pages(site)
     links: list[Link] = []
     sources, _ = discover(site_dir)
@@ -309,6 +311,24 @@ def _until(delta: dt.timedelta) -> str:
     if hours < 48:
         return f"{round(hours)} h"
     return f"{round(hours / 24)} days"
+
+
+def missing_images(site_dir: Path, site: Site, outputs: _Outputs) -> list[Diagnostic]:
+    """A brief's `image:` that names a file static/ does not have (it would be a broken og:image)."""
+    out = []
+    for b in site.briefs:
+        if not b.image or "://" in b.image or outputs.target(b.image) is not None:
+            continue
+        try:
+            text = (site_dir / b.source_path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        line = next((i for i, s in enumerate(text.splitlines(), 1) if s.startswith("image:")), 0)
+        col = len("image: ") + 1 if line else 1
+        line = line or 1
+        out.append(Diagnostic(SourceLocation(b.source_path, line, col), f"image '{b.image}' is not in static/",
+                              "put the file at static/" + b.image + ", or correct the path", line_of(text, line)))
+    return out
 
 
 def _hint(problem: str) -> str:

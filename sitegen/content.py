@@ -24,6 +24,7 @@ from sitegen.model import TAXONOMY_KINDS, Brief, Page
 from sitegen.schema import validate_brief, validate_page
 from sitegen.urls import SLUG_RE
 from sitegen.paths import escapes, real_root
+from sitegen.fonts import cjk_in
 from sitegen.reading import reading_minutes
 from sitegen.yamlnodes import YamlError, load_located, yaml_diagnostic
 
@@ -171,6 +172,7 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
         slug_location=reader.location(("slug",)) if "slug" in checked else SourceLocation(shown, 1, 1),
         body_html=body_html,
         reading_minutes=reading_minutes([*prose_of(checked), body_html]),
+        cjk_chars=cjk_in(text),
         term_locations=tuple(_term_locations(reader, checked)),
         **model_values(checked, md.render_inline),
     )

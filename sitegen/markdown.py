@@ -17,8 +17,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
-"""Schemes that can run code or read local files; checked after entity decoding."""
+from sitegen.urls import is_safe_url
+
 
 # Everything Markdown itself produces, plus harmless inline/structural HTML authors use.
 _TAGS = {
@@ -40,12 +40,6 @@ _ATTRIBUTES = {
     "time": {"datetime"},
     "details": {"open"},
 }
-
-
-def is_safe_url(url: str) -> bool:
-    """False for javascript:, vbscript:, data: and file: URLs (whitespace/case tricks included)."""
-    cleaned = re.sub(r"[\x00-\x20]", "", url)
-    return not UNSAFE_SCHEME.match(cleaned)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sitegen.config import SiteConfig
@@ -148,6 +149,9 @@ class Brief:
     """(taxonomy, name, where) for each tag, audience and the source name: for slug clashes."""
     reading_minutes: int = 1
     """Minutes to read the whole brief (sitegen/reading.py): shown on its card and its page."""
+    cjk_chars: str = ""
+    """The CJK characters of its file, sorted, found when it is parsed (in a worker): what the
+    site's CJK web font must hold (pages/webfont.py). Not on its card."""
     more: FieldValues = FieldValues()
     """The other fields of the brief-field table (sitegen/brieffields.py): those only
     templates read, e.g. takeaways (inline HTML), comparison, timeline. Each reads as
@@ -182,6 +186,19 @@ class OutputFile:
     path: str
     """Relative to the output folder, '/'-separated, e.g. 'briefs/x/index.html'."""
     data: bytes
+
+
+@dataclass(frozen=True)
+class LinkedFile:
+    """An output file whose bytes are already in a file of the site's cache (a social card).
+    The writer hard-links it into the output (or copies it, across file systems), so a
+    cached card costs no read and no write. The cache file is never changed once written."""
+
+    path: str
+    """Relative to the output folder, like OutputFile.path."""
+    source: Path
+    key: str
+    """What its bytes were made from (their cache key): equal keys, equal bytes."""
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.assemble import assemble
+from sitegen.assets import make_assets, prune
 from sitegen.cache import ParseCache
 from sitegen.clock import build_now
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
-from sitegen.model import Brief, OutputFile, Page, Site
+from sitegen.model import Brief, LinkedFile, OutputFile, Page, Site
 from sitegen.pages import registry
+from sitegen.pages.kind import Asset
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.render import Job
 from sitegen.search import index_site
+from sitegen.sitecache import cache_root
+from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
 from sitegen.writer import check_output_dir, write_site
@@ -140,18 +144,20 @@ class _Renderer:
     site_dir: Path
     config: SiteConfig
     nav: tuple[tuple[str, str], ...]
+    style: str = ""
+    """CSS the page kinds add to every page (registry.style)."""
 
     @functools.cached_property
     def env(self):  # type: ignore[no-untyped-def]
-        return make_environment(self.site_dir, self.config, self.nav)
+        return make_environment(self.site_dir, self.config, self.nav, self.style)
 
     def __call__(self, job: Job) -> OutputFile:
         html = render_template(self.env, self.site_dir, job.template, job.context, job.rendering)
         return OutputFile(job.path, html.encode("utf-8"))
 
 
-def page_renderer(site: Site, site_dir: Path, kinds: Registry) -> _Renderer:
-    return _Renderer(site_dir, site.config, kinds.nav(site))
+def page_renderer(site: Site, site_dir: Path, kinds: Registry, memo: Memo = NO_MEMO) -> _Renderer:
+    return _Renderer(site_dir, site.config, kinds.nav(site), kinds.style(site, memo))
 
 
 class CollectErrors:
@@ -168,9 +174,13 @@ class CollectErrors:
             return None, e.diagnostics
 
 
-def render_site(site: Site, options: BuildOptions) -> Iterator[OutputFile]:
-    """Yield every output file of the site (pages, feeds, sitemap, ...). If pages fail to
-    render, raise BuildFailed with every template error once all pages were tried."""
+def render_site(site: Site, options: BuildOptions, notes: list[str] | None = None,
+                assets: Sequence[Asset] | None = None) -> Iterator[OutputFile | LinkedFile]:
+    """Yield every output file of the site (pages, social cards, feeds, sitemap, ...). If pages
+    fail to render, raise BuildFailed with every template error once all pages were tried.
+    `assets`: the cached binary outputs to make (social cards, the CJK font) in the site's
+    .sitegen/ folder; None: those the page kinds list (check, which writes nothing, passes ());
+    lines about them go to `notes`."""
     kinds = page_kinds(options)
     jobs = kinds.jobs(site)
     errors: list[Diagnostic] = []
@@ -181,6 +191,12 @@ def render_site(site: Site, options: BuildOptions) -> Iterator[OutputFile]:
             yield f
     if errors:
         raise BuildFailed(errors)
+    listed = kinds.assets(site) if assets is None else assets
+    if listed:
+        made = make_assets(listed, cache_root(options.site_dir), options.workers)
+        if notes is not None:
+            notes.extend(f"not made: {note}" for note in made.notes)
+        yield from made.files
     yield from kinds.files(site, jobs)
 
 
@@ -199,6 +215,9 @@ def build(options: BuildOptions) -> BuildResult:
     config, site = load_site(options)
     counter = _Counter()
     notes: list[str] = []
+    off = card_support()
+    if off is not None and not off.startswith(OFF_ENV) and "social" in page_kinds(options).names:
+        notes.append(f"social cards are off: {off}")  # brief pages then have no og:image
 
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
@@ -206,7 +225,9 @@ def build(options: BuildOptions) -> BuildResult:
             if result.note:
                 notes.append(result.note)
 
-    files = write_site(output, counter.count(render_site(site, options)), static_dirs(site_dir), finish)
+    assets = page_kinds(options).assets(site)
+    files = write_site(output, counter.count(render_site(site, options, notes, assets)), static_dirs(site_dir), finish)
+    prune(cache_root(site_dir), assets)  # cached files this build did not use
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
 
 

@@ -29,6 +29,8 @@ class PageMeta:
     og_type: str = "website"
     noindex: bool = False
     published: dt.datetime | None = None
+    image: Any = None
+    """Its og:image (pages.social.SocialImage), or None: then twitter:card is 'summary'."""
 
 
 @dataclass(frozen=True)

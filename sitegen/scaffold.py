@@ -165,6 +165,7 @@ jobs:
 GITIGNORE = """# sitegen output and caches
 /public/
 .sitegen-*/
+/.sitegen/
 __pycache__/
 .venv/
 """

@@ -33,6 +33,8 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> dict[str, Any] | None:
             checked[f.name] = f.read(r, (f.name,), data[f.name], tz)
         elif f.required:
             r.error((), f"missing required key '{f.name}'", f.missing_hint)
+        if f.needs and f.name in data and f.needs not in data:
+            r.error((f.name,), f"'{f.name}' needs '{f.needs}' too", f.needs_hint, key=True)
     _check_order(r, checked)
     return None if r.diags else checked
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.colors import accent_palette
@@ -26,7 +27,8 @@ def builtin_theme_dir() -> Path:
     return Path(__file__).parent.parent / "layouts"
 
 
-def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
+def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, str], ...] = (),
+                     style: str = "") -> jinja2.Environment:
     """Site layouts/ first, then the built-in theme; the theme also as 'default/<name>'."""
     # The theme's files, plus the brief-page sections generated from the field table.
     theme = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(builtin_theme_dir())),
@@ -53,6 +55,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         site=config,
         brand=accent_palette(config.accent) if config.accent else None,
         nav=nav,
+        kinds_style=markupsafe.Markup(style),  # CSS made by sitegen (the CJK @font-face), not from content
         # Links to briefs, weeks and terms: one helper over urls.py, so no template types a path.
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))

@@ -8,8 +8,31 @@ import unicodedata
 from urllib.parse import quote
 
 
+UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+"""Schemes that can run code or read local files; checked after entity decoding."""
+
+
+def is_safe_url(url: str) -> bool:
+    """False for javascript:, vbscript:, data: and file: URLs (whitespace/case tricks included)."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    return not UNSAFE_SCHEME.match(cleaned)
+
+
 def brief_path(slug: str) -> str:
     return f"briefs/{slug}/"
+
+
+SOCIAL_CARD_FILE = "card.png"
+
+
+def social_card_path(slug: str) -> str:
+    """A brief's social card (og:image), next to its page: 'briefs/x/card.png'."""
+    return brief_path(slug) + SOCIAL_CARD_FILE
+
+
+def webfont_path(tag: str, flavor: str) -> str:
+    """The site's CJK web font: 'fonts/cjk-sc.woff2'."""
+    return f"fonts/cjk-{tag}.{flavor}"
 
 
 def page_path(slug: str) -> str:
@@ -126,6 +149,7 @@ def output_file(rel: str) -> str:
 
 PATHS = {
     "brief": brief_path,
+    "social_card": social_card_path,
     "page": page_path,
     "week": week_path,
     "week_audience": lambda key, name: week_audience_path(key, taxonomy_slug(name)),

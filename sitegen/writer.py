@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
-from sitegen.model import OutputFile
+from sitegen.model import LinkedFile, OutputFile
 from sitegen.paths import escapes, link_escapes, real_root
 
 _AT_FDCWD = -100
@@ -55,7 +55,7 @@ def check_output_dir(site_dir: Path, output: Path) -> None:
                                       "pick a dedicated folder such as public/; it is replaced on every build")])
 
 
-def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path] = (),
+def write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path] = (),
                finish: Callable[[Path], None] | None = None) -> int:
     """Write every file into a fresh staging folder, then swap it with `output`. Returns the file count.
 
@@ -69,7 +69,7 @@ def write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[
             "check that the output folder can be created and written; the previous output was kept")]) from None
 
 
-def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable[Path],
+def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path],
                 finish: Callable[[Path], None] | None) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output)
@@ -90,7 +90,10 @@ def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable
             if parent not in made:
                 parent.mkdir(parents=True, exist_ok=True)
                 made.add(parent)
-            dest.write_bytes(f.data)
+            if isinstance(f, LinkedFile):
+                link_or_copy(f.source, dest)
+            else:
+                dest.write_bytes(f.data)
             count += 1
         if finish is not None:
             finish(staging)
@@ -99,6 +102,15 @@ def _write_site(output: Path, files: Iterable[OutputFile], static_dirs: Iterable
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return count
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """Put the cached file `source` at `dest`: a hard link (no bytes read or written), or a copy
+    where links cannot be made (another file system, a file system without them)."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def _outside(root: Path):  # type: ignore[no-untyped-def]

@@ -83,10 +83,15 @@ def audit_output(out: Path) -> list[str]:
     return problems
 
 
+CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?)")
+"""What a build may keep in a site's cache folder: cards and fonts named by their key."""
+
+
 def files_outside(root: Path, output: Path) -> dict[str, bytes]:
-    """Every file under root except those in the output folder."""
+    """Every file under root except those in the output folder and the site's cache files
+    (which must be named by their hex key: a hostile name never reaches a cache path)."""
     return {k: v for k, v in tree_bytes(root).items()
-            if not (root / k).resolve().is_relative_to(output.resolve())}
+            if not (root / k).resolve().is_relative_to(output.resolve()) and not CACHED.fullmatch(k)}
 
 
 def assert_diagnostics(err: BuildFailed, known_paths: set[str]) -> None:

@@ -54,7 +54,7 @@ def test_init_scaffolds_a_site_that_builds_at_once(tmp_path: Path, cli) -> None:
     for rel in ("sitegen.yaml", "content/briefs/welcome.md", ".gitignore", ".github/workflows/pages.yml",
                 "requirements.txt"):
         assert (target / rel).is_file(), rel
-    assert {"/public/", ".sitegen-*/"} <= set((target / ".gitignore").read_text().split())
+    assert {"/public/", ".sitegen-*/", "/.sitegen/"} <= set((target / ".gitignore").read_text().split())
     assert "title: \"My Briefs\"" in (target / "sitegen.yaml").read_text()
     built = cli("build", str(target))
     assert built.returncode == 0, built.stderr

@@ -10,6 +10,7 @@ from sitegen.memo import Memo
 from sitegen.model import Brief, RelatedLink, Site
 from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.pages.links import term_links
+from sitegen.pages.social import cards_on, social_image
 from sitegen.render import Job, PageMeta
 from sitegen.series import Series, sparkline
 from sitegen.stories import Story
@@ -18,34 +19,40 @@ from sitegen.weekly import week_label
 
 
 def brief_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
-    return [brief_page_job(site, cards, b, memo) for b in site.briefs]
+    social = cards_on()
+    return [brief_page_job(site, cards, b, memo, social) for b in site.briefs]
 
 
 def remake_brief_jobs(site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
     """Only the edited briefs' pages and those showing a changed related card."""
-    return [brief_page_job(site, cards, site.by_slug[s], memo) for s in sorted(edit.briefs | edit.relinked)]
+    social = cards_on()
+    return [brief_page_job(site, cards, site.by_slug[s], memo, social) for s in sorted(edit.briefs | edit.relinked)]
 
 
-def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo) -> Job:
+def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo, social: bool = True) -> Job:
     links = site.related.get(b.slug, ())
     shown = tuple([cards[link.slug] for link in links])  # the related cards
     week_key = site.week_of[b.slug]
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
     story = site.story_of.get(b.slug)
     offline = site.offline.get(b.slug, "")
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, series, story, offline),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, series, story, offline))
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social, series, story, offline),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social, series, story, offline))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
-              series: tuple[Series, ...] = (), story: Story | None = None, offline: str = "") -> Job:
-    """A brief's page. `related`: (card, link) of each related brief; `series`: the metric
-    histories its metrics belong to; `story`: the story it is part of; `offline`: why a
-    preview (--drafts) shows a brief the public site does not ('draft', 'scheduled', 'expired')."""
+              social: bool = True, series: tuple[Series, ...] = (), story: Story | None = None,
+              offline: str = "") -> Job:
+    """A brief's page. `related`: (card, link) of each related brief. `social`: whether social
+    cards are made (its og:image is then its card, unless it names an image of its own);
+    `series`: the metric histories its metrics belong to; `story`: the story it is part of;
+    `offline`: why a preview (--drafts) shows a brief the public site does not ('draft',
+    'scheduled', 'expired')."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
+    image = social_image(c, b, social)
     context = {
-        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date),
+        "page": PageMeta(b.title, b.summary, rel, "brief", "article", published=b.date, image=image),
         "brief": b,
         "contents": contents(b),
         "terms": term_links(b),
@@ -68,6 +75,7 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
             "isBasedOn": b.source.url,
             "publisher": {"@type": "Organization", "name": c.title},
             "keywords": list(b.tags),
+            **({"image": image.url} if image else {}),
         },
     }
     return Job(output_file(rel), "brief.html", context, b.source_path)

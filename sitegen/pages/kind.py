@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sitegen.memo import Memo
 from sitegen.model import Brief, OutputFile, Site, Term
@@ -54,13 +55,38 @@ class Edit:
     """The terms of a taxonomy ('tags') that list a brief whose card changed."""
 
 
+@dataclass(frozen=True)
+class Asset:
+    """A binary output made by a slow pure function (a social card), kept in the site's cache.
+
+    The build looks for `.sitegen/<cache>/<key><suffix of path>` and calls `make(spec)` only
+    when it is not there (in worker processes when many are missing); `key` must change
+    whenever the bytes `make(spec)` returns may change."""
+
+    path: str
+    """Output path, relative to the output folder."""
+    cache: str
+    """Its folder in the site's cache: 'cards'."""
+    key: str
+    """A hex digest of everything the bytes depend on."""
+    spec: Any
+    make: Callable[[Any], bytes]
+    """A module-level function: spec -> bytes. It raises sitecache.CannotMake when it cannot work
+    here (a library or font missing): the build then says so and goes on without the file."""
+
+
 JobsFn = Callable[[Site, Cards, Memo], list[Job]]
 RemakeFn = Callable[[Site, Cards, Memo, Edit], list[Job]]
 FilesFn = Callable[[Site, Sequence[Job], Memo], list[OutputFile]]
+AssetsFn = Callable[[Site, Memo], list[Asset]]
 
 
 def no_nav(site: Site) -> NavLinks:
     return ()
+
+
+def no_style(site: Site, memo: Memo) -> str:
+    return ""
 
 
 @dataclass(frozen=True)
@@ -82,10 +108,15 @@ class PageKind:
     files: FilesFn | None = None
     """Outputs made as bytes (feeds, sitemap), after every page job; a file wins its path
     over a page job. serve makes them on every rebuild, through the memo."""
+    assets: AssetsFn | None = None
+    """Binary outputs made once and cached in the site's .sitegen/ folder (see Asset); serve
+    asks for them on every rebuild, through the memo, and writes only those whose key changed."""
     reserved: tuple[str, ...] = ()
     """First URL segments it writes under: no plain page may take these slugs."""
     nav: Callable[[Site], NavLinks] = no_nav
     """Links it adds to every page's header, in registry order."""
+    style: Callable[[Site, Memo], str] = no_style
+    """CSS it adds to every page (before the theme's), in registry order: the CJK @font-face."""
 
     def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
         """The jobs of this kind that `edit` may have changed (the memo hands back the rest)."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
-from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, stories, term,
-                           term_index, week, week_audience, week_email, weekly_archive)
-from sitegen.pages.kind import Cards, Edit, NavLinks, PageKind
+from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, social, stories,
+                           term, term_index, webfont, week, week_audience, week_email, weekly_archive)
+from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
 
@@ -80,6 +80,18 @@ class Registry:
             if kind.files is not None:
                 yield from kind.files(site, jobs, memo)
 
+    def assets(self, site: Site, memo: Memo = NO_MEMO) -> list[Asset]:
+        """Every cached binary output (social cards), in registry order."""
+        out: list[Asset] = []
+        for kind in self.kinds:
+            if kind.assets is not None:
+                out += kind.assets(site, memo)
+        return out
+
+    def style(self, site: Site, memo: Memo = NO_MEMO) -> str:
+        """CSS the kinds add to every page."""
+        return "".join(kind.style(site, memo) for kind in self.kinds)
+
     def nav(self, site: Site) -> NavLinks:
         """The header links of every page."""
         return tuple(link for kind in self.kinds for link in kind.nav(site))
@@ -94,6 +106,8 @@ DEFAULT = Registry((
     home.KIND,
     brief.KIND,
     aliases.KIND,
+    social.KIND,
+    webfont.KIND,
     week.KIND,
     week_audience.KIND,
     week_email.KIND,

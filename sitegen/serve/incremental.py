@@ -30,7 +30,9 @@ from sitegen.pages.kind import Edit
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, searchable,
                               source_parser)
 from sitegen.memo import Memo
-from sitegen.model import Brief, OutputFile, Site
+from sitegen.assets import make_assets
+from sitegen.model import Brief, LinkedFile, OutputFile, Site
+from sitegen.sitecache import cache_root
 from sitegen.render import Job, card, card_of, cards_of
 from sitegen.serve.output import LiveOutput, Staged, walk_files
 from sitegen.serve.rounds import Round, index_links
@@ -244,6 +246,9 @@ class LiveSite:
             changed[item.slug] = item
         by_slug = {**site.by_slug, **changed}
         site = dataclasses.replace(site, briefs=tuple(by_slug[b.slug] for b in site.briefs), by_slug=by_slug)
+        assert self._renderer is not None
+        if page_kinds(self.options).style(site, self.memo) != self._renderer.style:
+            return None  # e.g. the site's first CJK character: every page gets the @font-face
         # The cards are the last round's: a body edit changes none.
         fresh = page_kinds(self.options).after(site, r.cards, self.memo, Edit(frozenset(changed)))
         if any(job.path not in r.job_at for job in fresh):
@@ -260,7 +265,7 @@ class LiveSite:
         """Render keys; a job that is the same object as last time keeps its key while the
         templates and globals are unchanged (the memo hands back identical jobs)."""
         assert self._deps is not None
-        env_key = (self._env_generation, self.fingerprints.digest((renderer.config, renderer.nav)))
+        env_key = (self._env_generation, self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)))
         if env_key != self._env_key:
             self._env_key, self._job_keys = env_key, {}
         previous, self._job_keys = self._job_keys, {}
@@ -277,8 +282,8 @@ class LiveSite:
     def _current_renderer(self, site, layouts_changed: bool):  # type: ignore[no-untyped-def]
         """Reuse the Jinja environment (and its compiled templates) while nothing it depends on
         changed: the config and nav, the layouts (reported, or their stat signatures)."""
-        renderer = page_renderer(site, self.site_dir, page_kinds(self.options))
-        key = (self.fingerprints.digest((renderer.config, renderer.nav)), self._layout_sigs())
+        renderer = page_renderer(site, self.site_dir, page_kinds(self.options), self.memo)
+        key = (self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)), self._layout_sigs())
         if self._renderer is None or key != self._renderer_key or layouts_changed:
             self._renderer, self._renderer_key = renderer, key
             self._deps = TemplateDeps(renderer.env)
@@ -302,8 +307,22 @@ class LiveSite:
                            job_at: dict[str, int] | None = None) -> RebuildResult:
         """Render `todo`, add every output that is not a page job (a file of theirs wins
         its path over a page job, as in a clean build), and commit it all to the folder."""
-        generated: dict[str, OutputFile | Staged] = {f.path: f for f in self._render(renderer, todo)}
-        for f in page_kinds(self.options).files(site, jobs, self.memo):
+        generated: dict[str, OutputFile | Staged | LinkedFile] = {f.path: f for f in self._render(renderer, todo)}
+        kinds = page_kinds(self.options)
+        assets = kinds.assets(site, self.memo)
+        placed = self._out.linked
+        # A card already in place under the same key is not even looked up in the cache.
+        todo_assets = [a for a in assets if placed.get(a.path) != a.key]
+        made = make_assets(todo_assets, cache_root(self.site_dir), self.options.workers if len(todo_assets) >= 400 else 1)
+        made_at = {f.path: f for f in made.files}
+        for a in assets:
+            f = made_at.get(a.path) if placed.get(a.path) != a.key else LinkedFile(a.path, Path(), a.key)
+            if f is not None:
+                generated[a.path] = f
+                wanted_keys.pop(a.path, None)
+                if job_at is not None:
+                    job_at.pop(a.path, None)
+        for f in kinds.files(site, jobs, self.memo):
             generated[f.path] = f
             wanted_keys.pop(f.path, None)
             if job_at is not None:

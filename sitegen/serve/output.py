@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import StatSig, digest
-from sitegen.model import OutputFile
+from sitegen.model import LinkedFile, OutputFile
 from sitegen.paths import link_escapes, real_root
 from sitegen.pipeline import static_dirs
-from sitegen.writer import safe_join
+from sitegen.writer import link_or_copy, safe_join
 
 
 STAGING = ".sitegen-staging"
@@ -45,6 +45,8 @@ class LiveOutput:
         """Output path -> digest of the bytes there (b'' when unknown)."""
         self.static_sigs: dict[str, StatSig] = {}
         self.last_generated: dict[str, OutputFile] = {}
+        self.linked: dict[str, str] = {}
+        """Output path -> cache key of the cached file (a social card) that is there."""
         root.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.staging, ignore_errors=True)  # left by a killed server
         for rel in walk_files(root):  # leftovers are replaced or removed by the first commit
@@ -81,7 +83,7 @@ class LiveOutput:
         """After a failed rebuild (and after every commit): nothing staged stays."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def commit(self, generated: dict[str, OutputFile | Staged], page_keys: dict[str, bytes],
+    def commit(self, generated: dict[str, OutputFile | Staged | LinkedFile], page_keys: dict[str, bytes],
                static: dict[str, Path]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Make the folder hold exactly these files: rendered pages and generated files
         (`generated`), the render key of every page job (`page_keys`), static files. Returns
@@ -106,14 +108,21 @@ class LiveOutput:
             self._put(rel, src.read_bytes(), disk, written)
         self.static_sigs = static_sigs
         last = self.last_generated
+        linked: dict[str, str] = {}
         for rel, f in generated.items():
             if isinstance(f, Staged):
                 self._place(f, written)
+                continue
+            if isinstance(f, LinkedFile):
+                linked[rel] = f.key
+                if self.linked.get(rel) != f.key or rel not in disk.digests:
+                    self._link(f, written)
                 continue
             if last.get(rel) is f and rel in disk.digests and rel not in disk.page_keys:
                 continue  # the memo handed back the very file written last time
             self._put(rel, f.data, disk, written)
         self.last_generated = {rel: f for rel, f in generated.items() if isinstance(f, OutputFile)}
+        self.linked = linked
         self.discard_staged()
         for rel, key in page_keys.items():
             disk.page_keys[rel] = key
@@ -127,6 +136,18 @@ class LiveOutput:
             written.append(rel)
         disk.digests[rel] = d
         disk.page_keys.pop(rel, None)
+
+    def _link(self, f: LinkedFile, written: list[str]) -> None:
+        """Put a cached file in place (a hard link, or a copy), by a rename like every write."""
+        dest = self._prepare(f.path)
+        tmp = dest.parent / f".sitegen-link-{os.getpid()}"
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        link_or_copy(f.source, tmp)
+        os.replace(tmp, dest)
+        written.append(f.path)
+        self.digests[f.path] = b"linked:" + f.key.encode()
+        self.page_keys.pop(f.path, None)
 
     def _place(self, staged: Staged, written: list[str]) -> None:
         """Move a staged page into place when its bytes differ from what is there."""
