@@ -105,7 +105,7 @@ BRIEF_FIELDS: tuple[BriefField, ...] = (
     _row("summary", shape.text, prose=True, required=True, missing_hint='add a one-line hook: summary: "..."',
          doc='summary: "One-line hook under the title and in every list"   # required',
          example="summary: {summary}"),
-    _row("image", shape.image, default="", card=False, needs="image_alt",
+    _row("image", shape.image, default="", card=False, needs="image_alt", build=shape.build_image,
          needs_hint='describe the image for readers who cannot see it: image_alt: "Chart of ..."',
          partial="partials/brief-image.html", above_body=True,
          doc="image: images/aws-capex.png            # optional; a file in static/ or an https URL: shared\n"

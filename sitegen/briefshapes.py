@@ -79,8 +79,19 @@ IMAGE_PATH_RE = re.compile(r"^[^\W_][\w.-]*(?:/[\w.-]+)*\Z", re.UNICODE)
 """A site path of an image: letters, digits, '-', '_', '.' in segments, no leading '/'."""
 
 
-def image(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> str | None:
-    """An image to share the brief with: a path in the site's static/ folder, or an https URL."""
+def image(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[str, Any] | None:
+    """(image, where): an image to share the brief with, a path in the site's static/ folder or an
+    https URL; where it is written, for the build's check that static/ has the file."""
+    s = _image(r, p, value)
+    return None if s is None else (s, r.location(p))
+
+
+def build_image(value: tuple[str, Any] | str, md: Inline) -> dict[str, Any]:
+    image, where = value if isinstance(value, tuple) else (value, None)
+    return {"image": image, "image_location": where}
+
+
+def _image(r: FieldReader, p: Path, value: Any) -> str | None:
     s = r.string(p, value, _name(p))
     if s is None:
         return None

@@ -246,7 +246,6 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
                 files.setdefault(p.relative_to(static).as_posix(), None)
     outputs = _Outputs(files)
     problems += _follow_aliases(site, files)
-    problems.extend(missing_images(site_dir, site, outputs))
     content_pages = _content_pages(site)
     links: list[Link] = []
     sources, _ = discover(site_dir)
@@ -311,24 +310,6 @@ def _until(delta: dt.timedelta) -> str:
     if hours < 48:
         return f"{round(hours)} h"
     return f"{round(hours / 24)} days"
-
-
-def missing_images(site_dir: Path, site: Site, outputs: _Outputs) -> list[Diagnostic]:
-    """A brief's `image:` that names a file static/ does not have (it would be a broken og:image)."""
-    out = []
-    for b in site.briefs:
-        if not b.image or "://" in b.image or outputs.target(b.image) is not None:
-            continue
-        try:
-            text = (site_dir / b.source_path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        line = next((i for i, s in enumerate(text.splitlines(), 1) if s.startswith("image:")), 0)
-        col = len("image: ") + 1 if line else 1
-        line = line or 1
-        out.append(Diagnostic(SourceLocation(b.source_path, line, col), f"image '{b.image}' is not in static/",
-                              "put the file at static/" + b.image + ", or correct the path", line_of(text, line)))
-    return out
 
 
 def _hint(problem: str) -> str:

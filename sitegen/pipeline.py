@@ -127,11 +127,20 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
         # slugs of files that failed to parse count as existing for related: links.
         site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
                         reserved_slugs=page_kinds(options).reserved_slugs, now=now)
+        errors.extend(missing_images(site_dir, site))
     except BuildFailed as e:
         errors.extend(e.diagnostics)
     if errors:
         raise BuildFailed(errors)
     return config, site
+
+
+def missing_images(site_dir: Path, site: Site) -> list[Diagnostic]:
+    """A brief's `image:` that names a file no static folder has: it would be a broken og:image."""
+    dirs = static_dirs(site_dir)
+    return [Diagnostic(b.image_location, f"image '{b.image}' is not in static/",
+                       f"put the file at static/{b.image}, or correct the path")
+            for b in site.briefs if b.image and "://" not in b.image and not any((d / b.image).is_file() for d in dirs)]
 
 
 def page_kinds(options: BuildOptions) -> Registry:

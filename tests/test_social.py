@@ -307,3 +307,16 @@ def test_check_reports_an_image_that_is_not_in_static(make_site) -> None:  # typ
     assert [d.format().splitlines()[0] for d in result.problems] == [
         "content/briefs/gone.md:8:8: error: image 'images/missing.png' is not in static/"]
     assert not (site / CACHE_DIR).exists(), "check writes nothing, not even the card cache"
+
+
+def test_build_refuses_an_image_that_is_not_in_static(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    extra = 'image: images/missing.png\nimage_alt: "A chart"\n'
+    site = site_with(make_site, gone=brief("Gone", extra=extra))
+    result = cli("build", str(site))
+    assert result.returncode == 1
+    assert "content/briefs/gone.md:8:8: error: image 'images/missing.png' is not in static/" in result.stderr
+    assert "hint: put the file at static/images/missing.png" in result.stderr
+    assert not (site / "public").exists()
+    (site / "static" / "images").mkdir(parents=True)
+    (site / "static" / "images" / "missing.png").write_bytes(b"png")
+    assert cli("build", str(site)).returncode == 0
