@@ -11,7 +11,7 @@ from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
 from sitegen.series import group_series
-from sitegen.stories import group_stories
+from sitegen.stories import group_stories, with_story_mates
 from sitegen.taxonomy import group_taxonomies
 from sitegen.weekly import group_weeks
 
@@ -106,6 +106,9 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     stories = memo.get("stories", (config.stories, FieldsOf(ordered, _story_fields), related),
                        lambda: group_stories(ordered, dict(config.stories), related))
     stories = memo.same("stories=", stories)
+    # Story-mates join the related links (after grouping, which reads the links as scored).
+    related = memo.get("related+stories", (related, stories, config.related.count),
+                       lambda: with_story_mates(ordered, related, stories, config.related.count))
     offline = memo.same("offline", {s: off[s] for s in by_slug if s in off})
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, now,
                 series, stories, offline)

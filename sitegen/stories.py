@@ -109,3 +109,23 @@ def merged_timeline(briefs: Iterable[Brief], timelines: Mapping[str, tuple[Timel
             seen.add(key)
             kept.append(e)
     return tuple(sorted(kept, key=lambda e: e.date))  # stable: same-day events keep brief order
+
+
+def with_story_mates(briefs: Sequence[Brief], related: Mapping[str, tuple[RelatedLink, ...]],
+                     stories: Sequence[Story], count: int) -> dict[str, tuple[RelatedLink, ...]]:
+    """Related links with each brief's story-mates added: pinned links first, then the briefs of
+    its story nearest in time (an earlier one, or a newer one shown as a "Later update"), then
+    the automatic ones, at most `count` in all. A reader of one update always reaches the next."""
+    position = {b.slug: k for k, b in enumerate(briefs)}  # newest first
+    out = dict(related)
+    for story in stories:
+        for slug in story.slugs:
+            links = related.get(slug, ())
+            pinned = [link for link in links if link.pinned]
+            mates = sorted((s for s in story.slugs if s != slug), key=lambda s: abs(position[s] - position[slug]))
+            taken = {link.slug for link in pinned}
+            merged = pinned + [RelatedLink(s, position[s] < position[slug]) for s in mates if s not in taken]
+            taken.update(s for s in mates)
+            merged += [link for link in links if not link.pinned and link.slug not in taken]
+            out[slug] = tuple(merged[:max(count, len(pinned))])
+    return out

@@ -11,7 +11,7 @@ from conftest import brief
 
 from sitegen.errors import SourceLocation
 from sitegen.model import Brief, RelatedLink, Source, TimelineEntry
-from sitegen.stories import MAX_AUTO, auto_groups, group_stories, merged_timeline
+from sitegen.stories import MAX_AUTO, auto_groups, group_stories, merged_timeline, with_story_mates
 
 
 def _site(make_site, config: str = ""):  # type: ignore[no-untyped-def]
@@ -142,3 +142,17 @@ def test_a_big_cluster_is_a_topic_not_a_story() -> None:
     slugs = [b.slug for b in briefs]
     related = {s: _links(*(slugs[(k + d) % len(slugs)] for d in (1, -1))) for k, s in enumerate(slugs)}  # a ring
     assert auto_groups(briefs, related) == []
+
+
+def test_story_mates_join_related_links_nearest_first_after_pinned_ones() -> None:
+    briefs = [_brief(s, d) for s, d in (("d", 9), ("c", 8), ("b", 7), ("a", 6), ("x", 5))]
+    story = group_stories([], {})  # no stories: links unchanged
+    related = {"b": (RelatedLink("x", False, True), RelatedLink("x2", False), RelatedLink("a", False))}
+    assert with_story_mates(briefs, related, story, 5) == related
+    from sitegen.stories import Story
+    saga = Story("saga", "Saga", ("d", "c", "b", "a"))
+    out = with_story_mates(briefs, related, (saga,), 4)
+    assert out["b"] == (RelatedLink("x", False, True),  # pinned stays first
+                        RelatedLink("c", True), RelatedLink("a", False),  # the nearest updates, newer ones "later"
+                        RelatedLink("d", True))  # at most `count`: the automatic x2 gives way
+    assert [link.slug for link in out["d"]] == ["c", "b", "a"]
