@@ -32,7 +32,8 @@ _NUMERIC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 """A value that is a number as written: the model keeps numbers as the author's digits ("61.40")."""
 
 
-def _decimal(value: int | float | str) -> Decimal | None:
+def parse_decimal(value: int | float | str) -> Decimal | None:
+    """The number a metric value is, or None for text (what format_value prints as written)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -50,7 +51,7 @@ def format_number(value: int | float | str, seps: Separators = ENGLISH) -> str:
     Digits are those the author wrote (a string "61.40" keeps its zero; the float 61.4 has none);
     never scientific notation. Four-digit integers are not grouped: they are most often years (2028).
     """
-    number = _decimal(value)
+    number = parse_decimal(value)
     if number is None or not number.is_finite():
         return str(value)
     sign = MINUS if number < 0 else ""
@@ -69,7 +70,7 @@ def format_value(value: int | float | str, unit: str = "", seps: Separators = EN
     units follow tightly (22%, 1.5% of turnover), any other unit follows after a space (140 MW).
     Text values (`"41-17"`, `"Q1 2027"`) are shown as written.
     """
-    parsed = _decimal(value)
+    parsed = parse_decimal(value)
     if parsed is None or not parsed.is_finite():
         return f"{value} {unit}".strip() if unit else str(value)
     number = format_number(value, seps)

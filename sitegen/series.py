@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from sitegen.errors import Diagnostic
 from sitegen.model import Brief
-from sitegen.numbers import format_value
+from sitegen.numbers import format_value, parse_decimal
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,9 @@ class Series:
 
 
 def _number(value: str) -> float | None:
-    try:
-        d = Decimal(value.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        return None
-    return float(d) if d.is_finite() else None
+    """A value the page prints as a number (numbers.parse_decimal), as a float to draw."""
+    d = parse_decimal(value)
+    return float(d) if d is not None and d.is_finite() else None
 
 
 def group_series(briefs: Iterable[Brief]) -> tuple[dict[str, Series], list[Diagnostic]]:

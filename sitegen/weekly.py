@@ -53,3 +53,13 @@ def week_range(week: Week) -> str:
     if a.month != b.month:
         return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
     return f"{a.day}–{b.day} {b:%b %Y}"
+
+
+def brief_count(n: int) -> str:
+    """'1 brief', '3 briefs'."""
+    return f"{n} brief{'s' if n != 1 else ''}"
+
+
+def week_heading(week: Week, n: int) -> str:
+    """'Week 18 · 27 Apr – 3 May 2026 · 3 briefs': a recap's heading, its email's too."""
+    return f"Week {week.number} · {week_range(week)} · {brief_count(n)}"

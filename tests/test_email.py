@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ import pytest
 from conftest import brief, site_bytes
 from sitegen.emailhtml import email_fragment, plain_text, preheader, wrap
 from sitegen.pages.week_email import EMAIL_MAX_BRIEFS, GMAIL_CLIP_BYTES
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
+from test_browser import browser  # noqa: F401 - the fixture: Debian's Chromium through Playwright
 
 BASE_URL = "https://example.org/repo/"
 WEEK = "weekly/2026-w20/"
@@ -134,17 +133,6 @@ def test_email_text_is_wrapped_with_full_urls(built: Path) -> None:
     assert "alert" not in text and "<script" not in text
     long = [line for line in text.splitlines() if len(line) > 72 and " " in line.strip()]
     assert not long, long
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 LAYOUT = """() => {

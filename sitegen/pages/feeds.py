@@ -17,7 +17,7 @@ from sitegen.numbers import format_value
 from sitegen.pages.kind import PageKind, Reads
 from sitegen.render import Job
 from sitegen.urls import WEEKLY_FEED_PATH, WEEKLY_PATH, brief_path, feed_path, href, term_path, week_path
-from sitegen.weekly import week_label, week_range
+from sitegen.weekly import brief_count, week_label, week_range
 
 FEED_TAXONOMIES = tuple(k.key for k in TAXONOMY_KINDS if k.feeds)
 """Taxonomies whose terms have an Atom feed (sources have none)."""
@@ -203,7 +203,7 @@ def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
     for w in weeks:
         updated = max(site.by_slug[s].updated or site.by_slug[s].date for s in w.slugs)
         n = len(w.slugs)
-        title = f"{week_label(w.key)} · {week_range(w)} · {n} brief{'s' if n != 1 else ''}"
+        title = f"{week_label(w.key)} · {week_range(w)} · {brief_count(n)}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
         entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), (),
                         updated))

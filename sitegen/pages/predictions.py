@@ -49,10 +49,6 @@ class Tally:
         """Hits per settled prediction, a partial hit counting half."""
         return (self.hits + 0.5 * self.partial) / self.settled if self.settled else 0.0
 
-    def add(self, outcome: str) -> Tally:
-        return Tally(self.name, self.rel, self.hits + (outcome == "hit"), self.partial + (outcome == "partial"),
-                     self.misses + (outcome == "miss"))
-
 
 def ledger(briefs: Iterable[Brief], cards: Cards, today: dt.date) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
     """(open, settled): open ones soonest due first (no due date last), settled ones most
@@ -67,15 +63,25 @@ def ledger(briefs: Iterable[Brief], cards: Cards, today: dt.date) -> tuple[tuple
     return tuple(still_open), tuple(settled)
 
 
+_COLUMN = {"hit": 0, "partial": 1, "miss": 2}
+"""Where each settled outcome is counted: Tally(name, rel, hits, partial, misses)."""
+
+
+def total(settled: Iterable[Entry]) -> Tally:
+    counts = [0, 0, 0]
+    for e in settled:
+        counts[_COLUMN[e.prediction.outcome]] += 1
+    return Tally("all", "", *counts)
+
+
 def tallies(settled: Iterable[Entry], taxonomy: str) -> tuple[Tally, ...]:
     """Outcomes per source ('sources'), tag ('tags') or audience ('audiences'), most settled first."""
-    column = {"hit": 0, "partial": 1, "miss": 2}
     counts: dict[str, list[int]] = {}
     for e in settled:
         b = e.brief
         names = (b.source.name,) if taxonomy == "sources" else b.tags if taxonomy == "tags" else b.audience
         for name in dict.fromkeys(names):
-            counts.setdefault(name, [0, 0, 0])[column[e.prediction.outcome]] += 1
+            counts.setdefault(name, [0, 0, 0])[_COLUMN[e.prediction.outcome]] += 1
     out = (Tally(name, term_path_of(taxonomy, name), *c) for name, c in counts.items())
     return tuple(sorted(out, key=lambda t: (-t.settled, -t.rate, t.name.casefold())))
 
@@ -92,16 +98,13 @@ def predictions_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
 
 def ledger_job(c: SiteConfig, briefs: tuple[Brief, ...], cards: Cards, today: dt.date) -> Job:
     still_open, settled = ledger(briefs, cards, today)
-    total = Tally("all", "")
-    for e in settled:
-        total = total.add(e.prediction.outcome)
     context = {
         "page": PageMeta("Prediction ledger", f"Every prediction made in {c.title}'s briefs, and how it turned out.",
                          PREDICTIONS_PATH, "predictions"),
         "open": still_open,
         "overdue": sum(e.overdue for e in still_open),
         "settled": settled,
-        "total": total,
+        "total": total(settled),
         "by": [("Source", tallies(settled, "sources")), ("Tag", tallies(settled, "tags")),
                ("Audience", tallies(settled, "audiences"))],
     }

@@ -9,7 +9,7 @@ from sitegen.pages.kind import Cards, PageKind, Reads
 from sitegen.pages.links import TermLink, term_counts
 from sitegen.render import Job, PageMeta
 from sitegen.urls import brief_path, href, output_file, taxonomy_slug, week_audience_path, week_path
-from sitegen.weekly import week_key, week_label, week_range
+from sitegen.weekly import brief_count, week_heading, week_key, week_label, week_range
 
 
 def week_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
@@ -38,11 +38,11 @@ def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, it
     of earlier briefs updated during the week."""
     base = c.origin + c.base_path
     n = len(items)
-    heading = f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
+    heading = week_heading(week, n)
     rel = week_path(week.key)
     context = {
         "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
-                         f"{n} brief{'s' if n != 1 else ''} from {week_range(week)}: "
+                         f"{brief_count(n)} from {week_range(week)}: "
                          + "; ".join(b.title for b in items[:3]), rel, "week"),
         "week": week,
         "heading": heading,

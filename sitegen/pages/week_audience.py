@@ -16,7 +16,7 @@ from sitegen.pages.kind import Cards, PageKind, Reads
 from sitegen.render import Job, PageMeta
 from sitegen.urls import (audience_weekly_feed_path, brief_path, email_path, href, output_file, taxonomy_slug,
                           term_path, week_audience_path, week_path)
-from sitegen.weekly import week_label, week_range
+from sitegen.weekly import brief_count, week_label, week_range
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,6 @@ def find_audience(audiences: Sequence[WeekAudience], wanted: str) -> WeekAudienc
     """The audience a reader named, by its name or its slug ('Investors', 'investors')."""
     slug = taxonomy_slug(wanted)
     return next((a for a in audiences if a.slug == slug or a.name == wanted), None)
-
-
-def heading_of(week: Week, n: int) -> str:
-    return f"Week {week.number} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def audience_digest_job(c: SiteConfig, week: Week, audience: WeekAudience, items
     todo = [ToDo(b.slug, b.title, b.tldr.what_to_do_next) for b in items if b.tldr.what_to_do_next]
     context = {
         "page": PageMeta(f"For {audience.name}: week {week.number}, {week.year}",
-                         f"{n} brief{'s' if n != 1 else ''} for {audience.name} from {week_range(week)}: "
+                         f"{brief_count(n)} for {audience.name} from {week_range(week)}: "
                          + "; ".join(b.title for b in items[:3]), rel, "week-audience"),
         "week": week,
         "week_label": week_label(week.key),
@@ -93,7 +89,7 @@ def audience_digest_job(c: SiteConfig, week: Week, audience: WeekAudience, items
         "email_rel": email_path(rel, "html"),
         "text_rel": email_path(rel, "text"),
         "dates": week_range(week),
-        "count": f"{n} brief{'s' if n != 1 else ''}",
+        "count": brief_count(n),
         "todo": todo,
         "items": list(items),
         "others": [(name, week_audience_path(week.key, slug), count) for name, slug, count in others
@@ -130,7 +126,7 @@ def audience_feed(site: Site, entries: Sequence[tuple[Week, WeekAudience]]) -> O
         briefs = [site.by_slug[s] for s in a.slugs]
         url = c.origin + href(c.base_path, week_audience_path(week.key, a.slug))
         n = len(briefs)
-        title = f"{name}: {week_label(week.key)} · {week_range(week)} · {n} brief{'s' if n != 1 else ''}"
+        title = f"{name}: {week_label(week.key)} · {week_range(week)} · {brief_count(n)}"
         todo = "".join(f"<li>{b.tldr.what_to_do_next} ({html.escape(b.title)})</li>"
                        for b in briefs if b.tldr.what_to_do_next)
         items = "".join(

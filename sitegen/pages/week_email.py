@@ -22,11 +22,11 @@ from sitegen.memo import Memo
 from sitegen.model import Brief, Site, Week
 from sitegen.numbers import Change, format_value, parse_change
 from sitegen.pages.kind import Cards, PageKind, Reads
-from sitegen.pages.week_audience import WeekAudience, heading_of, week_audiences
+from sitegen.pages.week_audience import WeekAudience, week_audiences
 from sitegen.render import Job
 from sitegen.urls import (WEEKLY_FEED_PATH, audience_weekly_feed_path, brief_path, email_path, href, term_path,
                           week_audience_path, week_path)
-from sitegen.weekly import week_label, week_range
+from sitegen.weekly import week_heading, week_label, week_range
 
 EMAIL_MAX_BRIEFS = 10
 """Briefs an email shows at most; the rest are one "N more in the recap" link."""
@@ -134,7 +134,7 @@ def email_pair(c: SiteConfig, week: Week, audience: WeekAudience | None, briefs:
             "title": (f"{c.title}: {week_label(week.key)}" if audience is None
                       else f"{c.title} for {audience.name}: {week_label(week.key)}"),
             "kicker": "Weekly recap" if audience is None else f"For {audience.name}",
-            "heading": heading_of(week, len(briefs)),
+            "heading": week_heading(week, len(briefs)),
             "dates": week_range(week),
             "count": f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''}",
             "week_label": week_label(week.key),
