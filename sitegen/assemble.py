@@ -110,8 +110,9 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     related = memo.get("related+stories", (related, stories, config.related.count),
                        lambda: with_story_mates(ordered, related, stories, config.related.count))
     offline = memo.same("offline", {s: off[s] for s in by_slug if s in off})
+    events = tuple(sorted({e for b in all_briefs for e in (b.publish_at, b.expires) if e is not None}))
     return Site(config, ordered, tuple(page_slugs.values()), by_slug, weeks, week_of, related, taxonomies, now,
-                series, stories, offline)
+                series, stories, offline, events)
 
 
 def _related(briefs: tuple[Brief, ...], config: RelatedConfig, memo: Memo) -> dict[str, tuple[RelatedLink, ...]]:

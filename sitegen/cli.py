@@ -9,6 +9,7 @@ from pathlib import Path
 from sitegen import DISTRIBUTION, __version__
 from sitegen.errors import SitegenError
 from sitegen.pipeline import BuildOptions, build
+from sitegen.progress import Progress
 from sitegen.urls import EMAIL_FORMATS
 
 
@@ -25,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--output", "-o", type=Path, help="output folder (default: SITE_DIR/public)")
     b.add_argument("--base-url", help="absolute URL the site is served from; overrides base_url in sitegen.yaml")
     b.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
-    b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (and no progress)")
+    b.add_argument("--timings", action="store_true", help="after the summary, print how long each stage took")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
 
@@ -161,9 +163,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs, now=args.now))
+    # The live progress line is for people at a terminal; logs and pipes get the summary only.
+    progress = Progress(sys.stderr, live=not args.quiet and sys.stderr.isatty())
+    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs, now=args.now),
+                   progress)
     for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
         print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:
         print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s")
+    if args.timings:
+        print(progress.report())
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
@@ -45,3 +45,18 @@ def parse_moment(text: str, tz: ZoneInfo) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=tz)
+
+
+def stable_window(now: dt.datetime, tz: ZoneInfo, events: Iterable[dt.datetime]) -> tuple[dt.datetime, dt.datetime]:
+    """The span around `now` in which a build's output does not change with the clock: within
+    the same day in `tz` (what is overdue is by date) and between the `events` (moments a
+    brief goes live or expires) on either side of `now`."""
+    local = now.astimezone(tz)
+    start = dt.datetime.combine(local.date(), dt.time(), tz)
+    end = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz)
+    for e in events:
+        if e <= now:
+            start = max(start, e)
+        else:
+            end = min(end, e)
+    return start, end

@@ -291,6 +291,9 @@ class Site:
     """stories.Story of the site, the most recently updated first."""
     offline: Mapping[str, str] = field(default_factory=dict)
     """Briefs built only for preview (--drafts): slug -> 'draft', 'scheduled' or 'expired'."""
+    clock_events: tuple[dt.datetime, ...] = ()
+    """Every moment a brief goes live or expires (published or not): between two of them the
+    output changes with the clock only at midnight (clock.stable_window)."""
 
     @property
     def today(self) -> dt.date:

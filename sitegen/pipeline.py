@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
+import datetime as dt
 import functools
 import os
+import pickle
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.assemble import assemble
 from sitegen.assets import make_assets, prune
-from sitegen.cache import ParseCache
-from sitegen.clock import build_now
+from sitegen.buildcache import Store, StoredParse, TreeStore, key_of
+from sitegen.cache import Fingerprinter, ParseCache, TemplateDeps, render_key
+from sitegen.clock import build_now, stable_window
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
@@ -22,12 +29,15 @@ from sitegen.pages import registry
 from sitegen.pages.kind import Asset
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
+from sitegen.progress import Progress
 from sitegen.render import Job
-from sitegen.search import index_site
+from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
+from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
+from sitegen.uptodate import Stamp, inputs_digest, record, up_to_date
 from sitegen.writer import check_output_dir, write_site
 
 
@@ -44,6 +54,18 @@ class BuildOptions:
     """The kinds of pages to make; None = pages.registry.DEFAULT (looked up at build time)."""
     now: str | None = None
     """`--now` as given; None: SOURCE_DATE_EPOCH, else the system clock (sitegen/clock.py)."""
+    cache_dir: Path | None = None
+    """The persistent cache (`--cache-dir`); None: SITE_DIR/.sitegen."""
+    no_cache: bool = False
+    """`--no-cache`: read and keep nothing between builds (cards are made in a temporary folder)."""
+
+
+def cache_dir(options: BuildOptions) -> Path:
+    return options.cache_dir if options.cache_dir is not None else cache_root(options.site_dir)
+
+
+def open_store(options: BuildOptions) -> Store | None:
+    return None if options.no_cache else Store(cache_dir(options))
 
 
 @dataclass(frozen=True)
@@ -60,18 +82,49 @@ ParsedSource = tuple[SourceFile, Brief | Page | None, tuple[Diagnostic, ...]]
 
 
 def parse_source(settings: ParseSettings, f: SourceFile, data: bytes | None = None) -> ParsedSource:
-    try:
-        if data is None:
-            # Read at most one byte past the limit: a huge file is refused, never loaded.
-            with f.path.open("rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                if size > MAX_FILE_BYTES:
-                    return f, None, (too_large(f.shown, size),)
-                data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
+    if data is None:
+        read = read_source(f)
+        if not isinstance(read, bytes):
+            return read
+        data = read
     parsed = parse_file(f.kind, f.shown, data, settings)
     return f, parsed.item, parsed.diagnostics
+
+
+def read_source(f: SourceFile) -> bytes | ParsedSource:
+    """The file's bytes, or the result of a file that cannot be read or is too large."""
+    try:
+        # Read at most one byte past the limit: a huge file is refused, never loaded.
+        with f.path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return f, None, (too_large(f.shown, size),)
+            return fh.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
+
+
+def parse_stored(files: Sequence[SourceFile], settings: ParseSettings, store: Store,
+                 workers: int | None) -> Iterator[ParsedSource]:
+    """Every file parsed, in order, taking what the persistent cache has (by the file's bytes,
+    path and the settings) and storing what it had not."""
+    parse = functools.partial(parse_source, settings)
+    salt = repr(settings).encode()
+    misses: list[tuple[SourceFile, bytes, str]] = []
+    for f in files:
+        data = read_source(f)
+        if not isinstance(data, bytes):
+            yield data
+            continue
+        key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
+        hit = store.load("parse", key)
+        if hit is not None:
+            yield (f, *hit[1:])  # the stored SourceFile may name another checkout's path
+        else:
+            misses.append((f, data, key))
+    for (f, _, key), pickled in zip(misses, map_ordered(StoredParse(parse), [(f, d) for f, d, _ in misses], workers)):
+        store.save("parse", key, pickled)
+        yield (f, *pickle.loads(pickled)[1:])
 
 
 def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., ParsedSource]]:
@@ -81,13 +134,15 @@ def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., Pars
 
 
 def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo = NO_MEMO,
-              changed: Sequence[SourceFile] | None = None) -> tuple[SiteConfig, Site]:
+              changed: Sequence[SourceFile] | None = None, progress: Progress | None = None,
+              store: Store | None = None) -> tuple[SiteConfig, Site]:
     """Everything but rendering: raises BuildFailed with every problem found.
 
     With a cache and a memo (serve keeps one of each), unchanged files are not parsed
     again and unchanged groupings are not recomputed. `changed`: every content file changed
     since the cache was last used (serve passes the watcher's report), or None when that is
-    not known; then every file's stat is checked.
+    not known; then every file's stat is checked. `store`: the persistent cache (default: the
+    site's, unless options.no_cache); used when there is no in-memory `cache`.
     """
     site_dir = options.site_dir
     errors: list[Diagnostic] = []
@@ -108,13 +163,17 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
     errors.extend(diags)
     briefs: list[Brief] = []
     pages: list[Page] = []
-    if cache is None:
+    store = store if store is not None else open_store(options)
+    if cache is None and store is not None:
+        parsed: Iterable[ParsedSource] = parse_stored(files, settings, store, options.workers)
+    elif cache is None:
         parsed = map_ordered(parse, files, options.workers)
     else:
         shown = None if changed is None else {f.shown for f in changed}
         parsed = cache.parse_all(files, settings, parse, options.workers, shown)
+    progress = progress if progress is not None else Progress()
     unparsed: set[str] = set()
-    for f, item, item_diags in parsed:
+    for f, item, item_diags in progress.stage("parse", parsed, len(files)):
         errors.extend(item_diags)
         if isinstance(item, Brief):
             briefs.append(item)
@@ -125,8 +184,9 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
     try:
         # Cross-file checks run even when some files failed, so one run reports everything;
         # slugs of files that failed to parse count as existing for related: links.
-        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
-                        reserved_slugs=page_kinds(options).reserved_slugs, now=now)
+        with progress.timed("assemble", len(briefs)):
+            site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
+                            reserved_slugs=page_kinds(options).reserved_slugs, now=now)
         errors.extend(missing_images(site_dir, site))
     except BuildFailed as e:
         errors.extend(e.diagnostics)
@@ -184,29 +244,62 @@ class CollectErrors:
 
 
 def render_site(site: Site, options: BuildOptions, notes: list[str] | None = None,
-                assets: Sequence[Asset] | None = None) -> Iterator[OutputFile | LinkedFile]:
+                assets: Sequence[Asset] | None = None, progress: Progress | None = None,
+                store: Store | None = None, asset_root: Path | None = None,
+                ) -> Iterator[OutputFile | LinkedFile]:
     """Yield every output file of the site (pages, social cards, feeds, sitemap, ...). If pages
     fail to render, raise BuildFailed with every template error once all pages were tried.
-    `assets`: the cached binary outputs to make (social cards, the CJK font) in the site's
-    .sitegen/ folder; None: those the page kinds list (check, which writes nothing, passes ());
-    lines about them go to `notes`."""
+    `assets`: the cached binary outputs to make (social cards, the CJK font) in `asset_root`
+    (default: the cache folder); None: those the page kinds list (check, which writes nothing,
+    passes ()); lines about them go to `notes`. `store`: the persistent cache; pages it has
+    are linked from it rather than rendered, and pages it lacks are rendered into it."""
+    progress = progress if progress is not None else Progress()
     kinds = page_kinds(options)
-    jobs = kinds.jobs(site)
+    with progress.timed("jobs"):
+        jobs = kinds.jobs(site)
     errors: list[Diagnostic] = []
-    renderer = CollectErrors(page_renderer(site, options.site_dir, kinds))
-    for f, diags in map_ordered(renderer, jobs, options.workers):
+    renderer = page_renderer(site, options.site_dir, kinds)
+    todo: Sequence[Job] = jobs
+    keys: list[str] = []
+    if store is not None:
+        with progress.timed("page keys", len(jobs)):
+            keys = page_keys(renderer, jobs)
+        todo = []
+        for job, key in zip(jobs, keys):
+            if store.has("pages", key):
+                yield LinkedFile(job.path, store.path("pages", key), key)
+            else:
+                todo.append(job)
+        key_at = {job.path: key for job, key in zip(jobs, keys)}
+    rendered = map_ordered(CollectErrors(renderer), todo, options.workers)
+    for f, diags in progress.stage("render+write", rendered, len(todo)):
         errors.extend(diags)
-        if f is not None and not errors:
+        if f is None or errors:
+            continue
+        if store is not None:
+            key = key_at[f.path]
+            yield LinkedFile(f.path, store.save("pages", key, f.data, pickled=False), key)
+        else:
             yield f
     if errors:
         raise BuildFailed(errors)
     listed = kinds.assets(site) if assets is None else assets
     if listed:
-        made = make_assets(listed, cache_root(options.site_dir), options.workers)
+        with progress.timed("assets", len(listed)):
+            made = make_assets(listed, asset_root if asset_root is not None else cache_dir(options), options.workers)
         if notes is not None:
             notes.extend(f"not made: {note}" for note in made.notes)
         yield from made.files
     yield from kinds.files(site, jobs)
+
+
+def page_keys(renderer: _Renderer, jobs: Sequence[Job]) -> list[str]:
+    """Each job's render key: its template and every template that one reaches, the
+    Environment's globals and the job's context (sitegen/cache.py)."""
+    fingerprints = Fingerprinter()
+    deps = TemplateDeps(renderer.env)
+    env_digest = fingerprints.digest((renderer.config, renderer.nav, renderer.style))
+    return [key_of(render_key(job, fingerprints, deps, env_digest)) for job in jobs]
 
 
 def static_dirs(site_dir: Path) -> list[Path]:
@@ -214,14 +307,26 @@ def static_dirs(site_dir: Path) -> list[Path]:
     return [builtin_theme_dir() / "static", site_dir / "static"]
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the site into its output folder. `progress`: shows and times the stages
+    (the CLI passes one that draws on a terminal)."""
     start = time.perf_counter()
+    progress = progress if progress is not None else Progress()
     site_dir = options.site_dir
     if not site_dir.is_dir():
         raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist")])
     output = options.output if options.output is not None else site_dir / "public"
     check_output_dir(site_dir, output)
-    config, site = load_site(options)
+    store = open_store(options)
+    inputs, trusted = "", False
+    if store is not None and options.page_kinds is None:
+        inputs, trusted = inputs_digest(site_dir, (output, store.root),
+                                        (str(output.absolute()), options.base_url, options.drafts))
+        same = unchanged_output(store.root, output, inputs, options.now)
+        if same is not None:
+            return BuildResult(same.pages, same.files, time.perf_counter() - start, output,
+                               (*same.notes, UNCHANGED_NOTE))
+    config, site = load_site(options, progress=progress, store=store)
     counter = _Counter()
     notes: list[str] = []
     off = card_support()
@@ -230,14 +335,46 @@ def build(options: BuildOptions) -> BuildResult:
 
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
-            result = index_site(staging)
+            with progress.timed("search index"):
+                result = index_cached(staging, counter.search_key(), store)
             if result.note:
                 notes.append(result.note)
 
     assets = page_kinds(options).assets(site)
-    files = write_site(output, counter.count(render_site(site, options, notes, assets)), static_dirs(site_dir), finish)
-    prune(cache_root(site_dir), assets)  # cached files this build did not use
+    with contextlib.ExitStack() as stack:
+        # --no-cache: cards are made in a temporary folder beside the output (so they can be linked)
+        output.absolute().parent.mkdir(parents=True, exist_ok=True)
+        asset_root = cache_dir(options) if store is not None else Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix=f".{output.name}.sitegen-nocache-", dir=output.absolute().parent)))
+        try:
+            files = write_site(output, counter.count(render_site(site, options, notes, assets, progress, store,
+                                                                 asset_root)),
+                               static_dirs(site_dir), finish)
+        finally:
+            progress.done()
+    if store is not None:
+        prune(asset_root, assets)  # cached files this build did not use
+        store.prune(("parse", "pages"))
+        if trusted:
+            valid = stable_window(site.now, config.tz, site.clock_events)
+            st = os.stat(output)
+            record(store.root, output, Stamp(inputs, (st.st_dev, st.st_ino), valid[0].timestamp(),
+                                             valid[1].timestamp(), counter.pages, files, tuple(notes), config.timezone))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
+
+
+UNCHANGED_NOTE = "nothing changed since the last build: its output is still exact, and was kept"
+
+
+def unchanged_output(cache: Path, output: Path, inputs: str, now_option: str | None) -> Stamp | None:
+    """The last build's stamp if its output is still exactly what this build would make."""
+    def clock(tz: str) -> dt.datetime | None:
+        try:
+            return build_now(now_option, ZoneInfo(tz))
+        except (ValueError, ZoneInfoNotFoundError, BuildFailed):
+            return None  # the build itself reports a bad clock
+
+    return up_to_date(cache, output, inputs, clock)
 
 
 def searchable(site: Site, kinds: Registry) -> bool:
@@ -246,12 +383,47 @@ def searchable(site: Site, kinds: Registry) -> bool:
     return "search" in kinds.names and any(not b.draft for b in site.briefs)
 
 
+def index_cached(staging: Path, key: str | None, store: Store | None) -> SearchIndex:
+    """Pagefind's bundle for the staged site: from the cache when the pages it reads are the
+    same as a build before (their keys make `key`), else made and kept. Pagefind's own output
+    is not reproducible (its file names vary run to run), so this also keeps a rebuild's
+    bundle byte-identical when no brief page changed."""
+    if key is None or store is None:
+        return index_site(staging)
+    trees = TreeStore(store.root, "search")
+    bundle = staging / SEARCH_BUNDLE
+    if trees.get(key, bundle):
+        return SearchIndex(True)
+    result = index_site(staging)
+    if result.indexed:
+        trees.put(key, bundle)
+    return result
+
+
 class _Counter:
+    """Counts pages as they stream to the writer, and notes the keys of what Pagefind reads."""
+
     def __init__(self) -> None:
         self.pages = 0
+        self.searched: list[str] | None = []
 
     def count(self, files):  # type: ignore[no-untyped-def]
         for f in files:
             if f.path.endswith(".html") and not is_email(f.path):
                 self.pages += 1
+            if self.searched is not None and fnmatch.fnmatchcase(f.path, SEARCH_GLOB):
+                if isinstance(f, LinkedFile):
+                    self.searched.append(f"{f.path}\0{f.key}")
+                else:
+                    self.searched = None  # a page without a key: the bundle cannot be looked up
             yield f
+
+    def search_key(self) -> str | None:
+        if self.searched is None:
+            return None
+        binary, _ = find_binary()
+        if binary is None:
+            return None
+        st = os.stat(binary)
+        return key_of(b"pagefind", f"{binary}\0{st.st_size}\0{st.st_mtime_ns}".encode(),
+                      "\n".join(sorted(self.searched)).encode())

@@ -11,6 +11,9 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +21,7 @@ from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import LinkedFile, OutputFile
 from sitegen.paths import escapes, link_escapes, real_root
 
+TRASH_GRACE_SECONDS = 600
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -100,8 +104,31 @@ def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_d
         swap_in(staging, output)
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            if count >= BACKGROUND_REMOVAL_FILES:
+                remove_in_background(staging)
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
     return count
+
+
+BACKGROUND_REMOVAL_FILES = 2000
+"""An old output this big is deleted by a detached process once the new one is in place:
+deleting 10,000 folders can take longer than building them (much longer on a disk mounted
+with `discard`), and nothing waits for it."""
+
+
+def remove_in_background(folder: Path) -> None:
+    """Rename `folder` to a trash name beside it and delete it in a detached process; if that
+    cannot start, delete it here. A trash folder left by a killed remover is deleted by a later
+    build (_remove_stale_staging)."""
+    trash = folder.parent / f"{folder.name.split('.sitegen-')[0]}.sitegen-trash-{time.time_ns()}"
+    try:
+        os.rename(folder, trash)
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
 
 
 def link_or_copy(source: Path, dest: Path) -> None:
@@ -157,7 +184,11 @@ def _remove_stale_staging(output: Path) -> None:
     """Staging folders left by killed builds (their process is gone) are deleted."""
     prefix = f".{output.name}.sitegen-"
     for entry in output.parent.iterdir():
-        if entry.name.startswith(prefix) and entry.is_dir():
+        if entry.name.startswith(prefix + "trash-") and entry.is_dir():
+            # Its remover was killed, or is still running: either way, deleting it again is safe.
+            if time.time() - entry.stat().st_mtime > TRASH_GRACE_SECONDS:
+                remove_in_background(entry)
+        elif entry.name.startswith(prefix) and entry.is_dir():
             pid = entry.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)):
                 shutil.rmtree(entry, ignore_errors=True)

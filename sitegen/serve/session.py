@@ -27,6 +27,8 @@ from sitegen.serve.search import SearchRefresher, touches_index
 from sitegen.serve.server import DevServer, ServeState
 from sitegen.serve.rescan import RESCAN_SECONDS
 from sitegen.serve.watch import ChangeBatch, ChangeKind, EventSource, watch_site, watchfiles_events
+from sitegen.sitecache import cache_root
+from sitegen.uptodate import forget
 from sitegen.writer import check_output_dir
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class Session:
         if options.output is not None:
             check_output_dir(site_dir, options.output)
             self.output = options.output.absolute()
+            forget(cache_root(site_dir), self.output)  # serve rewrites it in place, with drafts maybe
             self._temporary = False
         else:
             self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))

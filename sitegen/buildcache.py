@@ -1,0 +1,195 @@
+"""The persistent build cache: parsed files and rendered pages, kept between builds.
+
+It lives in the site's cache folder (`.sitegen/`, or `--cache-dir`), next to the social
+cards, and `build`, `check` and `serve` share it. Every entry is found by a key that
+hashes everything its value was computed from, so a hit is exactly what a clean build
+would compute (a property test over random edits checks that the output is byte-identical):
+
+- `parse/<key>`: one content file's parse result, keyed by its bytes, its path, the parse
+  settings and sitegen's own code (CODE_STAMP);
+- `pages/<key>.html`: one page's bytes, keyed by its render key (template sources, globals,
+  context; sitegen/cache.py) and CODE_STAMP. The output hard-links these files, so an
+  unchanged page costs a link, not a render and a write.
+
+Entries are written whole or not at all (a temporary file, then a rename), so a killed build
+never leaves a torn entry under a real name; parse entries also carry a digest of their
+bytes and are checked when read. Concurrent builds may write the same entry: both write the
+same bytes. After a build, entries it did not use are pruned, except young ones (another
+build may be about to use them), so the cache stays about the size of one build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sitegen.sitecache import write_atomic
+from sitegen.writer import link_or_copy
+
+PACKAGE = Path(__file__).resolve().parent
+KINDS = ("parse", "pages")
+PRUNE_AGE_SECONDS = 3600
+"""Unused entries younger than this are kept: a concurrent build may have just made them."""
+_CHECK = 16
+
+
+@functools.cache
+def code_stamp() -> bytes:
+    """A digest of sitegen's own code: results cached by one version are never used by another
+    (nor by the same version number with edited code, as in development)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def key_of(*parts: bytes) -> str:
+    h = hashlib.blake2b(code_stamp(), digest_size=20)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "little"))
+        h.update(p)
+    return h.hexdigest()
+
+
+class Store:
+    """Entries of the cache folder `root`, and which ones this run used (for pruning)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.hits = 0
+        self.misses = 0
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.root / kind / (f"{key}.html" if kind == "pages" else key)
+
+    def has(self, kind: str, key: str) -> bool:
+        found = self.path(kind, key).is_file()
+        self._count(kind, key, found)
+        return found
+
+    def load(self, kind: str, key: str) -> Any:
+        """The object stored under `key`, or None when it is missing or damaged."""
+        try:
+            data = self.path(kind, key).read_bytes()
+        except OSError:
+            self._count(kind, key, False)
+            return None
+        body = data[_CHECK:]
+        ok = data[:_CHECK] == hashlib.blake2b(body, digest_size=_CHECK).digest()
+        self._count(kind, key, ok)
+        return pickle.loads(body) if ok else None
+
+    def save(self, kind: str, key: str, data: bytes, pickled: bool = True) -> Path:
+        """Store bytes (a pickle, checked on load; or a page's raw bytes). A cache that cannot be
+        written (a read-only site) is not an error: the build goes on without it."""
+        path = self.path(kind, key)
+        if pickled:
+            data = hashlib.blake2b(data, digest_size=_CHECK).digest() + data
+        try:
+            write_atomic(path, data)
+        except OSError:
+            pass
+        self.used[kind].add(path.name)
+        return path
+
+    def _count(self, kind: str, key: str, hit: bool) -> None:
+        if hit:
+            self.hits += 1
+            self.used[kind].add(self.path(kind, key).name)
+        else:
+            self.misses += 1
+
+    def prune(self, kinds: Sequence[str]) -> int:
+        """Delete entries of these kinds that this run did not use (and are not young)."""
+        removed = 0
+        old = time.time() - PRUNE_AGE_SECONDS
+        for kind in kinds:
+            used = self.used[kind]
+            try:
+                entries = list(os.scandir(self.root / kind))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.name not in used and entry.stat(follow_symlinks=False).st_mtime < old:
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    pass
+        return removed
+
+
+class StoredParse:
+    """parse(file, bytes) that returns its result pickled (run in workers: the parent stores
+    the bytes as they are and unpickles once)."""
+
+    def __init__(self, parse: Callable[[Any, bytes], Any]):
+        self.parse = parse
+
+    def __call__(self, item: tuple[Any, bytes]) -> bytes:
+        return pickle.dumps(self.parse(*item), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def link_tree(src: Path, dest: Path) -> int:
+    """Hard-link (or copy, across file systems) every file under `src` to the same place under
+    `dest`. Returns the file count."""
+    count = 0
+    for folder, dirs, files in os.walk(src):
+        out = dest / os.path.relpath(folder, src)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            link_or_copy(Path(folder) / name, out / name)
+            count += 1
+    return count
+
+
+class TreeStore:
+    """Whole folders by key (the search bundle): `trees/<kind>/<key>/`, made complete under a
+    temporary name and then renamed, so a folder under a real key is always whole."""
+
+    KEEP = 2
+    """Folders kept per kind: this build's and the one before (a branch switch back is free)."""
+
+    def __init__(self, root: Path, kind: str):
+        self.folder = root / "trees" / kind
+
+    def get(self, key: str, dest: Path) -> bool:
+        src = self.folder / key
+        if not src.is_dir():
+            return False
+        link_tree(src, dest)
+        os.utime(src)  # most recently used: pruned last
+        return True
+
+    def put(self, key: str, src: Path) -> None:
+        tmp = self.folder / f".tmp-{os.getpid()}-{key}"
+        try:
+            link_tree(src, tmp)
+            os.rename(tmp, self.folder / key)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # a read-only cache, or a concurrent build won
+        self._prune(key)
+
+    def _prune(self, key: str) -> None:
+        try:
+            entries = sorted(os.scandir(self.folder), key=lambda e: e.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        old = time.time() - PRUNE_AGE_SECONDS
+        kept = 0
+        for e in entries:
+            if e.name.startswith(".tmp-"):
+                if e.stat().st_mtime < old:
+                    shutil.rmtree(e.path, ignore_errors=True)
+                continue
+            kept += 1
+            if kept > self.KEEP and e.name != key:
+                shutil.rmtree(e.path, ignore_errors=True)

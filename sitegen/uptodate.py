@@ -1,0 +1,118 @@
+"""The no-change fast path: is the output already exactly what this build would make?
+
+After a successful build, a stamp records a digest of everything the build read (every
+file of the site folder but its output and cache, by path and stat signature; sitegen's
+code; the options and environment that change output), the identity of the output folder
+it swapped in, and the clock window in which its output stays valid (until the next brief
+goes live or expires, and until midnight, when overdue predictions change). A build whose
+inputs, output folder and clock all match does nothing: make's rule, with content-aware
+keys behind it when anything did change.
+
+A file changed within two seconds before the build started is not trusted by its stat (the
+same-tick rule git calls 'racy'); then no stamp is written and the next build does the work.
+Edits inside the output folder are not detected: the output is the build's, not an input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sitegen.buildcache import code_stamp
+from sitegen.config import CONFIG_NAME
+from sitegen.content import PAGES_DIR
+from sitegen.sitecache import write_atomic
+from sitegen.templates import builtin_theme_dir
+
+RACY_NS = 2_000_000_000
+ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SOURCE_DATE_EPOCH")
+"""Environment variables that change what a build makes (SOURCE_DATE_EPOCH: only through
+the clock window, but a changed value is a deliberate rebuild)."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    inputs: str
+    output: tuple[int, int]
+    """(st_dev, st_ino) of the output folder the build swapped in."""
+    valid_from: float
+    valid_until: float
+    """The clock window (Unix seconds) in which the output does not change with time."""
+    pages: int
+    files: int
+    notes: tuple[str, ...]
+    tz: str
+    """The site timezone: `--now 2026-12-01` means midnight there."""
+
+
+INPUTS = (CONFIG_NAME, PAGES_DIR, "layouts", "static", "i18n")
+"""What a build reads from the site folder (i18n/: the site's own theme strings)."""
+
+
+def inputs_digest(site_dir: Path, skip: Iterable[Path], options: tuple[object, ...]) -> tuple[str, bool]:
+    """(digest of everything a build reads, whether every file's stat can be trusted):
+    the site's INPUTS and the built-in theme, but not `skip` (the output, the cache)."""
+    started = time.time_ns()
+    skipped = {os.path.realpath(p) for p in skip}
+    h = hashlib.blake2b(code_stamp(), digest_size=20)
+    h.update(repr((options, sys.version, [os.environ.get(k) for k in ENVIRONMENT])).encode())
+    trusted = True
+    roots = [site_dir / name for name in INPUTS] + [builtin_theme_dir()]
+    for root in roots:
+        h.update(f"{root}\0{root.exists()}\n".encode())
+        walked = os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name] if root.exists() else [])]
+        for folder, dirs, files in walked:
+            dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(folder, d)) not in skipped)
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                if st.st_mtime_ns > started - RACY_NS:
+                    trusted = False
+                h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}\n".encode())
+    return h.hexdigest(), trusted
+
+
+def stamp_file(cache: Path, output: Path) -> Path:
+    name = hashlib.blake2b(str(output.absolute()).encode(), digest_size=8).hexdigest()
+    return cache / "builds" / f"{name}.json"
+
+
+def up_to_date(cache: Path, output: Path, inputs: str, clock: Callable[[str], dt.datetime | None]) -> Stamp | None:
+    """The stamp of the last build into `output` if that build is still exact now. `clock`:
+    the build's moment given the site timezone's name (None: the build will report its clock)."""
+    try:
+        data = json.loads(stamp_file(cache, output).read_text())
+        stamp = Stamp(**{**data, "output": tuple(data["output"]), "notes": tuple(data["notes"])})
+        st = os.stat(output)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if stamp.inputs != inputs or stamp.output != (st.st_dev, st.st_ino):
+        return None
+    now = clock(stamp.tz)
+    return stamp if now is not None and stamp.valid_from <= now.timestamp() < stamp.valid_until else None
+
+
+def record(cache: Path, output: Path, stamp: Stamp) -> None:
+    try:
+        write_atomic(stamp_file(cache, output), json.dumps(asdict(stamp)).encode())
+    except OSError:
+        pass  # a read-only cache: the next build simply does the work
+
+
+
+def forget(cache: Path, output: Path) -> None:
+    """Another writer (serve) changes `output` in place: no stamp may vouch for it any more."""
+    try:
+        stamp_file(cache, output).unlink()
+    except OSError:
+        pass
