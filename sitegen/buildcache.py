@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.sitecache import write_atomic
 from sitegen.writer import link_or_copy
 
@@ -193,3 +194,22 @@ class TreeStore:
             kept += 1
             if kept > self.KEEP and e.name != key:
                 shutil.rmtree(e.path, ignore_errors=True)
+
+
+CACHE_ENTRIES = frozenset({*KINDS, "trees", "builds", "cards", "fonts"})
+"""What a build keeps in the cache folder: `clean` deletes a folder holding only these."""
+
+
+def clean(root: Path) -> str:
+    """Delete the cache folder `root`; returns what was removed ('' when there was none).
+    A folder holding anything a build does not make there is refused (a mistyped
+    --cache-dir must never delete someone's files)."""
+    if not root.is_dir():
+        return ""
+    foreign = sorted(e.name for e in os.scandir(root) if e.name not in CACHE_ENTRIES and not e.name.startswith(".tmp-"))
+    if foreign:
+        raise BuildFailed([Diagnostic(SourceLocation(str(root), 1, 1),
+                                      f"refusing to delete '{root}': it is not only a build cache (it has {', '.join(foreign[:3])})",
+                                      "check the --cache-dir folder; sitegen clean deletes only a folder the build made")])
+    shutil.rmtree(root)
+    return str(root)

@@ -10,6 +10,7 @@ from sitegen import DISTRIBUTION, __version__
 from sitegen.errors import SitegenError
 from sitegen.pipeline import BuildOptions, build
 from sitegen.progress import Progress
+from sitegen.sitecache import cache_root
 from sitegen.urls import EMAIL_FORMATS
 
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (and no progress)")
     b.add_argument("--timings", action="store_true", help="after the summary, print how long each stage took")
+    _add_cache_options(b)
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
 
@@ -49,7 +51,18 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     d.add_argument("--now", metavar="WHEN", help="build as of this moment (as build --now)")
     _add_authoring_commands(sub)
+    k = sub.add_parser("clean", help="delete the build cache", description="Delete the site's build cache "
+                       "(.sitegen/, or --cache-dir): parsed files, rendered pages, the search bundle, social cards. "
+                       "The next build makes them again; the output folder is left as it is.")
+    k.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
+    k.add_argument("--cache-dir", type=Path, metavar="DIR", help="the cache folder to delete (default: SITE_DIR/.sitegen)")
     return parser
+
+
+def _add_cache_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="keep the build cache here (default: SITE_DIR/.sitegen; CI can save and restore it)")
+    p.add_argument("--no-cache", action="store_true", help="read and keep no cache: every file parsed and rendered")
 
 
 AUTHORING = ("serve", "new", "check", "init")
@@ -66,6 +79,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     s.add_argument("--base-url", help="overrides base_url in sitegen.yaml")
     s.add_argument("--jobs", "-j", type=int, default=None, help="worker processes for big rebuilds")
     s.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
+    _add_cache_options(s)
 
     n = sub.add_parser("new", help="start a new brief", description="Create content/briefs/<slug>.md with the "
                        "whole front-matter skeleton, dated now in the site timezone. Never overwrites.")
@@ -84,6 +98,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     c.add_argument("--concurrency", type=int, default=8, help="external requests at once (default: 8)")
     c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     c.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
+    _add_cache_options(c)
 
     i = sub.add_parser("init", help="scaffold a new site", description="Create a site in DIR that builds at once: "
                        "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
@@ -100,7 +115,7 @@ def _authoring(args: argparse.Namespace) -> int:
         from sitegen.serve import ServeOptions, serve
 
         return serve(ServeOptions(args.site_dir, args.port, args.bind, args.drafts, args.output, args.base_url,
-                                  args.jobs, args.now))
+                                  args.jobs, args.now, args.cache_dir, args.no_cache))
     if args.command == "new":
         from sitegen.scaffold import new_brief
 
@@ -109,7 +124,8 @@ def _authoring(args: argparse.Namespace) -> int:
     if args.command == "check":
         from sitegen.check import check_site
 
-        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs, now=args.now),
+        result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs, now=args.now,
+                                         cache_dir=args.cache_dir, no_cache=args.no_cache),
                             args.external, args.timeout, args.concurrency)
         if result.warnings:
             print(result.warnings_report(), file=sys.stderr)
@@ -146,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.buffer.write(text.encode("utf-8"))  # the file's bytes, whatever the locale
             sys.stdout.buffer.flush()
             return 0
+        if args.command == "clean":
+            from sitegen.buildcache import clean
+
+            removed = clean(args.cache_dir if args.cache_dir is not None else cache_root(args.site_dir))
+            print(f"removed {removed}" if removed else "no cache to remove")
+            return 0
         if args.command == "related":
             from sitegen.explain import explain_related
 
@@ -165,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     # The live progress line is for people at a terminal; logs and pipes get the summary only.
     progress = Progress(sys.stderr, live=not args.quiet and sys.stderr.isatty())
-    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs, now=args.now),
-                   progress)
+    result = build(BuildOptions(args.site_dir, args.output, args.base_url, args.drafts, args.jobs, now=args.now,
+                                cache_dir=args.cache_dir, no_cache=args.no_cache), progress)
     for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
         print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:

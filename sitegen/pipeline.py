@@ -335,17 +335,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
-            with progress.timed("search index"):
+            with progress.timed("search"):
                 result = index_cached(staging, counter.search_key(), store)
             if result.note:
                 notes.append(result.note)
 
     assets = page_kinds(options).assets(site)
     with contextlib.ExitStack() as stack:
-        # --no-cache: cards are made in a temporary folder beside the output (so they can be linked)
-        output.absolute().parent.mkdir(parents=True, exist_ok=True)
+        # --no-cache: cards are made in a temporary folder, deleted after the build
         asset_root = cache_dir(options) if store is not None else Path(stack.enter_context(
-            tempfile.TemporaryDirectory(prefix=f".{output.name}.sitegen-nocache-", dir=output.absolute().parent)))
+            tempfile.TemporaryDirectory(prefix="sitegen-nocache-")))
         try:
             files = write_site(output, counter.count(render_site(site, options, notes, assets, progress, store,
                                                                  asset_root)),

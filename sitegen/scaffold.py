@@ -92,6 +92,7 @@ def new_brief(site_dir: Path, title: str, slug: str | None = None, draft: bool =
 ACTIONS = {
     "checkout": "actions/checkout@v7",
     "setup-python": "actions/setup-python@v7",
+    "cache": "actions/cache@v5",
     "configure-pages": "actions/configure-pages@v6",
     "upload-pages-artifact": "actions/upload-pages-artifact@v5",
     "deploy-pages": "actions/deploy-pages@v5",
@@ -143,6 +144,15 @@ jobs:
         uses: {a["configure-pages"]}
       - name: Install sitegen
         run: {install}
+      # The build cache (.sitegen/): parsed briefs, rendered pages, the search index and the
+      # social cards of the last run, keyed by content, so a push that edits one brief
+      # parses and renders about one brief. Saved once per commit; a run restores the newest.
+      - name: Restore the build cache
+        uses: {a["cache"]}
+        with:
+          path: .sitegen
+          key: sitegen-${{{{ runner.os }}}}-${{{{ github.sha }}}}
+          restore-keys: sitegen-${{{{ runner.os }}}}-
       - name: Build
         run: sitegen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
       - uses: {a["upload-pages-artifact"]}

@@ -33,7 +33,7 @@ def reported(site: Path, *paths: Path) -> ChangeBatch:
 
 def clean_build(site: Path, out: Path, kinds: Registry | None = None) -> dict[str, bytes] | None:
     try:
-        build(BuildOptions(site, output=out, workers=1, page_kinds=kinds))
+        build(BuildOptions(site, output=out, workers=1, page_kinds=kinds, no_cache=True))
     except BuildFailed:
         return None
     return tree(out)

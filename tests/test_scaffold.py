@@ -155,7 +155,7 @@ def test_the_workflow_builds_with_sitegen_and_deploys_with_the_official_pages_ac
     build, deploy = wf["jobs"]["build"]["steps"], wf["jobs"]["deploy"]
     uses = [s["uses"].split("@") for s in build + deploy["steps"] if "uses" in s]
     assert [name for name, _ in uses] == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                                          "actions/upload-pages-artifact", "actions/deploy-pages"]
+                                          "actions/cache", "actions/upload-pages-artifact", "actions/deploy-pages"]
     assert all(re.fullmatch(r"v\d+", version) for _, version in uses)  # a major version, never a branch
     setup = next(s for s in build if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["cache"] == "pip"
@@ -166,6 +166,11 @@ def test_the_workflow_builds_with_sitegen_and_deploys_with_the_official_pages_ac
     assert runs.index("pip install -r requirements.txt") < len(runs) - 1
     upload = next(s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "public"
+    # The build cache is restored before the build; a commit saves its own, a run restores the newest.
+    cache = next(s for s in build if s.get("uses", "").startswith("actions/cache@"))
+    assert build.index(cache) < next(i for i, s in enumerate(build) if s.get("run", "").startswith("sitegen build"))
+    assert cache["with"] == {"path": ".sitegen", "key": "sitegen-${{ runner.os }}-${{ github.sha }}",
+                             "restore-keys": "sitegen-${{ runner.os }}-"}
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
 
 

@@ -48,6 +48,9 @@ class ServeOptions:
     """Worker processes for big rebuilds (`--jobs`); None = one per core."""
     now: str | None = None
     """`--now`: every rebuild is made as of this moment (default: the clock at each rebuild)."""
+    cache_dir: Path | None = None
+    """The persistent build cache (default SITE_DIR/.sitegen): the first build reads it."""
+    no_cache: bool = False
 
 
 class Session:
@@ -59,13 +62,14 @@ class Session:
         if options.output is not None:
             check_output_dir(site_dir, options.output)
             self.output = options.output.absolute()
-            forget(cache_root(site_dir), self.output)  # serve rewrites it in place, with drafts maybe
+            # serve rewrites it in place (with drafts, maybe): no stamp may vouch for it any more
+            forget(options.cache_dir if options.cache_dir is not None else cache_root(site_dir), self.output)
             self._temporary = False
         else:
             self.output = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
             self._temporary = True
         build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers,
-                                     now=options.now)
+                                     now=options.now, cache_dir=options.cache_dir, no_cache=options.no_cache)
         self.live = LiveSite(build_options, self.output)
         self.search = SearchRefresher(self.output, lambda: self.live.searchable, self._print)
         self.state = ServeState()

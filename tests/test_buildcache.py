@@ -1,0 +1,188 @@
+"""The persistent build cache (.sitegen/): exact, robust to torn entries, and skipped when
+nothing changed; `sitegen clean`; progress and --timings."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import brief, site_bytes, tree_bytes, write_site
+from sitegen.errors import BuildFailed
+from sitegen.pipeline import UNCHANGED_NOTE, BuildOptions, build
+from sitegen.progress import Progress
+from test_incremental import apply, operation
+
+BASE = {
+    "sitegen.yaml": "title: Cached\nbase_url: https://example.org/\n",
+    "content/briefs/alpha.md": brief("Alpha rises", extra="tags: [ai]"),
+    "content/briefs/beta.md": brief("Beta falls", date="2026-04-20", extra="tags: [ai, chips]"),
+}
+OFF = {"SITEGEN_PAGEFIND": "off", "SITEGEN_CARDS": "off"}
+"""Search and cards have tests of their own; without them each build here is quick."""
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in OFF.items():
+        monkeypatch.setenv(k, v)
+
+
+def age(site: Path) -> None:
+    """Make every input file look a minute old, so its stat signature is trusted (a file written
+    within the last two seconds is not) and the no-change stamp is written."""
+    old = os.stat(site).st_mtime - 60
+    for p in site.rglob("*"):
+        if p.is_file() and ".sitegen" not in p.parts and "public" not in p.parts:
+            os.utime(p, (old, old))
+
+
+def cached(site: Path) -> dict[str, bytes] | None:
+    try:
+        build(BuildOptions(site, workers=1))
+    except BuildFailed:
+        return None
+    return site_bytes(site / "public")
+
+
+def clean(site: Path, out: Path) -> dict[str, bytes] | None:
+    try:
+        build(BuildOptions(site, output=out, workers=1, no_cache=True))
+    except BuildFailed:
+        return None
+    return site_bytes(out)
+
+
+@settings(max_examples=int(os.environ.get("SITEGEN_CACHE_EXAMPLES", "12")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operation, min_size=1, max_size=5), st.lists(st.booleans(), min_size=5, max_size=5))
+def test_cached_builds_equal_clean_builds_over_random_edits(ops: list[tuple[str, object, object]],
+                                                            aged: list[bool]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        site = write_site(root / "site", BASE)
+        last = cached(site)
+        for i, (op, old) in enumerate(zip(ops, aged)):
+            apply(site, op)
+            if old:
+                age(site)  # trusted stats: the stamp and the fast path come into play
+            expected = clean(site, root / f"clean-{i}")
+            got = cached(site)
+            if expected is None:
+                assert got is None, f"a cached build succeeded where a clean one failed after {ops[:i + 1]}"
+                assert site_bytes(site / "public") == (last or {}), "a failed build changed the output"
+                continue
+            assert got == expected, f"cached output differs from a clean build after {ops[:i + 1]}"
+            assert cached(site) == expected, "building again with nothing changed changed the output"
+            last = got
+
+
+def test_a_torn_or_damaged_cache_entry_is_never_used(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(BASE)
+    build(BuildOptions(site, workers=1))
+    expected = site_bytes(site / "public")
+    for entry in (site / ".sitegen/parse").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")  # same length, wrong bytes
+    (site / "content/briefs/alpha.md").touch()  # not the no-change path: the entries are read
+    build(BuildOptions(site, workers=1))
+    assert site_bytes(site / "public") == expected
+
+
+def test_a_second_build_with_nothing_changed_keeps_the_output_and_says_so(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(BASE)
+    age(site)
+    first = build(BuildOptions(site, workers=1))
+    inode = os.stat(site / "public").st_ino
+    again = build(BuildOptions(site, workers=1))
+    assert UNCHANGED_NOTE in again.notes and (again.pages, again.files) == (first.pages, first.files)
+    assert os.stat(site / "public").st_ino == inode  # not even swapped
+    # An edit is seen, even one that keeps the size; so is an output folder replaced by hand.
+    (site / "content/briefs/alpha.md").write_text(brief("Alpha rests", extra="tags: [ai]"), encoding="utf-8")
+    age(site)
+    edited = build(BuildOptions(site, workers=1))
+    assert UNCHANGED_NOTE not in edited.notes
+    assert b"Alpha rests" in (site / "public/briefs/alpha/index.html").read_bytes()
+    os.rename(site / "public", site / "moved")
+    (site / "public").mkdir()
+    assert UNCHANGED_NOTE not in build(BuildOptions(site, workers=1)).notes
+    assert (site / "public/briefs/alpha/index.html").is_file()
+    # Other options are another build.
+    assert UNCHANGED_NOTE not in build(BuildOptions(site, workers=1, drafts=True)).notes
+
+
+def test_the_no_change_path_ends_when_a_scheduled_brief_goes_live(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({**BASE, "content/briefs/later.md": brief(
+        "Embargoed launch", extra="publish_at: 2026-06-01T09:00:00+00:00")})
+    age(site)
+    build(BuildOptions(site, workers=1, now="2026-05-30"))
+    assert not (site / "public/briefs/later").exists()
+    assert UNCHANGED_NOTE in build(BuildOptions(site, workers=1, now="2026-05-30T12:00:00+00:00")).notes
+    live = build(BuildOptions(site, workers=1, now="2026-06-01T09:00:00+00:00"))
+    assert UNCHANGED_NOTE not in live.notes
+    assert (site / "public/briefs/later/index.html").is_file()
+
+
+def test_no_cache_writes_no_cache_and_cache_dir_moves_it(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(BASE)
+    build(BuildOptions(site, workers=1, no_cache=True))
+    assert not (site / ".sitegen").exists()
+    build(BuildOptions(site, workers=1, cache_dir=tmp_path / "ci-cache"))
+    assert not (site / ".sitegen").exists()
+    assert any((tmp_path / "ci-cache/parse").iterdir()) and any((tmp_path / "ci-cache/pages").iterdir())
+
+
+def test_a_restored_cache_without_an_output_renders_nothing_again(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """CI: a fresh clone (other paths) with the cache restored: every page comes from the cache."""
+    site = make_site(BASE)
+    build(BuildOptions(site, workers=1, cache_dir=tmp_path / "cache"))
+    expected = site_bytes(site / "public")
+    clone = write_site(tmp_path / "clone", BASE)
+    progress = Progress()
+    build(BuildOptions(clone, workers=1, cache_dir=tmp_path / "cache"), progress)
+    assert site_bytes(clone / "public") == expected
+    rendered = [t for t in progress.timings if t.name == "render+write"]
+    assert rendered and rendered[0].count == 0
+
+
+def test_clean_deletes_the_cache_and_refuses_other_folders(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(BASE)
+    assert cli("build", str(site), "-q").returncode == 0
+    assert (site / ".sitegen/pages").is_dir()
+    done = cli("clean", str(site))
+    assert done.returncode == 0 and not (site / ".sitegen").exists(), done.stderr
+    assert (site / "public/index.html").is_file()  # the output is left alone
+    refused = cli("clean", str(site), "--cache-dir", str(site / "content"))
+    assert refused.returncode == 1 and "refusing to delete" in refused.stderr
+    assert (site / "content/briefs/alpha.md").is_file()
+
+
+def test_progress_draws_one_line_on_a_terminal_and_nothing_elsewhere() -> None:
+    shown = io.StringIO()
+    live = Progress(shown, live=True)
+    live.started -= 5  # a build already 5 s in: progress is due
+    assert list(live.stage("parse", range(3), total=3)) == [0, 1, 2]
+    live.done()
+    out = shown.getvalue()
+    assert out.startswith("\r\x1b[2Kparse 1/3 (33%)") and out.endswith("\r\x1b[2K")
+    quiet = io.StringIO()
+    logged = Progress(quiet, live=False)
+    list(logged.stage("parse", range(3), total=3))
+    logged.done()
+    assert quiet.getvalue() == ""
+    assert [(t.name, t.count) for t in logged.timings] == [("parse", 3)]
+
+
+def test_build_timings_prints_each_stage(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(BASE)
+    result = cli("build", str(site), "--timings", env={"SITEGEN_PAGEFIND": ""})  # search on
+    assert result.returncode == 0 and result.stderr == ""  # not a terminal: no progress line
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("built ") and lines[1].split() == ["stage", "items", "seconds"]
+    stages = [line.split()[0] for line in lines[2:]]
+    assert stages[:2] == ["parse", "assemble"] and stages[-1] == "total"
+    assert {"render+write", "search"} <= set(stages)
