@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -99,11 +99,13 @@ class ParseCache:
 
     def parse_all(self, files: Sequence[SourceFile], settings: ParseSettings,
                   parse: Callable[[SourceFile, bytes], R], workers: int | None = None,
-                  changed: Collection[str] | None = None) -> list[R]:
+                  changed: Collection[str] | None = None,
+                  parse_many: Callable[[list[tuple[SourceFile, bytes]]], Iterable[R]] | None = None) -> list[R]:
         """parse(f, bytes) for every file, in order, reusing earlier results where the input is
         unchanged. `changed`: the files (as shown) that changed since the last parse_all, when
         every change is known (a watcher's report): the others are not even stat'ed. None:
-        every file's stat is checked."""
+        every file's stat is checked. `parse_many`: parses the files not in memory (default:
+        `parse` over them in worker processes); the pipeline's also reads the persistent cache."""
         now_ns = time.time_ns()
         results: list[Any] = [None] * len(files)
         misses: list[tuple[int, SourceFile, bytes, StatSig | None, bytes]] = []
@@ -137,7 +139,8 @@ class ParseCache:
                 results[i] = old.result
                 continue
             misses.append((i, f, data, _trusted(sig, now_ns), content))
-        parsed = map_ordered(_ParseMiss(parse), [(f, data) for _, f, data, _, _ in misses], workers)
+        pairs = [(f, data) for _, f, data, _, _ in misses]
+        parsed = map_ordered(_ParseMiss(parse), pairs, workers) if parse_many is None else parse_many(pairs)
         for (i, f, _, trusted, content), result in zip(misses, parsed):
             entries[f.shown] = _ParseEntry(trusted, content, settings, result)
             results[i] = result

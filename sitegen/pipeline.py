@@ -108,23 +108,36 @@ def parse_stored(files: Sequence[SourceFile], settings: ParseSettings, store: St
                  workers: int | None) -> Iterator[ParsedSource]:
     """Every file parsed, in order, taking what the persistent cache has (by the file's bytes,
     path and the settings) and storing what it had not."""
-    parse = functools.partial(parse_source, settings)
-    salt = repr(settings).encode()
-    misses: list[tuple[SourceFile, bytes, str]] = []
+    pairs: list[tuple[SourceFile, bytes]] = []
     for f in files:
         data = read_source(f)
-        if not isinstance(data, bytes):
-            yield data
-            continue
+        if isinstance(data, bytes):
+            pairs.append((f, data))
+        else:
+            yield data  # unreadable or too large: reported, never cached
+    yield from parse_pairs_stored(pairs, settings, store, workers)
+
+
+def parse_pairs_stored(pairs: Sequence[tuple[SourceFile, bytes]], settings: ParseSettings, store: Store,
+                       workers: int | None) -> Iterator[ParsedSource]:
+    """(file, bytes) pairs parsed, in order: from the persistent cache when it has them."""
+    salt = repr(settings).encode()
+    found: list[ParsedSource | None] = []
+    misses: list[tuple[SourceFile, bytes, str]] = []
+    for f, data in pairs:
         key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
         hit = store.load("parse", key)
-        if hit is not None:
-            yield (f, *hit[1:])  # the stored SourceFile may name another checkout's path
-        else:
+        found.append(None if hit is None else (f, *hit[1:]))  # the stored SourceFile may name another checkout
+        if hit is None:
             misses.append((f, data, key))
-    for (f, _, key), pickled in zip(misses, map_ordered(StoredParse(parse), [(f, d) for f, d, _ in misses], workers)):
-        store.save("parse", key, pickled)
-        yield (f, *pickle.loads(pickled)[1:])
+    parse = StoredParse(functools.partial(parse_source, settings))
+    made = zip(misses, map_ordered(parse, [(f, d) for f, d, _ in misses], workers))
+    for result in found:
+        if result is None:
+            (f, _, key), pickled = next(made)
+            store.save("parse", key, pickled)
+            result = (f, *pickle.loads(pickled)[1:])
+        yield result
 
 
 def source_parser(config: SiteConfig) -> tuple[ParseSettings, Callable[..., ParsedSource]]:
@@ -170,7 +183,9 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
         parsed = map_ordered(parse, files, options.workers)
     else:
         shown = None if changed is None else {f.shown for f in changed}
-        parsed = cache.parse_all(files, settings, parse, options.workers, shown)
+        many = None if store is None else functools.partial(parse_pairs_stored, settings=settings, store=store,
+                                                            workers=options.workers)
+        parsed = cache.parse_all(files, settings, parse, options.workers, shown, many)
     progress = progress if progress is not None else Progress()
     unparsed: set[str] = set()
     for f, item, item_diags in progress.stage("parse", parsed, len(files)):

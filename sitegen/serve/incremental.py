@@ -22,13 +22,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.buildcache import key_of
 from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, render_key
 from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.pages.kind import Edit
-from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, page_kinds, page_renderer, searchable,
-                              source_parser)
+from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
+                              searchable, source_parser)
 from sitegen.memo import Memo
 from sitegen.assets import make_assets
 from sitegen.model import Brief, LinkedFile, OutputFile, Site
@@ -92,6 +93,8 @@ class LiveSite:
         self.site_dir = options.site_dir
         self.output = output.absolute()
         self.parse_cache = ParseCache()
+        self.store = open_store(options)
+        """The persistent build cache: the first build reads it (parsed files, pages)."""
         self.fingerprints = Fingerprinter()
         self._renderer = None
         self._renderer_key: tuple[bytes, tuple[tuple[str, StatSig], ...]] | None = None
@@ -142,7 +145,8 @@ class LiveSite:
         when the site's shape turns out unchanged ('shape'), else all are made ('full')."""
         previous, self._round = self._round, None  # until this rebuild succeeds, no good round to patch
         memo = self.memo
-        config, site = load_site(self.options, self.parse_cache, memo, content_changes(changes, self.site_dir))
+        config, site = load_site(self.options, self.parse_cache, memo, content_changes(changes, self.site_dir),
+                                 store=self.store)
         renderer = self._current_renderer(site, changes is None or ChangeKind.LAYOUT in changes.kinds)
         patched = self._patch_jobs(previous, site) if previous is not None and patch else None
         if patched is not None:
@@ -307,7 +311,8 @@ class LiveSite:
                            job_at: dict[str, int] | None = None) -> RebuildResult:
         """Render `todo`, add every output that is not a page job (a file of theirs wins
         its path over a page job, as in a clean build), and commit it all to the folder."""
-        generated: dict[str, OutputFile | Staged | LinkedFile] = {f.path: f for f in self._render(renderer, todo)}
+        generated: dict[str, OutputFile | Staged | LinkedFile] = {
+            f.path: f for f in self._render(renderer, todo, wanted_keys)}
         kinds = page_kinds(self.options)
         assets = kinds.assets(site, self.memo)
         placed = self._out.linked
@@ -330,14 +335,27 @@ class LiveSite:
         written, removed = self._out.commit(generated, wanted_keys, static)
         return RebuildResult(tuple(j.path for j in todo), written, removed, time.perf_counter() - start, len(jobs), "/")
 
-    def _render(self, renderer, todo):  # type: ignore[no-untyped-def]
+    def _render(self, renderer, todo, keys: dict[str, bytes]):  # type: ignore[no-untyped-def]
         """Render jobs, collecting every template error; many jobs (a cold start, a config
-        or layout change) use every core."""
+        or layout change) use every core. Pages the persistent cache has (a page rendered by an
+        earlier session with the same settings) are linked from it; rendered ones are kept there."""
         errors = []
-        out = []
+        out: list[Staged | LinkedFile] = []
+        store = self.store
+        if store is not None:
+            rest = []
+            for job in todo:
+                key = key_of(keys[job.path])
+                if store.has("pages", key):
+                    out.append(LinkedFile(job.path, store.path("pages", key), key))
+                else:
+                    rest.append(job)
+            todo = rest
         try:
             for f, diags in map_ordered(CollectErrors(renderer), todo, self.options.workers if len(todo) >= 400 else 1):
                 if f is not None:
+                    if store is not None:
+                        store.save("pages", key_of(keys[f.path]), f.data, pickled=False)
                     out.append(self._out.stage(f))  # on disk now: memory holds one page at a time
                 errors.extend(diags)
         except BaseException:
