@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import datetime as dt
+import fnmatch
 import functools
 import os
 import pickle
@@ -27,12 +27,12 @@ from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, LinkedFile, OutputFile, Page, Site
 from sitegen.pages import registry
 from sitegen.pages.kind import Asset
+from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
 from sitegen.render import Job
 from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
-from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
@@ -106,19 +106,23 @@ def read_source(f: SourceFile) -> bytes | ParsedSource:
 
 def parse_stored(files: Sequence[SourceFile], settings: ParseSettings, store: Store,
                  workers: int | None) -> Iterator[ParsedSource]:
-    """Every file parsed, in order, taking what the persistent cache has (by the file's bytes,
-    path and the settings) and storing what it had not."""
-    pairs: list[tuple[SourceFile, bytes]] = []
-    for f in files:
-        data = read_source(f)
-        if isinstance(data, bytes):
-            pairs.append((f, data))
-        else:
-            yield data  # unreadable or too large: reported, never cached
-    yield from parse_pairs_stored(pairs, settings, store, workers)
+    """Every file parsed, taking what the persistent cache has (by the file's bytes, path and
+    the settings) and storing what it had not. Only the bytes of files to parse are kept."""
+    unreadable: list[ParsedSource] = []
+
+    def readable() -> Iterator[tuple[SourceFile, bytes]]:
+        for f in files:
+            data = read_source(f)
+            if isinstance(data, bytes):
+                yield f, data
+            else:
+                unreadable.append(data)  # unreadable or too large: reported, never cached
+
+    yield from parse_pairs_stored(readable(), settings, store, workers)
+    yield from unreadable
 
 
-def parse_pairs_stored(pairs: Sequence[tuple[SourceFile, bytes]], settings: ParseSettings, store: Store,
+def parse_pairs_stored(pairs: Iterable[tuple[SourceFile, bytes]], settings: ParseSettings, store: Store,
                        workers: int | None) -> Iterator[ParsedSource]:
     """(file, bytes) pairs parsed, in order: from the persistent cache when it has them."""
     salt = repr(settings).encode()
