@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import DISTRIBUTION, __version__
-from sitegen.errors import SitegenError
+from sitegen.errors import BuildFailed, Diagnostic, SitegenError
+from sitegen.reports import FORMATS, github_commands, in_github_actions, json_lines
 from sitegen.pipeline import BuildOptions, build
 from sitegen.urls import EMAIL_FORMATS
 
@@ -28,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
+    _add_format(b)
 
     r = sub.add_parser("related", help="explain the related updates of one brief",
                        description="Print the top related candidates for SLUG with the score broken down by signal.")
@@ -51,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 AUTHORING = ("serve", "new", "check", "init")
+
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="json: one JSON object per diagnostic on stdout (file, line, column, severity, code, "
+                        "message, hint); everything else goes to stderr")
 
 
 def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +92,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     c.add_argument("--concurrency", type=int, default=8, help="external requests at once (default: 8)")
     c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     c.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
+    _add_format(c)
 
     i = sub.add_parser("init", help="scaffold a new site", description="Create a site in DIR that builds at once: "
                        "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
@@ -109,11 +120,16 @@ def _authoring(args: argparse.Namespace) -> int:
 
         result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs, now=args.now),
                             args.external, args.timeout, args.concurrency)
-        if result.warnings:
+        json_out = args.format == "json"
+        _annotate(args, [*result.warnings, *result.problems])
+        if json_out:
+            sys.stdout.write(json_lines([*result.warnings, *result.problems]))
+        elif result.warnings:
             print(result.warnings_report(), file=sys.stderr)
         for line in result.schedule:
-            print(f"scheduled: {line}")
-        print(result.report(), file=sys.stderr if result.problems else sys.stdout)
+            print(f"scheduled: {line}", file=sys.stderr if json_out else sys.stdout)
+        report = result.report().rsplit("\n", 1)[-1] if json_out else result.report()  # JSON carried the problems
+        print(report, file=sys.stderr if result.problems or json_out else sys.stdout)
         return 1 if result.problems else 0
     from sitegen.scaffold import init_site
 
@@ -149,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(explain_related(BuildOptions(args.site_dir, drafts=args.drafts), args.slug, args.limit))
             return 0
+    except BuildFailed as e:
+        _annotate(args, e.diagnostics)
+        if getattr(args, "format", "text") == "json":
+            sys.stdout.write(json_lines(e.diagnostics))
+        else:
+            print(str(e), file=sys.stderr)
+        return 1
     except SitegenError as e:
         print(str(e), file=sys.stderr)
         return 1
@@ -165,5 +188,15 @@ def _build(args: argparse.Namespace) -> int:
     for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
         print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:
-        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s")
+        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s",
+              file=sys.stderr if args.format == "json" else sys.stdout)
     return 0
+
+
+def _annotate(args: argparse.Namespace, diagnostics: Sequence[Diagnostic]) -> None:
+    """In GitHub Actions, each diagnostic also as a workflow command, so it shows on the pull
+    request's changed lines. On stdout, unless stdout carries JSON (the runner reads both)."""
+    if diagnostics and in_github_actions(os.environ):
+        json_out = getattr(args, "format", "text") == "json"
+        site_dir = getattr(args, "site_dir", None) or getattr(args, "site", None) or Path(".")
+        print(github_commands(diagnostics, site_dir), end="", file=sys.stderr if json_out else sys.stdout)

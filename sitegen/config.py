@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.colors import HEX
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
 from sitegen.urls import SLUG_RE
@@ -141,7 +142,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
             text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as e:
             raise BuildFailed([Diagnostic(SourceLocation(shown, 1, 1), f"file is not UTF-8 ({e.reason})",
-                                          "save the file as UTF-8")]) from None
+                                          "save the file as UTF-8", code=Code.ENCODING)]) from None
         try:
             doc = load_located(text)
         except YamlError as e:
@@ -149,7 +150,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         values, marks, diags = _read(doc, shown, text, site_dir)
 
     def diag(line_col: tuple[int, int], msg: str, hint: str = "") -> None:
-        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0])))
+        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0]), code=Code.CONFIG))
 
     if base_url_override is not None:
         values["base_url"] = base_url_override
@@ -157,7 +158,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         values["base_url"] = normalize_base_url(values["base_url"])
         problem = _check_base_url(values["base_url"])
         if problem and base_url_override is not None:
-            diags.append(Diagnostic(SourceLocation("--base-url", 1, 1), problem))
+            diags.append(Diagnostic(SourceLocation("--base-url", 1, 1), problem, code=Code.BAD_OPTION))
         elif problem:
             diag(marks["base_url"], problem)
     if "timezone" in values:
@@ -191,9 +192,10 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     values: dict[str, Any] = {}
     marks: dict[str, tuple[int, int]] = {}
 
-    def diag(p: tuple[Any, ...], msg: str, hint: str = "", key: bool = False) -> None:
+    def diag(p: tuple[Any, ...], msg: str, hint: str = "", key: bool = False, code: Code = Code.CONFIG) -> None:
+        # Every rule of sitegen.yaml is a config error, but for the two the brief rules share.
         line, col = doc.where(p, key=key)
-        diags.append(Diagnostic(SourceLocation(shown, line, col), msg, hint, line_of(text, line)))
+        diags.append(Diagnostic(SourceLocation(shown, line, col), msg, hint, line_of(text, line), code=code))
 
     def typed(p: tuple[Any, ...], value: Any, kind: type | tuple[type, ...]) -> bool:
         ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
@@ -206,13 +208,14 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     if data is None:
         return values, marks, diags
     if not isinstance(data, dict):
-        diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
+        diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'",
+             code=Code.NOT_A_MAPPING)
         return values, marks, diags
     known = set(_SCALARS) | set(_SECTIONS) | {"stories"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True)
+            diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True, code=Code.UNKNOWN_KEY)
         elif key == "stories":
             if not isinstance(value, dict):
                 diag((key,), "'stories' must be a mapping of story slugs to titles",
@@ -241,7 +244,8 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                 continue
             for sub, subvalue in value.items():
                 if sub not in section:
-                    diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True)
+                    diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True,
+                         code=Code.UNKNOWN_KEY)
                 elif typed((key, sub), subvalue, section[sub]):
                     if sub == "count" and subvalue < 0:
                         diag((key, sub), f"'{key}.count' must not be negative")
@@ -267,7 +271,7 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                         for signal, w in subvalue.items():
                             if signal not in weights:
                                 diag((key, sub, signal), f"unknown related signal '{signal}'",
-                                     did_you_mean(str(signal), tuple(weights)), key=True)
+                                     did_you_mean(str(signal), tuple(weights)), key=True, code=Code.UNKNOWN_KEY)
                             elif typed((key, sub, signal), w, (int, float)):
                                 weights[signal] = float(w)
                         related_kwargs["weights"] = tuple(weights.items())
