@@ -51,7 +51,22 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
     d.add_argument("--now", metavar="WHEN", help="build as of this moment (as build --now)")
     _add_authoring_commands(sub)
+    _add_pipeline_commands(sub)
     return parser
+
+
+PIPELINE = ("schema", "import")
+
+
+def _add_pipeline_commands(sub) -> None:  # type: ignore[no-untyped-def]
+    s = sub.add_parser("schema", help="print the brief front-matter contract as JSON Schema",
+                       description="Print the brief front matter (or sitegen.yaml, or an import record) as "
+                       "JSON Schema, draft 2020-12: for editor completion and for structured output.")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--config", action="store_true", help="the schema of sitegen.yaml instead")
+    which.add_argument("--record", action="store_true",
+                       help="a brief as sitegen import reads it: the front matter plus 'body' (Markdown)")
+
 
 
 AUTHORING = ("serve", "new", "check", "init")
@@ -151,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command in AUTHORING:
             return _authoring(args)
+        if args.command in PIPELINE:
+            return _pipeline(args)
         if args.command == "digest":
             from sitegen.digest import digest
 
@@ -181,6 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 2
+
+
+def _pipeline(args: argparse.Namespace) -> int:
+    import json
+
+    from sitegen.contract import brief_schema, config_schema
+
+    schema = config_schema() if args.config else brief_schema(record=args.record)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
     "codes", "errors", "reports", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
-    "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
+    "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.aliases", "pages.week",
