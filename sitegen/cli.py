@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import DISTRIBUTION, __version__
-from sitegen.errors import BuildFailed, Diagnostic, SitegenError
+from sitegen.codes import Code
+from sitegen.errors import BuildFailed, Diagnostic, SitegenError, SourceLocation, format_report
 from sitegen.reports import FORMATS, github_commands, in_github_actions, json_lines
 from sitegen.pipeline import BuildOptions, build
 from sitegen.urls import EMAIL_FORMATS
@@ -66,6 +67,15 @@ def _add_pipeline_commands(sub) -> None:  # type: ignore[no-untyped-def]
     which.add_argument("--config", action="store_true", help="the schema of sitegen.yaml instead")
     which.add_argument("--record", action="store_true",
                        help="a brief as sitegen import reads it: the front matter plus 'body' (Markdown)")
+
+    i = sub.add_parser("import", help="write briefs from JSON or JSON Lines records",
+                       description="Check each record of FILE (a JSON array, a JSON object, or JSON Lines) with "
+                       "the rules of a build and write it as content/briefs/<slug>.md. An invalid record, or one "
+                       "that would overwrite a different file, is refused; the others are written.")
+    i.add_argument("file", type=Path, metavar="FILE")
+    i.add_argument("--site", type=Path, default=Path("."), metavar="SITE_DIR", help="site folder (default: .)")
+    i.add_argument("--dry-run", "-n", action="store_true", help="list what would be written; write nothing")
+    _add_format(i)
 
 
 
@@ -201,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _pipeline(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(args)
     import json
 
     from sitegen.contract import brief_schema, config_schema
@@ -208,6 +220,34 @@ def _pipeline(args: argparse.Namespace) -> int:
     schema = config_schema() if args.config else brief_schema(record=args.record)
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sitegen.briefimport import import_records
+
+    if not args.file.is_file():
+        raise BuildFailed([Diagnostic(SourceLocation(str(args.file), 1, 1), "no such file",
+                                      "give the path of a .json or .jsonl file", code=Code.UNREADABLE)])
+    json_out = args.format == "json"
+    info = sys.stderr if json_out else sys.stdout
+    verbs = {"write": "would write" if args.dry_run else "wrote", "unchanged": "unchanged"}
+    counts = dict.fromkeys(("write", "unchanged", "refused"), 0)
+    refused: list[Diagnostic] = []
+    for outcome in import_records(args.site, args.file, str(args.file), args.dry_run):
+        counts[outcome.action] += 1
+        if outcome.action == "refused":
+            refused += outcome.diagnostics
+        else:
+            print(f"{verbs[outcome.action]} {outcome.path}", file=info)
+    _annotate(args, refused)
+    if json_out:
+        sys.stdout.write(json_lines(refused))
+    elif refused:
+        print(format_report(refused, f" in {args.file}; those records were not imported."), file=sys.stderr)
+    written = "to write (dry run)" if args.dry_run else "written"
+    print(f"{args.file}: {counts['write']} {written}, {counts['unchanged']} unchanged, {counts['refused']} refused",
+          file=info)
+    return 1 if refused else 0
 
 
 def _build(args: argparse.Namespace) -> int:

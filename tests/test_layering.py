@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "codes", "errors", "reports", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "codes", "errors", "reports", "jsonrecords", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "emailhtml", "templates", "render",
@@ -21,7 +21,7 @@ ORDER = [
     "pages.week_audience", "pages.week_email",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
-    "writer", "cache", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "serve", "cli",
+    "writer", "cache", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "briefimport", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,
