@@ -10,53 +10,30 @@ written. Writing the same record again finds the same bytes and changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from sitegen import yamlnodes
 from sitegen.codes import Code
 from sitegen.config import load_config
 from sitegen.content import BRIEFS_DIR
 from sitegen.contract import Schema, brief_schema
 from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.fieldreader import FieldReader
-from sitegen.frontmatter import split
 from sitegen.jsonrecords import Record, read_records
 from sitegen.paths import escapes, real_root
 from sitegen.scaffold import slug_from_title
 from sitegen.schema import validate_brief
 from sitegen.urls import SLUG_RE
-from sitegen.yamlnodes import Located, load_located
-
-try:  # libyaml's emitter; the representer (where our styles are chosen) is Python either way
-    from yaml import CSafeDumper as _BaseDumper
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+from sitegen.yamlnodes import Located
 
 FOLD_AT = 80
 """Strings longer than this are written folded (`>-`), so a brief stays readable in an editor."""
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Writes dates plain, as people write them: the loader (yamlnodes) reads them as strings."""
-
-
-_Dumper.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in _BaseDumper.yaml_implicit_resolvers.items()
-}
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else ">" if len(value) > FOLD_AT else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
 
 
 @dataclass(frozen=True)
@@ -83,21 +60,110 @@ def canonical(value: Any, schema: Schema) -> Any:
     return value
 
 
-def brief_text(front: dict[str, Any], body: str) -> str:
-    """The Markdown file of a brief: front matter in contract order, then the body."""
-    dumped = yaml.dump(canonical(front, brief_schema()), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                       default_flow_style=False, width=FOLD_AT + 8)
-    text = f"---\n{dumped}---\n{body}"
+def brief_text(front: dict[str, Any], body: str, schema: Schema | None = None) -> str:
+    """The Markdown file of a brief: front matter in contract order (`schema`: brief_schema(),
+    made once by a caller that writes many), then the body."""
+    lines: list[str] = []
+    _mapping(canonical(front, schema or brief_schema()), "", lines)
+    text = "---\n" + "\n".join(lines) + "\n---\n" + body
     return text if not body or text.endswith("\n") else text + "\n"
 
 
-def _reads_back(text: str, front: dict[str, Any]) -> bool:
-    # Our loader must read exactly the record's values back from the file (a style the emitter
-    # chose must not turn a string into something else): then the build sees what was checked.
-    return load_located(split("x.md", text).yaml_text).data == front
+# A YAML writer for the values a record can hold (JSON's), block style. PyYAML's dumper would do
+# it at several times the cost (its representer is Python), and import must do 10,000 records in
+# seconds. Each string is written plain only when that is certainly read back as the same string
+# (a conservative pattern, and no implicit type such as true, 1.5 or null); long ones are folded
+# at single spaces; everything else is double-quoted with escapes. tests/test_import.py checks
+# that random strings read back unchanged.
+
+_PLAIN = re.compile(r"[^\W_][^\x00-\x1f\x7f\[\]{}\"'`|>#&*!%@\\]*")
+_RESOLVERS = yamlnodes.IMPLICIT_RESOLVERS
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-def check_record(record: Record, tz: Any) -> tuple[str, str] | tuple[None, tuple[Diagnostic, ...]]:
+def _is_plain(s: str) -> bool:
+    if not _PLAIN.fullmatch(s) or not s.isprintable() or s != s.strip() or ": " in s or s.endswith(":") or " #" in s or "  " in s:
+        return False
+    return not any(rx.match(s) for _, rx in _RESOLVERS.get(s[0], ()))
+
+
+def _quoted(s: str) -> str:
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(s, ensure_ascii=False))
+
+
+def _folded(s: str, indent: str) -> list[str] | None:
+    """The lines of `s` as a folded block scalar, or None when it cannot be one. Lines break only at a
+    single space between two other characters: such a break reads back as that space."""
+    if not s.isprintable() or s != s.strip():
+        return None
+    lines, start = [], 0
+    while len(s) - start > FOLD_AT:
+        cut = _break_before(s, start + FOLD_AT, start)
+        if cut is None:
+            break
+        lines.append(indent + s[start:cut])
+        start = cut + 1
+    return lines + [indent + s[start:]]
+
+
+def _break_before(s: str, limit: int, start: int) -> int | None:
+    """The last single space in s[start:limit], else the first after it; None when there is none."""
+    def single(i: int) -> bool:
+        return s[i] == " " and s[i - 1] not in " \t" and s[i + 1] not in " \t"
+    for i in range(min(limit, len(s) - 2), start, -1):
+        if single(i):
+            return i
+    return next((i for i in range(limit + 1, len(s) - 1) if single(i)), None)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)  # YAML 1.1 reads a float only with a dot: 1e+20 -> 1.0e+20
+        return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+    return value if _is_plain(value) else _quoted(value)
+
+
+def _entry(head: str, value: Any, indent: str, out: list[str]) -> None:
+    """`head` ('key:' or '-', already indented) and its value; nested content goes at indent + 2."""
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        out.append(head)
+        _mapping(value, inner, out)
+    elif isinstance(value, list) and value:
+        out.append(head)
+        _sequence(value, inner, out)
+    elif isinstance(value, (dict, list)):
+        out.append(f"{head} {'{}' if isinstance(value, dict) else '[]'}")
+    elif isinstance(value, str) and len(value) > FOLD_AT and (folded := _folded(value, inner)) and len(folded) > 1:
+        out.append(f"{head} >-")
+        out.extend(folded)
+    else:
+        out.append(f"{head} {_scalar(value)}")
+
+
+def _mapping(m: dict[str, Any], indent: str, out: list[str]) -> None:
+    for key, value in m.items():
+        _entry(f"{indent}{key}:", value, indent, out)
+
+
+def _sequence(items: list[Any], indent: str, out: list[str]) -> None:
+    for value in items:
+        if isinstance(value, (dict, list)) and value:
+            nested: list[str] = []
+            (_mapping if isinstance(value, dict) else _sequence)(value, indent + "  ", nested)  # type: ignore[operator]
+            nested[0] = f"{indent}- {nested[0][len(indent) + 2:]}"
+            out.extend(nested)
+        else:
+            _entry(f"{indent}-", value, indent, out)
+
+
+def check_record(record: Record, tz: Any, schema: Schema) -> tuple[str, str] | tuple[None, tuple[Diagnostic, ...]]:
     """(slug, file text) of a valid record, or (None, its diagnostics)."""
     data, where = record.data, record.location
     reader = FieldReader(Located(data, {(): (1, where.col)}), where.path, "", where.line - 1)
@@ -118,12 +184,7 @@ def check_record(record: Record, tz: Any) -> tuple[str, str] | tuple[None, tuple
         reader.error(("slug",), f"title '{front['title']}' makes no valid slug", "add \"slug\": \"...\" to the record",
                      code=Code.INVALID_SLUG)
         return None, tuple(reader.diags)
-    text = brief_text(front, body)
-    if not _reads_back(text, front):  # a guard: no record known to pass validation fails it
-        reader.error((), "the record's values do not survive being written as YAML front matter",
-                     "report this record to sitegen's maintainers", code=Code.ERROR)
-        return None, tuple(reader.diags)
-    return slug, text
+    return slug, brief_text(front, body, schema)
 
 
 def import_records(site_dir: Path, source: Path, shown: str, dry_run: bool = False) -> Iterator[Outcome]:
@@ -138,13 +199,14 @@ def import_records(site_dir: Path, source: Path, shown: str, dry_run: bool = Fal
                                                  "make content/briefs a real folder inside the site",
                                                  code=Code.SYMLINK_ESCAPE),))
         return
+    schema = brief_schema()
     planned: dict[str, bytes] = {}
     """slug -> digest of what this import wrote (or would write) there."""
     for record in read_records(source, shown):
         if isinstance(record, Diagnostic):
             yield Outcome("refused", "", (record,))
             continue
-        slug, text = check_record(record, tz)
+        slug, text = check_record(record, tz, schema)
         if slug is None:
             yield Outcome("refused", "", text)  # type: ignore[arg-type]
             continue

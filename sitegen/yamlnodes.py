@@ -41,6 +41,9 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
+IMPLICIT_RESOLVERS = _Loader.yaml_implicit_resolvers
+"""First character -> [(tag, pattern)]: what a plain scalar is read as when it is not a string."""
+
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",

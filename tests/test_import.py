@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, site_bytes, tree_bytes
 from sitegen.briefimport import brief_text
@@ -172,10 +174,11 @@ def test_front_matter_is_in_contract_order_with_long_strings_folded() -> None:
     long = " ".join(["A hook that goes on for quite a while, well past the eighty characters that fit on a line."] * 2)
     text = brief_text({"tags": ["b", "a"], "summary": long, "source": {"url": "https://e.com/a", "name": "E"},
                        "title": "T", "date": "2026-05-02"}, "Body\n")
-    assert text == ("---\ntitle: T\ndate: 2026-05-02\nsource:\n  name: E\n  url: https://e.com/a\n"
-                    "summary: >-\n  A hook that goes on for quite a while, well past the eighty characters that fit on a line.\n"
-                    "  A hook that goes on for quite a while, well past the eighty characters that fit on a line.\n"
-                    "tags:\n- b\n- a\n---\nBody\n")
+    assert text == (
+        "---\ntitle: T\ndate: 2026-05-02\nsource:\n  name: E\n  url: https://e.com/a\nsummary: >-\n"
+        "  A hook that goes on for quite a while, well past the eighty characters that fit\n"
+        "  on a line. A hook that goes on for quite a while, well past the eighty\n"
+        "  characters that fit on a line.\ntags:\n  - b\n  - a\n---\nBody\n")
     assert load_located(split("x.md", text).yaml_text).data["summary"] == long
 
 
@@ -202,3 +205,21 @@ def test_json_lines_are_streamed_not_loaded_whole(tmp_path) -> None:
     tracemalloc.stop()
     assert count == 100_000
     assert peak < 1 << 20, f"peak {peak} bytes while reading a {src.stat().st_size} byte file"
+
+
+PIECES = [*"ab :#-'\"\\\n\t.,[]{}>|&*!%@`?~=", "yes", "null", "1.5", "0x1f", "2026-05-02", " ", "\u2028", "\x85", "é", "虎"]
+TRICKY = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+"""Text made of what YAML treats specially: indicators, comment and mapping marks, implicit types,
+line breaks of every kind, runs of spaces, long enough to be folded."""
+SCALARS = st.one_of(st.text(), TRICKY, st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                    st.booleans(), st.none())
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                       st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3)),
+                      max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "summary", "tags", "metrics", "zzz"]), VALUES, min_size=1))
+def test_whatever_a_record_holds_is_read_back_exactly(front: dict[str, Any]) -> None:
+    text = brief_text(front, "Body\n")
+    assert load_located(split("x.md", text).yaml_text).data == front
