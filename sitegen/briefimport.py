@@ -76,7 +76,9 @@ def brief_text(front: dict[str, Any], body: str, schema: Schema | None = None) -
 # at single spaces; everything else is double-quoted with escapes. tests/test_import.py checks
 # that random strings read back unchanged.
 
-_PLAIN = re.compile(r"[^\W_][^\x00-\x1f\x7f\[\]{}\"'`|>#&*!%@\\]*")
+_PLAIN = re.compile(r"[^\W_][^\x00-\x1f\x7f\[\]{}]*")
+"""Starts with a letter or digit (so no indicator such as - ? : & * ! | > ' " % @ ` comes first);
+no brackets or braces, which would matter in flow context."""
 _RESOLVERS = yamlnodes.IMPLICIT_RESOLVERS
 _ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 

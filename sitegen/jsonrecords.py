@@ -17,7 +17,11 @@ from typing import Any
 from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation
 
-_DECODER = json.JSONDecoder()
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python's decoder takes NaN and Infinity; the standard does not
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _SPACE = " \t\n\r"
 
 
@@ -60,9 +64,12 @@ def _lines(path: Path, shown: str) -> Iterator[Record | Diagnostic]:
             if not text.strip():
                 continue  # blank lines (a trailing newline, spacing) are not records
             try:
-                data = json.loads(text)
+                data = _DECODER.decode(text)
             except json.JSONDecodeError as e:
                 yield _syntax(shown, number, e.colno, e.msg)
+                continue
+            except ValueError as e:  # NaN, Infinity
+                yield _syntax(shown, number, 1, str(e))
                 continue
             yield Record(data, SourceLocation(shown, number, len(text) - len(text.lstrip()) + 1))
 
@@ -80,6 +87,9 @@ def _document(path: Path, shown: str) -> Iterator[Record | Diagnostic]:
         except json.JSONDecodeError as e:
             yield _syntax(shown, e.lineno, e.colno, e.msg)
             return
+        except ValueError as e:  # NaN, Infinity
+            yield _syntax(shown, *_line_col(text, pos), str(e))
+            return
         if _skip(text, end) != len(text):
             yield _syntax(shown, *_line_col(text, _skip(text, end)), "extra data after the record")
             return
@@ -94,6 +104,9 @@ def _document(path: Path, shown: str) -> Iterator[Record | Diagnostic]:
             data, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             yield _syntax(shown, e.lineno, e.colno, e.msg)
+            return
+        except ValueError as e:
+            yield _syntax(shown, *where.line_col(pos), str(e))
             return
         yield Record(data, SourceLocation(shown, *where.line_col(pos)))
         pos = _skip(text, end)

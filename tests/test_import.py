@@ -223,3 +223,16 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=
 def test_whatever_a_record_holds_is_read_back_exactly(front: dict[str, Any]) -> None:
     text = brief_text(front, "Body\n")
     assert load_located(split("x.md", text).yaml_text).data == front
+
+
+@pytest.mark.parametrize(("name", "content", "where"), [
+    ("in.jsonl", '{"title": "x", "weight": NaN}\n', "1:1"),
+    ("in.json", '[\n  {"title": "x", "weight": Infinity}\n]\n', "2:3"),
+], ids=["jsonl", "array"])
+def test_nan_and_infinity_are_not_json(site, tmp_path, cli, name, content, where) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / name
+    src.write_text(content, encoding="utf-8")
+    result = cli("import", str(src), "--site", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{src}:{where}: error: invalid JSON: ")
+    assert "is not JSON" in result.stderr.splitlines()[0]
