@@ -228,6 +228,9 @@ def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise BuildFailed([Diagnostic(SourceLocation(str(args.file), 1, 1), "no such file",
                                       "give the path of a .json or .jsonl file", code=Code.UNREADABLE)])
+    if not args.site.is_dir():  # a typo must not become a new folder of briefs
+        raise BuildFailed([Diagnostic(SourceLocation(str(args.site), 1, 1), "site folder does not exist",
+                                      "give the folder with sitegen.yaml and content/ as --site", code=Code.UNREADABLE)])
     json_out = args.format == "json"
     info = sys.stderr if json_out else sys.stdout
     verbs = {"write": "would write" if args.dry_run else "wrote", "unchanged": "unchanged"}
@@ -239,7 +242,7 @@ def _import(args: argparse.Namespace) -> int:
             refused += outcome.diagnostics
         else:
             print(f"{verbs[outcome.action]} {outcome.path}", file=info)
-    _annotate(args, refused)
+    _annotate(args, refused, Path("."))  # a record's location is FILE, as given from here
     if json_out:
         sys.stdout.write(json_lines(refused))
     elif refused:
@@ -260,10 +263,10 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _annotate(args: argparse.Namespace, diagnostics: Sequence[Diagnostic]) -> None:
+def _annotate(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], base: Path | None = None) -> None:
     """In GitHub Actions, each diagnostic also as a workflow command, so it shows on the pull
     request's changed lines. On stdout, unless stdout carries JSON (the runner reads both)."""
     if diagnostics and in_github_actions(os.environ):
         json_out = getattr(args, "format", "text") == "json"
-        site_dir = getattr(args, "site_dir", None) or getattr(args, "site", None) or Path(".")
+        site_dir = base or getattr(args, "site_dir", None) or getattr(args, "site", None) or Path(".")
         print(github_commands(diagnostics, site_dir), end="", file=sys.stderr if json_out else sys.stdout)

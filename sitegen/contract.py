@@ -55,6 +55,10 @@ def _object(keys: tuple[str, ...], properties: dict[str, Schema], required: tupl
     return out
 
 
+def _d(schema: Schema, description: str) -> Schema:
+    return {**schema, "description": description}
+
+
 def _fragments() -> dict[shape.Reader, Schema]:
     """The JSON Schema of the value each reader accepts."""
     return {
@@ -69,22 +73,44 @@ def _fragments() -> dict[shape.Reader, Schema]:
         shape.related: _list(TEXT),
         shape.aliases: _list(SLUG),
         shape.source: _object(shape.SOURCE_KEYS, {
-            "name": LABEL, "url": HTTP_URL, "lang": LANG, "published": WHEN}, ("name", "url")),
-        shape.tldr: _object(shape.TLDR_KEYS, {k: TEXT for k in shape.TLDR_KEYS}),
+            "name": _d(LABEL, "The publication's name; it gets a page of its own."),
+            "url": _d(HTTP_URL, "The original article: an http or https URL."),
+            "lang": _d(LANG, "BCP 47 language tag of the source, e.g. en, zh, pt-BR."),
+            "published": _d(WHEN, "When the source published it: shown as freshness (\"collected in 14m\")."),
+        }, ("name", "url")),
+        shape.tldr: _object(shape.TLDR_KEYS, {
+            "what_changed": _d(TEXT, "What changed (inline Markdown)."),
+            "why_it_matters": _d(TEXT, "Why it matters (inline Markdown)."),
+            "what_to_do_next": _d(TEXT, "What to do next (inline Markdown); gathered per audience each week."),
+        }),
         shape.metrics: _list(_object(shape.METRIC_KEYS, {
-            "label": TEXT, "value": {"type": ["number", "string"]}, "unit": TEXT, "change": TEXT, "series": SLUG},
-            ("label",))),
+            "label": _d(TEXT, "What is measured."),
+            "value": {"type": ["number", "string"], "description": "A number (formatted by unit) or text."},
+            "unit": _d(TEXT, "Unit such as $B, %, pts, MW or $/month."),
+            "change": _d(TEXT, "Change with a leading sign, e.g. +28% or -3.1 pts."),
+            "series": _d(SLUG, "Names a series: the metric drawn as one line across briefs."),
+        }, ("label",))),
         shape.comparison: _object(shape.COMPARISON_KEYS, {
-            "title": TEXT, "columns": {**_list(TEXT), "minItems": 1}, "rows": _list(_list(TEXT))},
-            ("columns", "rows")),
+            "title": _d(TEXT, "Heading of the table (default: Competitor analysis)."),
+            "columns": {**_list(TEXT), "minItems": 1, "description": "Column headings."},
+            "rows": {**_list(_list(TEXT)), "description": "Rows, each with one cell per column."},
+        }, ("columns", "rows")),
         shape.predictions: _list({**_object(shape.PREDICTION_KEYS, {
-            "claim": TEXT, "rationale": TEXT, "resolve_by": WHEN, "outcome": {"enum": list(OUTCOMES)},
-            "outcome_note": TEXT, "resolved_in": SLUG}, ("claim",)),
-            "dependentRequired": {"outcome": ["resolve_by"]}}),
-        shape.timeline: _list(_object(shape.TIMELINE_KEYS, {"date": TIMELINE_DATE, "event": TEXT},
-                                      shape.TIMELINE_KEYS)),
-        shape.corrections: _list(_object(shape.CORRECTION_KEYS, {"date": WHEN, "note": TEXT},
-                                         shape.CORRECTION_KEYS)),
+            "claim": _d(TEXT, "What is predicted (inline Markdown)."),
+            "rationale": _d(TEXT, "Why (inline Markdown)."),
+            "resolve_by": _d(WHEN, "When it falls due: the /predictions/ ledger."),
+            "outcome": {"enum": list(OUTCOMES), "description": "How it turned out; needs resolve_by."},
+            "outcome_note": _d(TEXT, "What happened (inline Markdown)."),
+            "resolved_in": _d(SLUG, "The slug of the brief that settled it."),
+        }, ("claim",)), "dependentRequired": {"outcome": ["resolve_by"]}}),
+        shape.timeline: _list(_object(shape.TIMELINE_KEYS, {
+            "date": {**TIMELINE_DATE, "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
+            "event": _d(TEXT, "What happened then (inline Markdown)."),
+        }, shape.TIMELINE_KEYS)),
+        shape.corrections: _list(_object(shape.CORRECTION_KEYS, {
+            "date": _d(WHEN, "When the correction was made."),
+            "note": _d(TEXT, "What was wrong and what it says now (inline Markdown)."),
+        }, shape.CORRECTION_KEYS)),
     }
 
 

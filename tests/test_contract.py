@@ -51,6 +51,10 @@ def test_the_schema_is_the_field_table() -> None:
     assert list(schema["properties"]) == list(brieffields.names())
     assert schema["required"] == [f.name for f in brieffields.BRIEF_FIELDS if f.required]
     assert all(p["description"] for p in schema["properties"].values())
+    nested = [p for f in ("source", "tldr", "comparison") for p in schema["properties"][f]["properties"].values()]
+    nested += [p for f in ("metrics", "predictions", "timeline", "corrections")
+               for p in schema["properties"][f]["items"]["properties"].values()]
+    assert nested and all(p["description"] for p in nested)
     assert schema["dependentRequired"] == {"image": ["image_alt"]}
     assert schema["properties"]["predictions"]["items"]["properties"]["outcome"]["enum"] == [
         "pending", "hit", "miss", "partial"]

@@ -236,3 +236,23 @@ def test_nan_and_infinity_are_not_json(site, tmp_path, cli, name, content, where
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{src}:{where}: error: invalid JSON: ")
     assert "is not JSON" in result.stderr.splitlines()[0]
+
+
+def test_refused_records_are_annotated_in_github_actions(site, cli) -> None:  # type: ignore[no-untyped-def]
+    (site / "in.jsonl").write_text(jsonl(record(slug="a"), record(slug="b", audiance=["x"])), encoding="utf-8")
+    result = cli("import", "site/in.jsonl", "--site", "site", cwd=site.parent, env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("::")] == [
+        "::error file=site/in.jsonl,line=2,col=1,title=SG104::unknown key 'audiance' in brief front matter"
+        "%0Ahint: did you mean 'audience'?"]
+
+
+@pytest.mark.parametrize("missing", ["file", "site"])
+def test_a_missing_file_or_site_folder_is_an_error_and_creates_nothing(tmp_path, cli, missing) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "in.jsonl"
+    if missing == "site":
+        src.write_text(jsonl(record()), encoding="utf-8")
+    result = cli("import", str(src), "--site", str(tmp_path / "typo"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("no such file" if missing == "file" else "site folder does not exist") in result.stderr
+    assert not (tmp_path / "typo").exists()
