@@ -84,7 +84,9 @@ _ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def _is_plain(s: str) -> bool:
-    if not _PLAIN.fullmatch(s) or not s.isprintable() or s != s.strip() or ": " in s or s.endswith(":") or " #" in s or "  " in s:
+    if not _PLAIN.fullmatch(s) or not s.isprintable() or s != s.strip():
+        return False
+    if ": " in s or s.endswith(":") or " #" in s or "  " in s:  # a key, a comment, a fold point
         return False
     return not any(rx.match(s) for _, rx in _RESOLVERS.get(s[0], ()))
 

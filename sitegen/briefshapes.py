@@ -279,7 +279,8 @@ def predictions(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict
     out = []
     for q, m in _items(r, p, value, PREDICTION_KEYS):
         if "claim" not in m:
-            r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}", code=Code.MISSING_KEY)
+            r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}",
+                    code=Code.MISSING_KEY)
             continue
         pred: dict[str, Any] = {"claim": r.string(q + ("claim",), m["claim"], "claim") or ""}
         for key in ("rationale", "outcome_note"):
@@ -327,7 +328,8 @@ def timeline(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[Timelin
     for q, m in _items(r, p, value, TIMELINE_KEYS):
         for key in TIMELINE_KEYS:
             if key not in m:
-                r.error(q, f"timeline[{q[-1]}] is missing '{key}'", "write {date: 2020-12, event: ...}", code=Code.MISSING_KEY)
+                r.error(q, f"timeline[{q[-1]}] is missing '{key}'", "write {date: 2020-12, event: ...}",
+                        code=Code.MISSING_KEY)
         if "date" in m and "event" in m:
             d = _timeline_date(r, q + ("date",), m["date"])
             e = r.string(q + ("event",), m["event"], "event")
@@ -346,7 +348,8 @@ def _timeline_date(r: FieldReader, p: Path, value: Any) -> str | None:
     try:
         dt.date(int(y), int(mo or 1), int(d or 1))
     except ValueError as e:
-        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day", code=Code.INVALID_DATE)
+        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day",
+                code=Code.INVALID_DATE)
         return None
     return s.strip()
 

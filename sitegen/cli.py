@@ -230,7 +230,8 @@ def _import(args: argparse.Namespace) -> int:
                                       "give the path of a .json or .jsonl file", code=Code.UNREADABLE)])
     if not args.site.is_dir():  # a typo must not become a new folder of briefs
         raise BuildFailed([Diagnostic(SourceLocation(str(args.site), 1, 1), "site folder does not exist",
-                                      "give the folder with sitegen.yaml and content/ as --site", code=Code.UNREADABLE)])
+                                      "give the folder with sitegen.yaml and content/ as --site",
+                                      code=Code.UNREADABLE)])
     json_out = args.format == "json"
     info = sys.stderr if json_out else sys.stdout
     verbs = {"write": "would write" if args.dry_run else "wrote", "unchanged": "unchanged"}

@@ -178,7 +178,8 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         values, marks, diags = _read(doc, shown, text, site_dir)
 
     def diag(line_col: tuple[int, int], msg: str, hint: str = "") -> None:
-        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0]), code=Code.CONFIG))
+        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0]),
+                                code=Code.CONFIG))
 
     if base_url_override is not None:
         values["base_url"] = base_url_override

@@ -84,7 +84,8 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
             shown = f"{folder}/{entry.name}"
             if (entry.is_symlink() or not base_inside) and escapes(path, root):
                 diags.append(Diagnostic(SourceLocation(shown, 1, 1), "symlink points outside the site directory",
-                                        "copy the file into content/ instead of linking to it", code=Code.SYMLINK_ESCAPE))
+                                        "copy the file into content/ instead of linking to it",
+                                        code=Code.SYMLINK_ESCAPE))
                 continue
             try:
                 if not entry.is_file():  # follows links; a plain entry needs no extra system call

@@ -49,7 +49,8 @@ class FieldReader:
     def known_keys(self, p: Path, mapping: dict[str, Any], known: tuple[str, ...], what: str) -> None:
         for k in mapping:
             if k not in known:
-                self.error(p + (k,), f"unknown key '{k}' in {what}", did_you_mean(k, known), key=True, code=Code.UNKNOWN_KEY)
+                self.error(p + (k,), f"unknown key '{k}' in {what}", did_you_mean(k, known), key=True,
+                           code=Code.UNKNOWN_KEY)
 
     def string(self, p: Path, value: Any, name: str, *, empty_ok: bool = False) -> str | None:
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):

@@ -70,7 +70,8 @@ def parse_source(settings: ParseSettings, f: SourceFile, data: bytes | None = No
                     return f, None, (too_large(f.shown, size),)
                 data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}", code=Code.UNREADABLE),)
+        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}",
+                                    code=Code.UNREADABLE),)
     parsed = parse_file(f.kind, f.shown, data, settings)
     return f, parsed.item, parsed.diagnostics
 
@@ -219,7 +220,8 @@ def build(options: BuildOptions) -> BuildResult:
     start = time.perf_counter()
     site_dir = options.site_dir
     if not site_dir.is_dir():
-        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist", code=Code.UNREADABLE)])
+        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist",
+                                      code=Code.UNREADABLE)])
     output = options.output if options.output is not None else site_dir / "public"
     check_output_dir(site_dir, output)
     config, site = load_site(options)

@@ -61,7 +61,8 @@ def group_series(briefs: Iterable[Brief]) -> tuple[dict[str, Series], list[Diagn
                 unit, other = first[m.series]
                 diags.append(Diagnostic(m.series_location, f"series '{m.series}' mixes units: '{m.unit}' here, "
                                         f"'{unit}' in {other.source_path}",
-                                        "use one unit for every metric of a series (convert the values), or name another series", code=Code.SERIES_MISMATCH))
+                                        "use one unit for every metric of a series (convert the values), or name another series",
+                                        code=Code.SERIES_MISMATCH))
                 continue
             first.setdefault(m.series, (m.unit, b))
             points.setdefault(m.series, []).append(Point(b.date, number, format_value(m.value, m.unit), b.slug))

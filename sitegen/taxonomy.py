@@ -31,7 +31,8 @@ def group_taxonomies(briefs: Sequence[Brief]) -> tuple[tuple[Taxonomy, ...], lis
                     other, other_loc = first[slug]
                     diags.append(Diagnostic(
                         loc, f"{singular.lower()} '{name}' and '{other}' ({other_loc}) both map to the URL slug '{slug}'",
-                        f"write the {singular.lower()} exactly as '{other}' everywhere, or rename one of them", code=Code.TERM_CLASH))
+                        f"write the {singular.lower()} exactly as '{other}' everywhere, or rename one of them",
+                        code=Code.TERM_CLASH))
                     continue
                 members[slug].append(b.slug)
         terms = tuple(sorted((Term(first[s][0], s, tuple(reversed(m))) for s, m in members.items()),

@@ -53,7 +53,8 @@ def check_output_dir(site_dir: Path, output: Path) -> None:
     if problem:
         raise BuildFailed([Diagnostic(SourceLocation(str(output), 1, 1),
                                       f"refusing to use '{output}' as the output folder: {problem}",
-                                      "pick a dedicated folder such as public/; it is replaced on every build", code=Code.OUTPUT_FOLDER)])
+                                      "pick a dedicated folder such as public/; it is replaced on every build",
+                                      code=Code.OUTPUT_FOLDER)])
 
 
 def write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path] = (),
@@ -67,7 +68,8 @@ def write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_di
     except OSError as e:  # a full disk, a read-only folder, a file where a folder must go, ...
         raise BuildFailed([Diagnostic(
             SourceLocation(str(output), 1, 1), f"cannot write the output: {e.strerror or e} ({e.filename or output})",
-            "check that the output folder can be created and written; the previous output was kept", code=Code.OUTPUT_FOLDER)]) from None
+            "check that the output folder can be created and written; the previous output was kept",
+            code=Code.OUTPUT_FOLDER)]) from None
 
 
 def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path],

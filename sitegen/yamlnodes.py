@@ -94,13 +94,16 @@ def load_located(text: str) -> Located:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or e.context or "invalid YAML"
         if "nesting depth" in problem:  # PyYAML >= 6.0.4 stops runaway nesting itself
-            raise YamlError(line, col, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels", code=Code.YAML_FORBIDDEN) from None
+            raise YamlError(line, col, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                            code=Code.YAML_FORBIDDEN) from None
         raise YamlError(line, col, f"invalid YAML: {problem}",
-                        "check indentation, and quote values that contain ': ' or start with a special character", code=Code.YAML_SYNTAX) from None
+                        "check indentation, and quote values that contain ': ' or start with a special character",
+                        code=Code.YAML_SYNTAX) from None
     except yaml.YAMLError as e:
         raise YamlError(1, 1, f"invalid YAML: {e}", code=Code.YAML_SYNTAX) from None
     except RecursionError:
-        raise YamlError(1, 1, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels", code=Code.YAML_FORBIDDEN) from None
+        raise YamlError(1, 1, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                        code=Code.YAML_FORBIDDEN) from None
     finally:
         loader.dispose()
     if node is None:
@@ -117,7 +120,8 @@ def _check_characters(text: str) -> None:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise YamlError(line, col, f"character U+{ord(bad.group()):04X} is not allowed in YAML",
-                        "remove it; inside double quotes it can be written as an escape such as \\x01", code=Code.YAML_FORBIDDEN)
+                        "remove it; inside double quotes it can be written as an escape such as \\x01",
+                        code=Code.YAML_FORBIDDEN)
 
 
 def _check_shape(text: str) -> None:
@@ -155,7 +159,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def _convert(loader: Any, node: yaml.Node, path: Path, out: Located, seen: set[int], depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise YamlError(*_mark(node), "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels", code=Code.YAML_FORBIDDEN)
+        raise YamlError(*_mark(node), "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                        code=Code.YAML_FORBIDDEN)
     if id(node) in seen:
         # The composer shares one node object per alias: meeting it twice means an alias.
         raise YamlError(*_mark(node), "YAML anchors and aliases (&name / *name) are not allowed",
@@ -165,18 +170,21 @@ def _convert(loader: Any, node: yaml.Node, path: Path, out: Located, seen: set[i
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed",
-                            "remove the tag; only plain strings, numbers, booleans, lists and mappings are accepted", code=Code.YAML_FORBIDDEN)
+                            "remove the tag; only plain strings, numbers, booleans, lists and mappings are accepted",
+                            code=Code.YAML_FORBIDDEN)
         try:
             return loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as e:
             raise YamlError(*_mark(node), f"invalid YAML value: {e}", code=Code.YAML_SYNTAX) from None
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag", code=Code.YAML_FORBIDDEN)
+            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag",
+                            code=Code.YAML_FORBIDDEN)
         return [_convert(loader, item, path + (i,), out, seen, depth + 1) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag", code=Code.YAML_FORBIDDEN)
+            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag",
+                            code=Code.YAML_FORBIDDEN)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
