@@ -78,7 +78,6 @@ def _add_pipeline_commands(sub) -> None:  # type: ignore[no-untyped-def]
     _add_format(i)
 
 
-
 AUTHORING = ("serve", "new", "check", "init")
 
 
