@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sitegen.config import RelatedConfig, SiteConfig
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
@@ -36,13 +37,14 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
         if b.slug in seen:
             first = seen[b.slug]
             diags.append(Diagnostic(b.slug_location, f"duplicate slug '{b.slug}': also used by {first.source_path}",
-                                    "give one of the two briefs a different slug: or file name"))
+                                    "give one of the two briefs a different slug: or file name",
+                                    code=Code.DUPLICATE_SLUG))
         elif b.slug.casefold() in folded:
             first = folded[b.slug.casefold()]
             diags.append(Diagnostic(b.slug_location, f"slug '{b.slug}' differs from '{first.slug}' "
                                     f"({first.source_path}) only by letter case",
                                     "case-insensitive file systems (macOS, Windows) would merge the two pages; "
-                                    "rename one of them"))
+                                    "rename one of them", code=Code.DUPLICATE_SLUG))
         else:
             seen[b.slug] = b
             folded[b.slug.casefold()] = b
@@ -50,10 +52,11 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
     for p in sorted(pages, key=lambda p: p.source_path):
         if p.slug in reserved_slugs:
             diags.append(Diagnostic(p.slug_location, f"page slug '{p.slug}' is reserved for generated pages",
-                                    "rename the file or set another slug:"))
+                                    "rename the file or set another slug:", code=Code.RESERVED_SLUG))
         elif p.slug in page_slugs:
             diags.append(Diagnostic(p.slug_location, f"duplicate slug '{p.slug}': also used by "
-                                    f"{page_slugs[p.slug].source_path}", "give one page a different slug:"))
+                                    f"{page_slugs[p.slug].source_path}", "give one page a different slug:",
+                                    code=Code.DUPLICATE_SLUG))
         else:
             page_slugs[p.slug] = p
 
@@ -63,25 +66,30 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
         for slug, loc in zip(b.related, b.related_locations):
             if slug not in seen and slug not in unparsed_slugs:
                 diags.append(Diagnostic(loc, f"related brief '{slug}' does not exist",
-                                        "use the slug of another brief (its file name without .md)"))
+                                        "use the slug of another brief (its file name without .md)",
+                                        code=Code.UNKNOWN_RELATED))
             elif slug == b.slug:
-                diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug"))
+                diags.append(Diagnostic(loc, "a brief cannot be related to itself", "remove this slug",
+                                        code=Code.UNKNOWN_RELATED))
         for alias, loc in zip(b.aliases, b.alias_locations):
             if alias in seen:
                 other = seen[alias]
                 what = "its own slug" if other is b else f"the slug of {other.source_path}"
                 diags.append(Diagnostic(loc, f"alias '{alias}' is {what}",
-                                        "an alias is an old address of this brief: remove it, or rename one of them"))
+                                        "an alias is an old address of this brief: remove it, or rename one of them",
+                                        code=Code.ALIAS_CONFLICT))
             elif alias in alias_of:
                 diags.append(Diagnostic(loc, f"alias '{alias}' is also an alias of {alias_of[alias].source_path}",
-                                        "one old address can redirect to one brief: remove it from one of them"))
+                                        "one old address can redirect to one brief: remove it from one of them",
+                                        code=Code.ALIAS_CONFLICT))
             else:
                 alias_of[alias] = b
         for p in b.predictions:
             if p.resolved_in and p.resolved_in not in seen and p.resolved_in not in unparsed_slugs:
                 assert p.resolved_in_location is not None
                 diags.append(Diagnostic(p.resolved_in_location, f"resolved_in: brief '{p.resolved_in}' does not exist",
-                                        "use the slug of the brief that settled the prediction (its file name without .md)"))
+                                        "use the slug of the brief that settled the prediction (its file name without .md)",
+                                        code=Code.UNKNOWN_RELATED))
     if diags:
         raise BuildFailed(diags)
 

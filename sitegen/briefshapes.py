@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from urllib.parse import urlsplit
 
+from sitegen.codes import Code
 from sitegen.fieldreader import FieldReader
 from sitegen.hints import did_you_mean
 from sitegen.model import OUTCOMES, Comparison, Correction, Metric, Prediction, Source, TimelineEntry, Tldr
@@ -98,17 +99,18 @@ def _image(r: FieldReader, p: Path, value: Any) -> str | None:
     s = s.strip()
     if not is_safe_url(s):
         r.error(p, f"'image' must not be a {s.split(':', 1)[0].strip().lower()}: URL",
-                "use a file in static/ (image: images/chart.png) or an https URL")
+                "use a file in static/ (image: images/chart.png) or an https URL", code=Code.INVALID_VALUE)
         return None
     if "://" in s or ":" in s.split("/", 1)[0]:
         if urlsplit(s).scheme.lower() != "https" or not urlsplit(s).netloc:
             r.error(p, f"'image' must be an https URL or a path in static/, got '{s}'",
-                    "use a file in static/ (image: images/chart.png) or an https URL")
+                    "use a file in static/ (image: images/chart.png) or an https URL", code=Code.INVALID_VALUE)
             return None
         return s
     if not IMAGE_PATH_RE.match(s) or any(part in (".", "..") for part in s.split("/")):
         r.error(p, f"'image' is not a path in static/: '{s}'",
-                "write the path inside static/ without a leading '/', e.g. image: images/chart.png")
+                "write the path inside static/ without a leading '/', e.g. image: images/chart.png",
+                code=Code.INVALID_VALUE)
         return None
     return s
 
@@ -133,7 +135,7 @@ def corrections(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tupl
         for key in CORRECTION_KEYS:
             if key not in m:
                 r.error(q, f"corrections[{q[-1]}] is missing '{key}'",
-                        "write {date: 2026-05-03, note: What was wrong and what it says now}")
+                        "write {date: 2026-05-03, note: What was wrong and what it says now}", code=Code.MISSING_KEY)
         if "date" in m and "note" in m:
             when = r.datetime(q + ("date",), m["date"], "date", tz)
             note = r.string(q + ("note",), m["note"], "note")
@@ -160,7 +162,8 @@ def source(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, Any] 
     out: dict[str, Any] = {}
     for key in ("name", "url"):
         if key not in m:
-            r.error(p, f"missing required key 'source.{key}'", "source needs a name and an http(s) url", key=True)
+            r.error(p, f"missing required key 'source.{key}'", "source needs a name and an http(s) url", key=True,
+                    code=Code.MISSING_KEY)
     if "name" in m:
         out["name"] = r.label(p + ("name",), m["name"], "source.name")
     if "url" in m:
@@ -169,7 +172,7 @@ def source(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, Any] 
         lang = r.string(p + ("lang",), m["lang"], "source.lang")
         if lang is not None and not LANG_RE.match(lang):
             r.error(p + ("lang",), f"'source.lang' is not a BCP 47 language tag: '{lang}'",
-                    "use a tag such as 'en', 'zh' or 'pt-BR'")
+                    "use a tag such as 'en', 'zh' or 'pt-BR'", code=Code.INVALID_VALUE)
         else:
             out["lang"] = lang
     if "published" in m:
@@ -213,13 +216,15 @@ def metrics(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict[str
     for q, m in _items(r, p, value, METRIC_KEYS):
         metric: dict[str, Any] = {}
         if "label" not in m:
-            r.error(q, f"metrics[{q[-1]}] is missing 'label'", "every metric needs a label, e.g. {label: Revenue, value: 12}")
+            r.error(q, f"metrics[{q[-1]}] is missing 'label'", "every metric needs a label, e.g. {label: Revenue, value: 12}",
+                    code=Code.MISSING_KEY)
         else:
             metric["label"] = r.string(q + ("label",), m["label"], "label") or ""
         if "value" in m:
             v = m["value"]
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                r.error(q + ("value",), "metric 'value' must be a number or text", "e.g. value: 37.6 or value: \"n/a\"")
+                r.error(q + ("value",), "metric 'value' must be a number or text", "e.g. value: 37.6 or value: \"n/a\"",
+                        code=Code.WRONG_TYPE)
             else:
                 metric["value"] = str(v)
         for key in ("unit", "change"):
@@ -247,7 +252,7 @@ def comparison(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, A
     title = r.string(p + ("title",), m["title"], "comparison.title") if "title" in m else "Competitor analysis"
     if "columns" not in m or "rows" not in m:
         r.error(p, "'comparison' needs both 'columns' and 'rows'",
-                "columns: [Feature, A, B] and rows: [[Price, low, high]]")
+                "columns: [Feature, A, B] and rows: [[Price, low, high]]", code=Code.MISSING_KEY)
         return None
     columns = r.strings(p + ("columns",), m["columns"], "comparison.columns")
     rows = []
@@ -255,11 +260,11 @@ def comparison(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> dict[str, A
         cells = r.strings(p + ("rows", i), row, f"comparison.rows[{i}]")
         if isinstance(row, list) and len(row) != len(columns):
             r.error(p + ("rows", i), f"comparison row {i + 1} has {len(row)} cells but there are {len(columns)} columns",
-                    "give every row exactly one cell per column")
+                    "give every row exactly one cell per column", code=Code.ROW_LENGTH)
         rows.append(cells)
     if not columns:
         r.error(p + ("columns",), "'comparison.columns' must not be empty",
-                "list the column headings, e.g. columns: [Feature, A, B]")
+                "list the column headings, e.g. columns: [Feature, A, B]", code=Code.EMPTY_VALUE)
     return {"title": title or "Competitor analysis", "columns": columns, "rows": tuple(rows)}
 
 
@@ -274,7 +279,8 @@ def predictions(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict
     out = []
     for q, m in _items(r, p, value, PREDICTION_KEYS):
         if "claim" not in m:
-            r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}")
+            r.error(q, f"predictions[{q[-1]}] is missing 'claim'", "write {claim: ..., rationale: ...}",
+                    code=Code.MISSING_KEY)
             continue
         pred: dict[str, Any] = {"claim": r.string(q + ("claim",), m["claim"], "claim") or ""}
         for key in ("rationale", "outcome_note"):
@@ -288,10 +294,11 @@ def predictions(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[dict
             outcome = r.string(q + ("outcome",), m["outcome"], "outcome")
             if outcome is not None and outcome not in OUTCOMES:
                 r.error(q + ("outcome",), f"unknown outcome '{outcome}'",
-                        did_you_mean(outcome, OUTCOMES, "use one of"))
+                        did_you_mean(outcome, OUTCOMES, "use one of"), code=Code.INVALID_VALUE)
             elif outcome is not None and "resolve_by" not in m:
                 r.error(q + ("outcome",), "a prediction with an 'outcome' needs 'resolve_by'",
-                        "add resolve_by: YYYY-MM-DD, the date by which the prediction was to come true")
+                        "add resolve_by: YYYY-MM-DD, the date by which the prediction was to come true",
+                        code=Code.NEEDS_KEY)
             elif outcome is not None:
                 pred["outcome"] = outcome
         if "resolved_in" in m:
@@ -321,7 +328,8 @@ def timeline(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[Timelin
     for q, m in _items(r, p, value, TIMELINE_KEYS):
         for key in TIMELINE_KEYS:
             if key not in m:
-                r.error(q, f"timeline[{q[-1]}] is missing '{key}'", "write {date: 2020-12, event: ...}")
+                r.error(q, f"timeline[{q[-1]}] is missing '{key}'", "write {date: 2020-12, event: ...}",
+                        code=Code.MISSING_KEY)
         if "date" in m and "event" in m:
             d = _timeline_date(r, q + ("date",), m["date"])
             e = r.string(q + ("event",), m["event"], "event")
@@ -334,13 +342,14 @@ def _timeline_date(r: FieldReader, p: Path, value: Any) -> str | None:
     s = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(s, str) or not (match := TIMELINE_RE.match(s.strip())):
         r.error(p, f"timeline date must be YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'",
-                "quote it if needed, e.g. date: \"2020-12\"")
+                "quote it if needed, e.g. date: \"2020-12\"", code=Code.INVALID_DATE)
         return None
     y, mo, d = match.groups()
     try:
         dt.date(int(y), int(mo or 1), int(d or 1))
     except ValueError as e:
-        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day")
+        r.error(p, f"timeline date '{s}' is not a real date ({e})", "check the month (01-12) and the day",
+                code=Code.INVALID_DATE)
         return None
     return s.strip()
 

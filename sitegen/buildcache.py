@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.sitecache import write_atomic
 from sitegen.writer import link_or_copy
@@ -210,6 +211,7 @@ def clean(root: Path) -> str:
     if foreign:
         raise BuildFailed([Diagnostic(SourceLocation(str(root), 1, 1),
                                       f"refusing to delete '{root}': it is not only a build cache (it has {', '.join(foreign[:3])})",
-                                      "check the --cache-dir folder; sitegen clean deletes only a folder the build made")])
+                                      "check the --cache-dir folder; sitegen clean deletes only a folder the build made",
+                                      code=Code.BAD_OPTION)])
     shutil.rmtree(root)
     return str(root)

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen import __version__
 from sitegen.content import discover
 from sitegen.deploy import deploy_warnings
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, format_report, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
@@ -228,7 +229,8 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
     options = replace(options, drafts=True)
     site_dir = options.site_dir
     if not site_dir.is_dir():
-        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist")])
+        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist",
+                                      code=Code.UNREADABLE)])
     problems: list[Diagnostic] = []
     try:
         config, site = load_site(options)
@@ -265,12 +267,13 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
             continue  # mailto:, tel:, ...
         problem = check_internal(link, outputs, config.base_path, content_pages)
         if problem:
-            problems.append(Diagnostic(link.location, problem, _hint(problem), link.source_line))
+            problems.append(Diagnostic(link.location, problem, _hint(problem), link.source_line, code=Code.BROKEN_LINK))
     if external:
         failed = check_external((u for u, _, _ in external_links), timeout, concurrency)
         for url, where, line in external_links:
             if url in failed:
-                problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line))
+                problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line,
+                                           code=Code.EXTERNAL_LINK))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
                        sort_diagnostics(deploy_warnings(site_dir, config, os.environ)), upcoming(site))
@@ -286,7 +289,8 @@ def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnost
             refresh = f'content="0; url={site.config.base_path}{target}"'.encode()
             if refresh not in page or (target + "index.html") not in files:
                 problems.append(Diagnostic(where, f"alias '{alias}' does not redirect to /{target}",
-                                           "a layout or static file may have replaced the redirect page; remove it"))
+                                           "a layout or static file may have replaced the redirect page; remove it",
+                                           code=Code.BROKEN_ALIAS))
     return problems
 
 

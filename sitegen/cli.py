@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import DISTRIBUTION, __version__
-from sitegen.errors import SitegenError
+from sitegen.codes import Code
+from sitegen.errors import BuildFailed, Diagnostic, SitegenError, SourceLocation, format_report
+from sitegen.reports import FORMATS, github_commands, in_github_actions, json_lines
 from sitegen.pipeline import BuildOptions, build
 from sitegen.progress import Progress
 from sitegen.sitecache import cache_root
@@ -32,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_cache_options(b)
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     b.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
+    _add_format(b)
 
     r = sub.add_parser("related", help="explain the related updates of one brief",
                        description="Print the top related candidates for SLUG with the score broken down by signal.")
@@ -56,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
                        "The next build makes them again; the output folder is left as it is.")
     k.add_argument("site_dir", nargs="?", default=".", type=Path, metavar="SITE_DIR", help="site folder (default: .)")
     k.add_argument("--cache-dir", type=Path, metavar="DIR", help="the cache folder to delete (default: SITE_DIR/.sitegen)")
+    _add_pipeline_commands(sub)
     return parser
 
 
@@ -65,7 +71,35 @@ def _add_cache_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="read and keep no cache: every file parsed and rendered")
 
 
+PIPELINE = ("schema", "import")
+
+
+def _add_pipeline_commands(sub) -> None:  # type: ignore[no-untyped-def]
+    s = sub.add_parser("schema", help="print the brief front-matter contract as JSON Schema",
+                       description="Print the brief front matter (or sitegen.yaml, or an import record) as "
+                       "JSON Schema, draft 2020-12: for editor completion and for structured output.")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--config", action="store_true", help="the schema of sitegen.yaml instead")
+    which.add_argument("--record", action="store_true",
+                       help="a brief as sitegen import reads it: the front matter plus 'body' (Markdown)")
+
+    i = sub.add_parser("import", help="write briefs from JSON or JSON Lines records",
+                       description="Check each record of FILE (a JSON array, a JSON object, or JSON Lines) with "
+                       "the rules of a build and write it as content/briefs/<slug>.md. An invalid record, or one "
+                       "that would overwrite a different file, is refused; the others are written.")
+    i.add_argument("file", type=Path, metavar="FILE")
+    i.add_argument("--site", type=Path, default=Path("."), metavar="SITE_DIR", help="site folder (default: .)")
+    i.add_argument("--dry-run", "-n", action="store_true", help="list what would be written; write nothing")
+    _add_format(i)
+
+
 AUTHORING = ("serve", "new", "check", "init")
+
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="json: one JSON object per diagnostic on stdout (file, line, column, severity, code, "
+                        "message, hint); everything else goes to stderr")
 
 
 def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
@@ -99,6 +133,7 @@ def _add_authoring_commands(sub) -> None:  # type: ignore[no-untyped-def]
     c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     c.add_argument("--now", metavar="WHEN", help="build as of this moment (YYYY-MM-DD or ISO datetime): what is overdue; default: SOURCE_DATE_EPOCH, else now")
     _add_cache_options(c)
+    _add_format(c)
 
     i = sub.add_parser("init", help="scaffold a new site", description="Create a site in DIR that builds at once: "
                        "sitegen.yaml, an example brief, .gitignore and a GitHub Pages workflow.")
@@ -127,11 +162,16 @@ def _authoring(args: argparse.Namespace) -> int:
         result = check_site(BuildOptions(args.site_dir, base_url=args.base_url, workers=args.jobs, now=args.now,
                                          cache_dir=args.cache_dir, no_cache=args.no_cache),
                             args.external, args.timeout, args.concurrency)
-        if result.warnings:
+        json_out = args.format == "json"
+        _annotate(args, [*result.warnings, *result.problems])
+        if json_out:
+            sys.stdout.write(json_lines([*result.warnings, *result.problems]))
+        elif result.warnings:
             print(result.warnings_report(), file=sys.stderr)
         for line in result.schedule:
-            print(f"scheduled: {line}")
-        print(result.report(), file=sys.stderr if result.problems else sys.stdout)
+            print(f"scheduled: {line}", file=sys.stderr if json_out else sys.stdout)
+        report = result.report().rsplit("\n", 1)[-1] if json_out else result.report()  # JSON carried the problems
+        print(report, file=sys.stderr if result.problems or json_out else sys.stdout)
         return 1 if result.problems else 0
     from sitegen.scaffold import init_site
 
@@ -153,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command in AUTHORING:
             return _authoring(args)
+        if args.command in PIPELINE:
+            return _pipeline(args)
         if args.command == "digest":
             from sitegen.digest import digest
 
@@ -173,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(explain_related(BuildOptions(args.site_dir, drafts=args.drafts), args.slug, args.limit))
             return 0
+    except BuildFailed as e:
+        _annotate(args, e.diagnostics)
+        if getattr(args, "format", "text") == "json":
+            sys.stdout.write(json_lines(e.diagnostics))
+        else:
+            print(str(e), file=sys.stderr)
+        return 1
     except SitegenError as e:
         print(str(e), file=sys.stderr)
         return 1
@@ -184,6 +233,50 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _pipeline(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(args)
+    import json
+
+    from sitegen.contract import brief_schema, config_schema
+
+    schema = config_schema() if args.config else brief_schema(record=args.record)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sitegen.briefimport import import_records
+
+    if not args.file.is_file():
+        raise BuildFailed([Diagnostic(SourceLocation(str(args.file), 1, 1), "no such file",
+                                      "give the path of a .json or .jsonl file", code=Code.UNREADABLE)])
+    if not args.site.is_dir():  # a typo must not become a new folder of briefs
+        raise BuildFailed([Diagnostic(SourceLocation(str(args.site), 1, 1), "site folder does not exist",
+                                      "give the folder with sitegen.yaml and content/ as --site",
+                                      code=Code.UNREADABLE)])
+    json_out = args.format == "json"
+    info = sys.stderr if json_out else sys.stdout
+    verbs = {"write": "would write" if args.dry_run else "wrote", "unchanged": "unchanged"}
+    counts = dict.fromkeys(("write", "unchanged", "refused"), 0)
+    refused: list[Diagnostic] = []
+    for outcome in import_records(args.site, args.file, str(args.file), args.dry_run):
+        counts[outcome.action] += 1
+        if outcome.action == "refused":
+            refused += outcome.diagnostics
+        else:
+            print(f"{verbs[outcome.action]} {outcome.path}", file=info)
+    _annotate(args, refused, Path("."))  # a record's location is FILE, as given from here
+    if json_out:
+        sys.stdout.write(json_lines(refused))
+    elif refused:
+        print(format_report(refused, f" in {args.file}; those records were not imported."), file=sys.stderr)
+    written = "to write (dry run)" if args.dry_run else "written"
+    print(f"{args.file}: {counts['write']} {written}, {counts['unchanged']} unchanged, {counts['refused']} refused",
+          file=info)
+    return 1 if refused else 0
+
+
 def _build(args: argparse.Namespace) -> int:
     # The live progress line is for people at a terminal; logs and pipes get the summary only.
     progress = Progress(sys.stderr, live=not args.quiet and sys.stderr.isatty())
@@ -192,7 +285,17 @@ def _build(args: argparse.Namespace) -> int:
     for note in result.notes:  # e.g. "search is off: ...": the site is complete without it
         print(f"sitegen: {note}", file=sys.stderr)
     if not args.quiet:
-        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s")
+        print(f"built {result.pages} pages ({result.files} files) into {result.output} in {result.seconds:.2f}s",
+              file=sys.stderr if args.format == "json" else sys.stdout)
     if args.timings:
-        print(progress.report())
+        print(progress.report(), file=sys.stderr if args.format == "json" else sys.stdout)
     return 0
+
+
+def _annotate(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], base: Path | None = None) -> None:
+    """In GitHub Actions, each diagnostic also as a workflow command, so it shows on the pull
+    request's changed lines. On stdout, unless stdout carries JSON (the runner reads both)."""
+    if diagnostics and in_github_actions(os.environ):
+        json_out = getattr(args, "format", "text") == "json"
+        site_dir = base or getattr(args, "site_dir", None) or getattr(args, "site", None) or Path(".")
+        print(github_commands(diagnostics, site_dir), end="", file=sys.stderr if json_out else sys.stdout)

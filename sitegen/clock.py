@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 
 ENV = "SOURCE_DATE_EPOCH"
@@ -26,7 +27,8 @@ def build_now(option: str | None, tz: ZoneInfo, environ: Mapping[str, str] | Non
         when = parse_moment(option, tz)
         if when is None:
             raise BuildFailed([Diagnostic(SourceLocation(OPTION, 1, 1), f"--now '{option}' is not a date or datetime",
-                                          "write --now 2026-12-01 or --now 2026-12-01T09:30:00+01:00")])
+                                          "write --now 2026-12-01 or --now 2026-12-01T09:30:00+01:00",
+                                          code=Code.BAD_OPTION)])
         return when
     epoch = env.get(ENV, "").strip()
     if epoch:
@@ -34,7 +36,8 @@ def build_now(option: str | None, tz: ZoneInfo, environ: Mapping[str, str] | Non
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
         except (ValueError, OverflowError, OSError):
             raise BuildFailed([Diagnostic(SourceLocation(ENV, 1, 1), f"{ENV} '{epoch}' is not a whole number of seconds",
-                                          "set it to a Unix timestamp such as 1764579600, or unset it")]) from None
+                                          "set it to a Unix timestamp such as 1764579600, or unset it",
+                                          code=Code.BAD_OPTION)]) from None
     return dt.datetime.now(dt.timezone.utc)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.colors import HEX
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
 from sitegen.urls import SLUG_RE
@@ -81,7 +82,7 @@ class SiteConfig:
 
 
 # key -> (type(s), attribute); nested sections are handled below
-_SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
+SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "title": (str, "title"),
     "description": (str, "description"),
     "author": (str, "author"),
@@ -91,13 +92,41 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "per_page": (int, "per_page"),
     "cname": (str, "cname"),
 }
-_SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
+SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "markdown": {"unsafe_html": bool},
     "feed": {"count": int, "content": str, "max_kb": int},
     "brand": {"accent": str, "logo": str},
     "related": {"count": int, "threshold": (int, float), "half_life_days": (int, float), "weights": dict},
 }
 FEED_CONTENT = ("full", "summary")
+MINIMUMS = {"per_page": 1, "feed.count": 0, "feed.max_kb": 16, "related.count": 0}
+"""The smallest value each of these keys takes (related.half_life_days must be more than 0)."""
+CONFIG_DOCS = {
+    "title": "Site title.",
+    "description": "Meta description of the home page and the feeds.",
+    "author": "Feed author (falls back to title).",
+    "base_url": "Absolute http(s) URL of the site; its path prefixes every internal link. --base-url overrides it.",
+    "language": "<html lang> and feed language.",
+    "timezone": "IANA name, applied to dates without an offset and used for week assignment.",
+    "per_page": "Briefs per list page.",
+    "cname": "Writes a CNAME file for a custom domain.",
+    "stories": "Titles of stories: story slug -> title.",
+    "markdown": "Markdown settings.",
+    "markdown.unsafe_html": "true passes raw HTML in bodies through untouched (only for trusted authors).",
+    "feed": "Feed settings.",
+    "feed.count": "Entries in each feed.",
+    "feed.content": "full: every section of each brief; summary: the hook and the TL;DR.",
+    "feed.max_kb": "The most a feed may weigh; past it the oldest entries carry their summary, then are left out.",
+    "brand": "The site's brand.",
+    "brand.accent": "Accent colour, '#rrggbb' or '#rgb' (quote it in YAML).",
+    "brand.logo": "A file in static/ shown before the title in every page's header.",
+    "related": "Related updates.",
+    "related.count": "Related updates shown per brief at most.",
+    "related.threshold": "Minimum automatic score.",
+    "related.half_life_days": "The time signal halves every this many days.",
+    "related.weights": "Weight of each signal: tags, audience, source, text, time.",
+}
+"""One line per key of sitegen.yaml, for `sitegen schema --config`."""
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "a mapping",
                (int, float): "a number"}
 
@@ -141,7 +170,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
             text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as e:
             raise BuildFailed([Diagnostic(SourceLocation(shown, 1, 1), f"file is not UTF-8 ({e.reason})",
-                                          "save the file as UTF-8")]) from None
+                                          "save the file as UTF-8", code=Code.ENCODING)]) from None
         try:
             doc = load_located(text)
         except YamlError as e:
@@ -149,7 +178,8 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         values, marks, diags = _read(doc, shown, text, site_dir)
 
     def diag(line_col: tuple[int, int], msg: str, hint: str = "") -> None:
-        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0])))
+        diags.append(Diagnostic(SourceLocation(shown, *line_col), msg, hint, line_of(text, line_col[0]),
+                                code=Code.CONFIG))
 
     if base_url_override is not None:
         values["base_url"] = base_url_override
@@ -157,7 +187,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         values["base_url"] = normalize_base_url(values["base_url"])
         problem = _check_base_url(values["base_url"])
         if problem and base_url_override is not None:
-            diags.append(Diagnostic(SourceLocation("--base-url", 1, 1), problem))
+            diags.append(Diagnostic(SourceLocation("--base-url", 1, 1), problem, code=Code.BAD_OPTION))
         elif problem:
             diag(marks["base_url"], problem)
     if "timezone" in values:
@@ -191,9 +221,10 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     values: dict[str, Any] = {}
     marks: dict[str, tuple[int, int]] = {}
 
-    def diag(p: tuple[Any, ...], msg: str, hint: str = "", key: bool = False) -> None:
+    def diag(p: tuple[Any, ...], msg: str, hint: str = "", key: bool = False, code: Code = Code.CONFIG) -> None:
+        # Every rule of sitegen.yaml is a config error, but for the two the brief rules share.
         line, col = doc.where(p, key=key)
-        diags.append(Diagnostic(SourceLocation(shown, line, col), msg, hint, line_of(text, line)))
+        diags.append(Diagnostic(SourceLocation(shown, line, col), msg, hint, line_of(text, line), code=code))
 
     def typed(p: tuple[Any, ...], value: Any, kind: type | tuple[type, ...]) -> bool:
         ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
@@ -206,13 +237,14 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     if data is None:
         return values, marks, diags
     if not isinstance(data, dict):
-        diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
+        diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'",
+             code=Code.NOT_A_MAPPING)
         return values, marks, diags
-    known = set(_SCALARS) | set(_SECTIONS) | {"stories"}
+    known = set(SCALARS) | set(SECTIONS) | {"stories"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True)
+            diag((key,), f"unknown key '{key}'", did_you_mean(key, known), key=True, code=Code.UNKNOWN_KEY)
         elif key == "stories":
             if not isinstance(value, dict):
                 diag((key,), "'stories' must be a mapping of story slugs to titles",
@@ -226,24 +258,25 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                 elif typed((key, slug), title, str):
                     titles.append((slug, title))
             values["stories"] = tuple(titles)
-        elif key in _SCALARS:
-            kind, attr = _SCALARS[key]
+        elif key in SCALARS:
+            kind, attr = SCALARS[key]
             if typed((key,), value, kind):
-                if key == "per_page" and value < 1:
-                    diag((key,), "'per_page' must be at least 1")
+                if key == "per_page" and value < MINIMUMS[key]:
+                    diag((key,), f"'per_page' must be at least {MINIMUMS[key]}")
                     continue
                 values[attr] = value
                 marks[key] = doc.where((key,))
         else:
-            section = _SECTIONS[key]
+            section = SECTIONS[key]
             if not isinstance(value, dict):
                 diag((key,), f"'{key}' must be a mapping with keys: {', '.join(section)}")
                 continue
             for sub, subvalue in value.items():
                 if sub not in section:
-                    diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True)
+                    diag((key, sub), f"unknown key '{key}.{sub}'", did_you_mean(sub, section), key=True,
+                         code=Code.UNKNOWN_KEY)
                 elif typed((key, sub), subvalue, section[sub]):
-                    if sub == "count" and subvalue < 0:
+                    if sub == "count" and subvalue < MINIMUMS[f"{key}.count"]:
                         diag((key, sub), f"'{key}.count' must not be negative")
                     elif sub == "half_life_days" and subvalue <= 0:
                         diag((key, sub), "'related.half_life_days' must be more than 0")
@@ -252,8 +285,9 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                     elif key == "feed" and sub == "content" and subvalue not in FEED_CONTENT:
                         diag((key, sub), f"feed.content must be one of: {', '.join(FEED_CONTENT)}",
                              "full carries every section of each brief; summary the hook and TL;DR")
-                    elif key == "feed" and sub == "max_kb" and subvalue < 16:
-                        diag((key, sub), "feed.max_kb must be at least 16", "feed readers take feeds of several megabytes")
+                    elif key == "feed" and sub == "max_kb" and subvalue < MINIMUMS["feed.max_kb"]:
+                        diag((key, sub), f"feed.max_kb must be at least {MINIMUMS['feed.max_kb']}",
+                             "feed readers take feeds of several megabytes")
                     elif key == "feed":
                         values[f"feed_{sub}"] = subvalue
                     elif key == "brand":
@@ -267,7 +301,7 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                         for signal, w in subvalue.items():
                             if signal not in weights:
                                 diag((key, sub, signal), f"unknown related signal '{signal}'",
-                                     did_you_mean(str(signal), tuple(weights)), key=True)
+                                     did_you_mean(str(signal), tuple(weights)), key=True, code=Code.UNKNOWN_KEY)
                             elif typed((key, sub, signal), w, (int, float)):
                                 weights[signal] = float(w)
                         related_kwargs["weights"] = tuple(weights.items())

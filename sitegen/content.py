@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.brieffields import model_values, prose_of
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.fieldreader import FieldReader
 from sitegen.frontmatter import FrontMatterError, decode, split
@@ -83,7 +84,8 @@ def discover(site_dir: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, 
             shown = f"{folder}/{entry.name}"
             if (entry.is_symlink() or not base_inside) and escapes(path, root):
                 diags.append(Diagnostic(SourceLocation(shown, 1, 1), "symlink points outside the site directory",
-                                        "copy the file into content/ instead of linking to it"))
+                                        "copy the file into content/ instead of linking to it",
+                                        code=Code.SYMLINK_ESCAPE))
                 continue
             try:
                 if not entry.is_file():  # follows links; a plain entry needs no extra system call
@@ -134,7 +136,7 @@ def _renderer(unsafe_html: bool) -> MarkdownRenderer:
 def too_large(shown: str, size: int) -> Diagnostic:
     return Diagnostic(SourceLocation(shown, 1, 1),
                       f"file is {size / (1 << 20):.1f} MiB; content files are limited to 1 MiB",
-                      "shorten it or split it into several briefs")
+                      "shorten it or split it into several briefs", code=Code.FILE_TOO_LARGE)
 
 
 def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> Parsed:
@@ -197,6 +199,7 @@ def _default_slug(reader: FieldReader, stem: str, explicit: str | None) -> str |
         return None
     if not SLUG_RE.match(stem):
         reader.error((), f"file name '{stem}.md' does not make a valid slug",
-                     "rename the file using letters, digits and '-', or set slug: in the front matter")
+                     "rename the file using letters, digits and '-', or set slug: in the front matter",
+                     code=Code.INVALID_SLUG)
         return None
     return stem

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sitegen import DISTRIBUTION, __version__
 from sitegen.config import CONFIG_NAME, SiteConfig
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation, line_of
 
 REQUIREMENTS = "requirements.txt"
@@ -45,7 +46,7 @@ def requirements_warnings(site_dir: Path) -> list[Diagnostic]:
             out.append(Diagnostic(
                 SourceLocation(REQUIREMENTS, number, line.index(line.strip()[:1]) + 1),
                 f"'sitegen' on the package index is an unrelated project; sitegen is published as '{DISTRIBUTION}'",
-                f"replace this line with {pin}", line, "warning"))
+                f"replace this line with {pin}", line, "warning", code=Code.DEPLOYMENT))
             names_us = True  # reported above; don't also say the file lacks it
         elif project == DISTRIBUTION or (project is None and DISTRIBUTION in line.lower()) or (
                 project is None and "://" in line and "sitegen" in line.lower()):
@@ -56,7 +57,7 @@ def requirements_warnings(site_dir: Path) -> list[Diagnostic]:
             "requirements.txt does not name sitegen: the Pages workflow installs from it and will have no "
             "sitegen command",
             f"add the line {pin} (or {DISTRIBUTION} @ git+https://github.com/OWNER/REPO@v{__version__})",
-            line_of(text, 1), "warning"))
+            line_of(text, 1), "warning", code=Code.DEPLOYMENT))
     return out
 
 
@@ -70,7 +71,7 @@ def base_url_warnings(site_dir: Path, config: SiteConfig, env: Mapping[str, str]
         f"base_url is still the local default {LOCAL_BASE_URL} while CI is set: links, feeds and the "
         "sitemap of the published site would point at localhost",
         'build with sitegen build --base-url "${{ steps.pages.outputs.base_url }}/" in the workflow '
-        "(as sitegen init writes it), or set base_url in sitegen.yaml", "", "warning")]
+        "(as sitegen init writes it), or set base_url in sitegen.yaml", "", "warning", code=Code.DEPLOYMENT)]
 
 
 def deploy_warnings(site_dir: Path, config: SiteConfig, env: Mapping[str, str]) -> list[Diagnostic]:

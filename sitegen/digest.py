@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Site, Week
 from sitegen.pages.week_audience import find_audience, week_audiences
@@ -25,7 +26,7 @@ def digest(options: BuildOptions, week_key: str, audience: str | None = None, fm
                 SourceLocation("content/briefs", 1, 1),
                 f"no brief of {week.key} is for the audience '{audience}'",
                 _close(audience, names, f"audiences of {week.key}") if names
-                else f"no brief of {week.key} names an audience; leave out --audience")])
+                else f"no brief of {week.key} names an audience; leave out --audience", code=Code.NOT_FOUND)])
     job = email_job_of(site, cards_of(site), week, chosen, fmt)
     return page_renderer(site, options.site_dir, page_kinds(options))(job).data.decode("utf-8")
 
@@ -37,12 +38,12 @@ def find_week(site: Site, key: str) -> Week:
             return week
     if not site.weeks:
         raise BuildFailed([Diagnostic(SourceLocation("content/briefs", 1, 1), "the site has no published briefs, so no weeks",
-                                      "write a brief: sitegen new \"Title\"")])
+                                      "write a brief: sitegen new \"Title\"", code=Code.NOT_FOUND)])
     hint = _close(wanted, [w.key for w in site.weeks], "weeks with briefs (newest first)")
     if not any(ch.isdigit() for ch in wanted) or "-w" not in wanted:
         hint = f"a week is written YYYY-wWW, like {site.weeks[0].key}; " + hint
     raise BuildFailed([Diagnostic(SourceLocation("content/briefs", 1, 1), f"no published brief falls in week '{key}'",
-                                  hint)])
+                                  hint, code=Code.NOT_FOUND)])
 
 
 def _close(name: str, known: list[str], what: str) -> str:

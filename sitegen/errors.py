@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sitegen.codes import Code
+
 
 @dataclass(frozen=True, order=True)
 class SourceLocation:
@@ -33,6 +35,8 @@ class Diagnostic:
     source_line: str = ""
     """The offending line of the file, shown with a caret under the column."""
     severity: str = "error"
+    code: Code = Code.ERROR
+    """The rule it breaks: stable, for machines (--format json, GitHub annotations)."""
 
     def format(self) -> str:
         out = [f"{self.location}: {self.severity}: {self.message}"]

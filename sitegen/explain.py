@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sitegen.config import SIGNALS
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.hints import did_you_mean
 from sitegen.pipeline import BuildOptions, load_site
@@ -13,7 +14,7 @@ def explain_related(options: BuildOptions, slug: str, limit: int) -> str:
     config, site = load_site(options)
     if slug not in site.by_slug:
         raise BuildFailed([Diagnostic(SourceLocation("content/briefs", 1, 1), f"no published brief with slug '{slug}'",
-                                      did_you_mean(slug, site.by_slug) if site.by_slug else "")])
+                                      did_you_mean(slug, site.by_slug) if site.by_slug else "", code=Code.NOT_FOUND)])
     rc = config.related
     index = RelatedIndex(site.briefs, rc)
     brief = site.by_slug[slug]

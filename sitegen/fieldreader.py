@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
 from sitegen.urls import MAX_SLUG_BYTES, SLUG_RE
@@ -41,49 +42,52 @@ class FieldReader:
         line, col = self.doc.where(p, key=key)
         return SourceLocation(self.path, line + self.line_offset, col)
 
-    def error(self, p: Path, message: str, hint: str = "", key: bool = False) -> None:
+    def error(self, p: Path, message: str, hint: str = "", key: bool = False, *, code: Code) -> None:
         loc = self.location(p, key)
-        self.diags.append(Diagnostic(loc, message, hint, line_of(self.text, loc.line)))
+        self.diags.append(Diagnostic(loc, message, hint, line_of(self.text, loc.line), code=code))
 
     def known_keys(self, p: Path, mapping: dict[str, Any], known: tuple[str, ...], what: str) -> None:
         for k in mapping:
             if k not in known:
-                self.error(p + (k,), f"unknown key '{k}' in {what}", did_you_mean(k, known), key=True)
+                self.error(p + (k,), f"unknown key '{k}' in {what}", did_you_mean(k, known), key=True,
+                           code=Code.UNKNOWN_KEY)
 
     def string(self, p: Path, value: Any, name: str, *, empty_ok: bool = False) -> str | None:
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            self.error(p, f"'{name}' must be a string", _quote_hint(value))
+            self.error(p, f"'{name}' must be a string", _quote_hint(value), code=Code.WRONG_TYPE)
             return None
         if isinstance(value, (int, float)):
             value = str(value)  # `unit: 5` or a numeric label is still meaningful text
         if not empty_ok and not value.strip():
-            self.error(p, f"'{name}' must not be empty", "write some text, or remove the key")
+            self.error(p, f"'{name}' must not be empty", "write some text, or remove the key", code=Code.EMPTY_VALUE)
             return None
         return value
 
     def boolean(self, p: Path, value: Any, name: str) -> bool | None:
         if not isinstance(value, bool):
-            self.error(p, f"'{name}' must be true or false", f"write {name}: true or {name}: false, without quotes")
+            self.error(p, f"'{name}' must be true or false", f"write {name}: true or {name}: false, without quotes",
+                       code=Code.WRONG_TYPE)
             return None
         return value
 
     def number(self, p: Path, value: Any, name: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            self.error(p, f"'{name}' must be a number", f"write a plain number, e.g. {name}: 10")
+            self.error(p, f"'{name}' must be a number", f"write a plain number, e.g. {name}: 10", code=Code.WRONG_TYPE)
             return None
         return float(value)
 
     def mapping(self, p: Path, value: Any, name: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.error(p, f"'{name}' must be a mapping with keys: {', '.join(keys)}",
-                       f"indent the keys under '{name}:' or write them as {{{keys[0]}: ...}}")
+                       f"indent the keys under '{name}:' or write them as {{{keys[0]}: ...}}", code=Code.WRONG_TYPE)
             return None
         self.known_keys(p, value, keys, f"'{name}'")
         return value
 
     def sequence(self, p: Path, value: Any, name: str) -> list[Any] | None:
         if not isinstance(value, list):
-            self.error(p, f"'{name}' must be a list", f"write it as a list, e.g. {name}: [first, second]")
+            self.error(p, f"'{name}' must be a list", f"write it as a list, e.g. {name}: [first, second]",
+                       code=Code.WRONG_TYPE)
             return None
         return value
 
@@ -103,7 +107,7 @@ class FieldReader:
         s = self.string(p, value, name)
         if s is not None and len(s) > MAX_LABEL:
             self.error(p, f"'{name}' is {len(s)} characters long; the limit is {MAX_LABEL}",
-                       "use a short label: it becomes a page address")
+                       "use a short label: it becomes a page address", code=Code.TOO_LONG)
             return None
         return s
 
@@ -114,11 +118,12 @@ class FieldReader:
             return None
         if not SLUG_RE.match(s):
             self.error(p, f"invalid slug '{s}'",
-                       "a slug is one URL segment: letters, digits, '-' and '_' (no '/', '..', spaces or control characters)")
+                       "a slug is one URL segment: letters, digits, '-' and '_' (no '/', '..', spaces or control characters)",
+                       code=Code.INVALID_SLUG)
             return None
         if len(s.encode()) > MAX_SLUG_BYTES:
             self.error(p, f"slug is too long for a folder name ({len(s.encode())} bytes as UTF-8; the limit is {MAX_SLUG_BYTES})",
-                       "shorten it; the title can stay long")
+                       "shorten it; the title can stay long", code=Code.TOO_LONG)
             return None
         return s
 
@@ -132,7 +137,7 @@ class FieldReader:
             parts = urlsplit("")
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             self.error(p, f"'{name}' must be an http or https URL, got '{s}'",
-                       "use a full address such as https://example.com/article")
+                       "use a full address such as https://example.com/article", code=Code.INVALID_URL)
             return None
         return s.strip()
 
@@ -140,7 +145,7 @@ class FieldReader:
         """(aware datetime, has_time). Bare dates are midnight in the site timezone."""
         if isinstance(value, bool) or not isinstance(value, str):
             self.error(p, f"'{name}' must be a date (YYYY-MM-DD) or a datetime (YYYY-MM-DDTHH:MM:SS+08:00)",
-                       f"e.g. {name}: 2026-05-02 or {name}: 2026-05-02T08:14:00+08:00")
+                       f"e.g. {name}: 2026-05-02 or {name}: 2026-05-02T08:14:00+08:00", code=Code.WRONG_TYPE)
             return None
         s = value.strip()
         try:
@@ -150,7 +155,8 @@ class FieldReader:
             when = dt.datetime.fromisoformat(s)
         except ValueError as e:
             self.error(p, f"'{name}' is not a valid date: '{s}' ({e})",
-                       "write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset such as +08:00")
+                       "write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an optional offset such as +08:00",
+                       code=Code.INVALID_DATE)
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=tz)
@@ -163,7 +169,8 @@ class FieldReader:
         except (OverflowError, ValueError):
             ok = False
         if not ok:
-            self.error(p, f"'{name}' is out of range: '{s}'", f"use a year between {MIN_YEAR} and {MAX_YEAR}")
+            self.error(p, f"'{name}' is out of range: '{s}'", f"use a year between {MIN_YEAR} and {MAX_YEAR}",
+                       code=Code.INVALID_DATE)
             return None
         return when, has_time
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation, line_of
 
 _FENCE = "---"
@@ -33,11 +34,11 @@ def decode(path: str, data: bytes) -> str:
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise FrontMatterError(Diagnostic(
             SourceLocation(path, line, col), f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})",
-            "re-save the file with UTF-8 encoding")) from None
+            "re-save the file with UTF-8 encoding", code=Code.ENCODING)) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise FrontMatterError(Diagnostic(SourceLocation(path, line, 1), "file contains NUL bytes (binary data?)",
-                                          "content files must be UTF-8 text"))
+                                          "content files must be UTF-8 text", code=Code.ENCODING))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -47,10 +48,10 @@ def split(path: str, text: str) -> Split:
         raise FrontMatterError(Diagnostic(
             SourceLocation(path, 1, 1), "missing front matter: the file must start with a '---' line",
             "start the file with ---, the YAML keys (title, date, source, summary), then --- and the body",
-            line_of(text, 1)))
+            line_of(text, 1), code=Code.FRONT_MATTER))
     for i in range(1, len(lines)):
         if lines[i].rstrip() in (_FENCE, "..."):
             return Split("\n".join(lines[1:i]), "\n".join(lines[i + 1:]), 2, i + 2)
     raise FrontMatterError(Diagnostic(
         SourceLocation(path, 1, 1), "front matter never closes",
-        "add a line with just --- after the last front-matter key", line_of(text, 1)))
+        "add a line with just --- after the last front-matter key", line_of(text, 1), code=Code.FRONT_MATTER))

@@ -23,6 +23,7 @@ from sitegen.clock import build_now, stable_window
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import Brief, LinkedFile, OutputFile, Page, Site
 from sitegen.pages import registry
@@ -101,7 +102,8 @@ def read_source(f: SourceFile) -> bytes | ParsedSource:
                 return f, None, (too_large(f.shown, size),)
             return fh.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}"),)
+        return f, None, (Diagnostic(SourceLocation(f.shown, 1, 1), f"cannot read file: {e.strerror}",
+                                    code=Code.UNREADABLE),)
 
 
 def parse_stored(files: Sequence[SourceFile], settings: ParseSettings, store: Store,
@@ -218,7 +220,7 @@ def missing_images(site_dir: Path, site: Site) -> list[Diagnostic]:
     """A brief's `image:` that names a file no static folder has: it would be a broken og:image."""
     dirs = static_dirs(site_dir)
     return [Diagnostic(b.image_location, f"image '{b.image}' is not in static/",
-                       f"put the file at static/{b.image}, or correct the path")
+                       f"put the file at static/{b.image}, or correct the path", code=Code.MISSING_IMAGE)
             for b in site.briefs if b.image and "://" not in b.image and not any((d / b.image).is_file() for d in dirs)]
 
 
@@ -333,7 +335,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     progress = progress if progress is not None else Progress()
     site_dir = options.site_dir
     if not site_dir.is_dir():
-        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist")])
+        raise BuildFailed([Diagnostic(SourceLocation(str(site_dir), 1, 1), "site folder does not exist",
+                                      code=Code.UNREADABLE)])
     output = options.output if options.output is not None else site_dir / "public"
     check_output_dir(site_dir, output)
     store = open_store(options)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen import brieffields
+from sitegen.codes import Code
 from sitegen.fieldreader import FieldReader
 
 PAGE_KEYS = ("title", "slug", "summary", "draft")
@@ -23,7 +24,7 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> dict[str, Any] | None:
     """{field name: checked value} for each key present, or None (problems are in r.diags)."""
     data = r.doc.data
     if not isinstance(data, dict):
-        r.error((), *_NOT_A_MAPPING)
+        r.error((), *_NOT_A_MAPPING, code=Code.NOT_A_MAPPING)
         return None
     table = brieffields.BRIEF_FIELDS
     r.known_keys((), data, brieffields.names(), "brief front matter")
@@ -32,9 +33,9 @@ def validate_brief(r: FieldReader, tz: ZoneInfo) -> dict[str, Any] | None:
         if f.name in data:
             checked[f.name] = f.read(r, (f.name,), data[f.name], tz)
         elif f.required:
-            r.error((), f"missing required key '{f.name}'", f.missing_hint)
+            r.error((), f"missing required key '{f.name}'", f.missing_hint, code=Code.MISSING_KEY)
         if f.needs and f.name in data and f.needs not in data:
-            r.error((f.name,), f"'{f.name}' needs '{f.needs}' too", f.needs_hint, key=True)
+            r.error((f.name,), f"'{f.name}' needs '{f.needs}' too", f.needs_hint, key=True, code=Code.NEEDS_KEY)
     _check_order(r, checked)
     return None if r.diags else checked
 
@@ -44,20 +45,22 @@ def _check_order(r: FieldReader, checked: dict[str, Any]) -> None:
     when = {k: v[0] for k, v in checked.items() if k in ("date", "updated", "publish_at", "expires") and v}
     if "updated" in when and "date" in when and when["updated"] < when["date"]:
         r.error(("updated",), "'updated' is before 'date'",
-                "updated is when the brief last changed; it cannot be earlier than the news it reports")
+                "updated is when the brief last changed; it cannot be earlier than the news it reports",
+                code=Code.DATE_ORDER)
     if "expires" in when and "publish_at" in when and when["expires"] <= when["publish_at"]:
-        r.error(("expires",), "'expires' is not after 'publish_at'", "a brief must be live for some time: move one of them")
+        r.error(("expires",), "'expires' is not after 'publish_at'", "a brief must be live for some time: move one of them",
+                code=Code.DATE_ORDER)
 
 
 def validate_page(r: FieldReader) -> tuple[str, str | None, str, bool] | None:
     """(title, slug, summary, draft) of a plain page."""
     data = r.doc.data if r.doc.data is not None else {}
     if not isinstance(data, dict):
-        r.error((), *_NOT_A_MAPPING)
+        r.error((), *_NOT_A_MAPPING, code=Code.NOT_A_MAPPING)
         return None
     r.known_keys((), data, PAGE_KEYS, "page front matter")
     if "title" not in data:
-        r.error((), "missing required key 'title'", brieffields.row("title").missing_hint)
+        r.error((), "missing required key 'title'", brieffields.row("title").missing_hint, code=Code.MISSING_KEY)
     title = r.string(("title",), data["title"], "title") if "title" in data else None
     slug = r.slug(("slug",), data["slug"]) if "slug" in data else None
     summary = r.string(("summary",), data["summary"], "summary") if "summary" in data else ""

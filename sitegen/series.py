@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic
 from sitegen.model import Brief
 from sitegen.numbers import format_value, parse_decimal
@@ -54,13 +55,14 @@ def group_series(briefs: Iterable[Brief]) -> tuple[dict[str, Series], list[Diagn
             if number is None:
                 diags.append(Diagnostic(m.series_location, f"metric '{m.label}' is in series '{m.series}' but its value "
                                         f"'{m.value}' is not a number", "a series is drawn as a line: give a number, "
-                                        "or remove 'series'"))
+                                        "or remove 'series'", code=Code.SERIES_MISMATCH))
                 continue
             if m.series in first and first[m.series][0] != m.unit:
                 unit, other = first[m.series]
                 diags.append(Diagnostic(m.series_location, f"series '{m.series}' mixes units: '{m.unit}' here, "
                                         f"'{unit}' in {other.source_path}",
-                                        "use one unit for every metric of a series (convert the values), or name another series"))
+                                        "use one unit for every metric of a series (convert the values), or name another series",
+                                        code=Code.SERIES_MISMATCH))
                 continue
             first.setdefault(m.series, (m.unit, b))
             points.setdefault(m.series, []).append(Point(b.date, number, format_value(m.value, m.unit), b.slug))

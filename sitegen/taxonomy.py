@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.model import TAXONOMY_KINDS, Brief, Taxonomy, Term, term_names
 from sitegen.urls import taxonomy_slug
@@ -30,7 +31,8 @@ def group_taxonomies(briefs: Sequence[Brief]) -> tuple[tuple[Taxonomy, ...], lis
                     other, other_loc = first[slug]
                     diags.append(Diagnostic(
                         loc, f"{singular.lower()} '{name}' and '{other}' ({other_loc}) both map to the URL slug '{slug}'",
-                        f"write the {singular.lower()} exactly as '{other}' everywhere, or rename one of them"))
+                        f"write the {singular.lower()} exactly as '{other}' everywhere, or rename one of them",
+                        code=Code.TERM_CLASH))
                     continue
                 members[slug].append(b.slug)
         terms = tuple(sorted((Term(first[s][0], s, tuple(reversed(m))) for s, m in members.items()),

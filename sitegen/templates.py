@@ -14,6 +14,7 @@ from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
 from sitegen.colors import accent_palette
 from sitegen.config import SiteConfig
 from sitegen.emailhtml import inline_css, plain_text, wrap
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.numbers import format_value, parse_change
 from sitegen.urls import href, path_for, term_path_of
@@ -101,7 +102,7 @@ def template_diagnostic(site_dir: Path, exc: Exception, rendering: str) -> Diagn
     shown = _shown(site_dir, filename) if filename else "layouts"
     text = Path(filename).read_text(encoding="utf-8", errors="replace") if filename and Path(filename).is_file() else ""
     return Diagnostic(SourceLocation(shown, lineno, 1), f"{message} (while rendering {rendering})",
-                      "fix the template; the page was not written", line_of(text, lineno))
+                      "fix the template; the page was not written", line_of(text, lineno), code=Code.TEMPLATE)
 
 
 def _shown(site_dir: Path, filename: str) -> str:

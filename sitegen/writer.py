@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
 from sitegen.model import LinkedFile, OutputFile
 from sitegen.paths import escapes, link_escapes, real_root
@@ -56,7 +57,8 @@ def check_output_dir(site_dir: Path, output: Path) -> None:
     if problem:
         raise BuildFailed([Diagnostic(SourceLocation(str(output), 1, 1),
                                       f"refusing to use '{output}' as the output folder: {problem}",
-                                      "pick a dedicated folder such as public/; it is replaced on every build")])
+                                      "pick a dedicated folder such as public/; it is replaced on every build",
+                                      code=Code.OUTPUT_FOLDER)])
 
 
 def write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path] = (),
@@ -70,7 +72,8 @@ def write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_di
     except OSError as e:  # a full disk, a read-only folder, a file where a folder must go, ...
         raise BuildFailed([Diagnostic(
             SourceLocation(str(output), 1, 1), f"cannot write the output: {e.strerror or e} ({e.filename or output})",
-            "check that the output folder can be created and written; the previous output was kept")]) from None
+            "check that the output folder can be created and written; the previous output was kept",
+            code=Code.OUTPUT_FOLDER)]) from None
 
 
 def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_dirs: Iterable[Path],
@@ -158,7 +161,7 @@ def swap_in(staging: Path, output: Path) -> None:
         return
     if not output.is_dir():
         raise BuildFailed([Diagnostic(SourceLocation(str(output), 1, 1), "the output path exists and is not a folder",
-                                      "remove it or choose another --output")])
+                                      "remove it or choose another --output", code=Code.OUTPUT_FOLDER)])
     if _exchange(staging, output):
         return  # staging now holds the old site; the caller removes it
     old = output.parent / f".{output.name}.sitegen-old-{os.getpid()}"

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation, line_of
 
 try:  # the C loader is ~7x faster and still gives marks
@@ -39,6 +40,9 @@ _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+
+IMPLICIT_RESOLVERS = _Loader.yaml_implicit_resolvers
+"""First character -> [(tag, pattern)]: what a plain scalar is read as when it is not a string."""
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -73,9 +77,9 @@ class Located:
 
 
 class YamlError(Exception):
-    def __init__(self, line: int, col: int, message: str, hint: str = ""):
+    def __init__(self, line: int, col: int, message: str, hint: str = "", *, code: Code):
         super().__init__(message)
-        self.line, self.col, self.message, self.hint = line, col, message, hint
+        self.line, self.col, self.message, self.hint, self.code = line, col, message, hint, code
 
 
 def load_located(text: str) -> Located:
@@ -90,13 +94,16 @@ def load_located(text: str) -> Located:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or e.context or "invalid YAML"
         if "nesting depth" in problem:  # PyYAML >= 6.0.4 stops runaway nesting itself
-            raise YamlError(line, col, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
+            raise YamlError(line, col, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                            code=Code.YAML_FORBIDDEN) from None
         raise YamlError(line, col, f"invalid YAML: {problem}",
-                        "check indentation, and quote values that contain ': ' or start with a special character") from None
+                        "check indentation, and quote values that contain ': ' or start with a special character",
+                        code=Code.YAML_SYNTAX) from None
     except yaml.YAMLError as e:
-        raise YamlError(1, 1, f"invalid YAML: {e}") from None
+        raise YamlError(1, 1, f"invalid YAML: {e}", code=Code.YAML_SYNTAX) from None
     except RecursionError:
-        raise YamlError(1, 1, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels") from None
+        raise YamlError(1, 1, "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                        code=Code.YAML_FORBIDDEN) from None
     finally:
         loader.dispose()
     if node is None:
@@ -113,7 +120,8 @@ def _check_characters(text: str) -> None:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise YamlError(line, col, f"character U+{ord(bad.group()):04X} is not allowed in YAML",
-                        "remove it; inside double quotes it can be written as an escape such as \\x01")
+                        "remove it; inside double quotes it can be written as an escape such as \\x01",
+                        code=Code.YAML_FORBIDDEN)
 
 
 def _check_shape(text: str) -> None:
@@ -131,14 +139,14 @@ def _check_shape(text: str) -> None:
                 if depth > MAX_DEPTH:
                     m = event.start_mark
                     raise YamlError(m.line + 1, m.column + 1, "YAML is nested too deeply",
-                                    f"keep nesting under {MAX_DEPTH} levels")
+                                    f"keep nesting under {MAX_DEPTH} levels", code=Code.YAML_FORBIDDEN)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
                 m = event.start_mark
                 raise YamlError(m.line + 1, m.column + 1,
                                 "YAML anchors and aliases (&name / *name) are not allowed",
-                                "write the value out in full")
+                                "write the value out in full", code=Code.YAML_FORBIDDEN)
     except yaml.YAMLError:
         pass  # reported with its location by the composing pass
     finally:
@@ -151,44 +159,48 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def _convert(loader: Any, node: yaml.Node, path: Path, out: Located, seen: set[int], depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise YamlError(*_mark(node), "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels")
+        raise YamlError(*_mark(node), "YAML is nested too deeply", f"keep nesting under {MAX_DEPTH} levels",
+                        code=Code.YAML_FORBIDDEN)
     if id(node) in seen:
         # The composer shares one node object per alias: meeting it twice means an alias.
         raise YamlError(*_mark(node), "YAML anchors and aliases (&name / *name) are not allowed",
-                        "write the value out in full")
+                        "write the value out in full", code=Code.YAML_FORBIDDEN)
     seen.add(id(node))
     out.value_marks[path] = _mark(node)
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed",
-                            "remove the tag; only plain strings, numbers, booleans, lists and mappings are accepted")
+                            "remove the tag; only plain strings, numbers, booleans, lists and mappings are accepted",
+                            code=Code.YAML_FORBIDDEN)
         try:
             return loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as e:
-            raise YamlError(*_mark(node), f"invalid YAML value: {e}") from None
+            raise YamlError(*_mark(node), f"invalid YAML value: {e}", code=Code.YAML_SYNTAX) from None
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag")
+            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag",
+                            code=Code.YAML_FORBIDDEN)
         return [_convert(loader, item, path + (i,), out, seen, depth + 1) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag")
+            raise YamlError(*_mark(node), f"YAML tag {node.tag!r} is not allowed", "remove the tag",
+                            code=Code.YAML_FORBIDDEN)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(*_mark(key_node), "mapping keys must be plain names",
-                                "use a simple word such as 'title' as the key")
+                                "use a simple word such as 'title' as the key", code=Code.YAML_FORBIDDEN)
             _convert(loader, key_node, path + ("<key>",), out, seen, depth + 1)  # refuses tags and aliases
             key = key_node.value  # as written: `on:` is the key 'on', not True; `1:` is '1'
             if key in result:
                 raise YamlError(*_mark(key_node), f"duplicate key '{key}'",
-                                "each key may appear once; remove or merge the repeated one")
+                                "each key may appear once; remove or merge the repeated one", code=Code.DUPLICATE_KEY)
             out.key_marks[path + (key,)] = _mark(key_node)
             result[key] = _convert(loader, value_node, path + (key,), out, seen, depth + 1)
         return result
-    raise YamlError(*_mark(node), "unsupported YAML node")  # pragma: no cover
+    raise YamlError(*_mark(node), "unsupported YAML node", code=Code.YAML_SYNTAX)  # pragma: no cover
 
 
 def yaml_diagnostic(path: str, text: str, err: YamlError, line_offset: int = 0) -> Diagnostic:
     line = err.line + line_offset
-    return Diagnostic(SourceLocation(path, line, err.col), err.message, err.hint, line_of(text, line))
+    return Diagnostic(SourceLocation(path, line, err.col), err.message, err.hint, line_of(text, line), code=err.code)

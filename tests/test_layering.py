@@ -13,15 +13,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "progress", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
-    "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
+    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.aliases", "pages.week",
     "pages.week_audience", "pages.week_email",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
     "pages.registry",
-    "writer", "cache", "buildcache", "uptodate", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "serve", "cli",
+    "writer", "cache", "buildcache", "uptodate", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "briefimport", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,
