@@ -241,6 +241,11 @@ class _Renderer:
     def env(self):  # type: ignore[no-untyped-def]
         return make_environment(self.site_dir, self.config, self.nav, self.style)
 
+    @property
+    def globals_key(self) -> tuple[object, ...]:
+        """What every page may read besides its context and templates: a render key covers it."""
+        return self.config, self.nav, self.style, self.env.globals["style_version"]
+
     def __call__(self, job: Job) -> OutputFile:
         html = render_template(self.env, self.site_dir, job.template, job.context, job.rendering)
         return OutputFile(job.path, html.encode("utf-8"))
@@ -319,7 +324,7 @@ def page_keys(renderer: _Renderer, jobs: Sequence[Job]) -> list[str]:
     Environment's globals and the job's context (sitegen/cache.py)."""
     fingerprints = Fingerprinter()
     deps = TemplateDeps(renderer.env)
-    env_digest = fingerprints.digest((renderer.config, renderer.nav, renderer.style))
+    env_digest = fingerprints.digest(renderer.globals_key)
     return [key_of(render_key(job, fingerprints, deps, env_digest)) for job in jobs]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,27 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
     )
+    env.globals.update(stylesheet=STYLESHEET_PATH, style_version=_style_version(env))
     env.filters.update(day=format_day, moment=format_moment, iso=format_iso, change=parse_change,
                        metric=lambda m: format_value(m.value, m.unit),
                        # the weekly email (layouts/email.html, email.txt): see sitegen/emailhtml.py
                        inline_css=inline_css, plain_text=plain_text, wrap=wrap)
     return env
+
+
+STYLESHEET = "stylesheet.css"
+"""The template of the site's one stylesheet; the `stylesheet` page kind writes it to STYLESHEET_PATH."""
+STYLESHEET_PATH = "assets/style.css"
+
+
+def _style_version(env: jinja2.Environment) -> str:
+    """A digest of the stylesheet as rendered: pages link `style.css?v=<it>`, so browsers and
+    CDNs may cache the file for good and still get each new version."""
+    try:
+        css = env.get_template(STYLESHEET).render()
+    except jinja2.TemplateError:
+        return "0"  # the stylesheet's own page job reports the error, with its file and line
+    return hashlib.blake2b(css.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def format_day(when: dt.date | dt.datetime) -> str:

@@ -160,3 +160,14 @@ def unsafe_markup(html: str) -> list[str]:
     audit.feed(html)
     audit.close()
     return audit.problems
+
+
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"?]+)\?v=[0-9a-f]+">')
+
+
+def linked_css(root: Path, html: str, base_path: str = "/") -> str:
+    """The text of the stylesheet a page links (every page links the site's one stylesheet)."""
+    m = _STYLESHEET.search(html)
+    assert m is not None, "the page links no stylesheet"
+    assert m.group(1).startswith(base_path), m.group(1)
+    return (root / m.group(1)[len(base_path):]).read_text(encoding="utf-8")

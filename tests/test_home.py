@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import brief
+from conftest import brief, linked_css
 
 from sitegen.colors import accent_palette
 
@@ -85,7 +85,8 @@ def test_brand_accent_and_logo(make_site, cli) -> None:  # type: ignore[no-untyp
     assert '<img class="site-logo" src="/brand/mark.svg" alt="" width="32" height="32">' in page
     assert (site / "public/brand/mark.svg").is_file()
     palette = accent_palette("#ff6a00")
-    assert f"--accent:light-dark({palette['light']['--accent']},{palette['dark']['--accent']});" in page
+    css = linked_css(site / "public", page)
+    assert f"--accent:light-dark({palette['light']['--accent']},{palette['dark']['--accent']});" in css
 
 
 def test_no_brand_keys_no_logo_and_theme_colours(make_site, cli) -> None:  # type: ignore[no-untyped-def]
@@ -93,3 +94,4 @@ def test_no_brand_keys_no_logo_and_theme_colours(make_site, cli) -> None:  # typ
     assert cli("build", str(site)).returncode == 0
     page = (site / "public/index.html").read_text()
     assert '<img class="site-logo"' not in page and "--brand:#" not in page
+    assert "@media screen{:root{" not in linked_css(site / "public", page)  # no accent override

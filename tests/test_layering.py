@@ -19,7 +19,7 @@ ORDER = [
     "assemble", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.aliases", "pages.week",
     "pages.week_audience", "pages.week_email",
-    "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.extras",
+    "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.stylesheet", "pages.extras",
     "pages.registry",
     "writer", "cache", "buildcache", "uptodate", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "briefimport", "serve", "cli",
 ]

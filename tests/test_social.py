@@ -306,7 +306,9 @@ def test_check_reports_an_image_that_is_not_in_static(make_site) -> None:  # typ
     result = check_site(BuildOptions(site, workers=1))
     assert [d.format().splitlines()[0] for d in result.problems] == [
         "content/briefs/gone.md:8:8: error: image 'images/missing.png' is not in static/"]
-    assert not (site / CACHE_DIR).exists(), "check writes nothing, not even the card cache"
+    # check writes no output and no cards; it shares only the parse results of the build cache
+    assert not (site / "public").exists() and not (site / CACHE_DIR / "cards").exists()
+    assert sorted(p.name for p in (site / CACHE_DIR).iterdir()) == ["parse"]
 
 
 def test_build_refuses_an_image_that_is_not_in_static(make_site, cli) -> None:  # type: ignore[no-untyped-def]

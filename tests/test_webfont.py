@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import brief, site_bytes
+from conftest import brief, linked_css, site_bytes
 from sitegen.pipeline import BuildOptions, build
 from sitegen.serve.incremental import LiveSite
 from sitegen.serve.watch import classify_batch
@@ -56,7 +56,7 @@ def test_every_page_gets_the_font_face_rule_under_the_base_path(make_site, tmp_p
     build(BuildOptions(site, output=tmp_path / "out", workers=1))
     name = font_file(tmp_path / "out").name
     for page in ("index.html", "briefs/zh/index.html", "tags/index.html"):
-        html = (tmp_path / "out" / page).read_text(encoding="utf-8")
+        html = linked_css(tmp_path / "out", (tmp_path / "out" / page).read_text(encoding="utf-8"), "/repo/")
         rule = re.search(r"@font-face\{[^}]*\}", html)
         assert rule is not None, page
         text = rule.group()
@@ -69,7 +69,7 @@ def test_a_site_without_cjk_text_gets_no_font(make_site, tmp_path: Path) -> None
     site = make_site(site_files(en=brief("English only")))
     build(BuildOptions(site, output=tmp_path / "out", workers=1))
     assert not (tmp_path / "out" / "fonts").exists()
-    assert "@font-face" not in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "@font-face" not in (tmp_path / "out" / "assets/style.css").read_text(encoding="utf-8")
     assert not (site / CACHE_DIR / "fonts").exists()
 
 
@@ -100,7 +100,7 @@ def test_serve_keeps_the_font_in_step_with_a_body_edit(make_site, tmp_path: Path
     (site / "content/briefs/en.md").write_text(brief("English only"), encoding="utf-8")
     live.rebuild(classify_batch(site, [site / "content/briefs/en.md"]))
     assert not (tmp_path / "live" / "fonts").exists(), "the last CJK character gone: no font, no rule"
-    assert "@font-face" not in (tmp_path / "live" / "index.html").read_text(encoding="utf-8")
+    assert "@font-face" not in (tmp_path / "live" / "assets/style.css").read_text(encoding="utf-8")
 
 
 # --- in Chromium, on this machine (which has no CJK system font) --------------------------------

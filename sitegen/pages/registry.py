@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import OutputFile, Site
 from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, social, stories,
-                           term, term_index, webfont, week, week_audience, week_email, weekly_archive)
+                           stylesheet, term, term_index, webfont, week, week_audience, week_email, weekly_archive)
 from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
 from sitegen.render import Job, cards_of
 
@@ -119,6 +119,7 @@ DEFAULT = Registry((
     plain.KIND,
     not_found.KIND,
     search.KIND,
+    stylesheet.KIND,
     feeds.KIND,
     extras.KIND,
 ))

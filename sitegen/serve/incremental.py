@@ -269,7 +269,7 @@ class LiveSite:
         """Render keys; a job that is the same object as last time keeps its key while the
         templates and globals are unchanged (the memo hands back identical jobs)."""
         assert self._deps is not None
-        env_key = (self._env_generation, self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)))
+        env_key = (self._env_generation, self.fingerprints.digest(renderer.globals_key))
         if env_key != self._env_key:
             self._env_key, self._job_keys = env_key, {}
         previous, self._job_keys = self._job_keys, {}
@@ -287,7 +287,7 @@ class LiveSite:
         """Reuse the Jinja environment (and its compiled templates) while nothing it depends on
         changed: the config and nav, the layouts (reported, or their stat signatures)."""
         renderer = page_renderer(site, self.site_dir, page_kinds(self.options), self.memo)
-        key = (self.fingerprints.digest((renderer.config, renderer.nav, renderer.style)), self._layout_sigs())
+        key = (self.fingerprints.digest(renderer.globals_key), self._layout_sigs())
         if self._renderer is None or key != self._renderer_key or layouts_changed:
             self._renderer, self._renderer_key = renderer, key
             self._deps = TemplateDeps(renderer.env)
