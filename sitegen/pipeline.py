@@ -316,7 +316,7 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
         if notes is not None:
             notes.extend(f"not made: {note}" for note in made.notes)
         yield from made.files
-    yield from kinds.files(site, jobs)
+    yield from progress.stage("feeds+files", kinds.files(site, jobs))
 
 
 def page_keys(renderer: _Renderer, jobs: Sequence[Job]) -> list[str]:
