@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import brief, site_bytes, tree_bytes, write_site
+from conftest import REPO, brief, cli_env, site_bytes, write_site
 from sitegen.errors import BuildFailed
 from sitegen.pipeline import UNCHANGED_NOTE, BuildOptions, build
 from sitegen.progress import Progress
@@ -186,3 +190,41 @@ def test_build_timings_prints_each_stage(make_site, cli) -> None:  # type: ignor
     stages = [line.split()[0] for line in lines[2:]]
     assert stages[:2] == ["parse", "assemble"] and stages[-1] == "total"
     assert {"render+write", "search"} <= set(stages)
+
+
+def corpus(tmp_path: Path, n: int) -> Path:
+    """A generated site of n briefs (bench/gen_corpus.py, deterministic), big enough that a
+    build runs for a while."""
+    site = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "bench/gen_corpus.py"), "--n", str(n), "--out", str(site),
+                    "--seed", "7"], check=True, capture_output=True)
+    (site / "sitegen.yaml").write_text("title: Corpus\nbase_url: https://example.org/\n", encoding="utf-8")
+    return site
+
+
+def test_a_build_killed_at_any_moment_leaves_a_cache_the_next_build_can_trust(tmp_path: Path) -> None:
+    site = corpus(tmp_path, 150)
+    expected = clean(site, tmp_path / "clean")
+    killed = 0
+    for delay in (0.8, 1.6, 2.4, 3.2):  # into parsing, rendering, writing
+        proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site), "-q"], env=cli_env(OFF),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        killed += proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert killed >= 2, "the builds ended before they could be killed: make the corpus bigger"
+    assert cached(site) == expected
+
+
+def test_concurrent_builds_sharing_one_cache_both_equal_a_clean_build(tmp_path: Path) -> None:
+    site = corpus(tmp_path, 150)
+    expected = clean(site, tmp_path / "clean")
+    procs = [subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site), "-q", "--output",
+                               str(tmp_path / f"out-{i}")], env=cli_env(OFF), stderr=subprocess.PIPE, text=True)
+             for i in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    for i in range(2):
+        assert site_bytes(tmp_path / f"out-{i}") == expected
