@@ -9,7 +9,9 @@ would compute (a property test over random edits checks that the output is byte-
   settings and sitegen's own code (CODE_STAMP);
 - `pages/<key>.html`: one page's bytes, keyed by its render key (template sources, globals,
   context; sitegen/cache.py) and CODE_STAMP. The output hard-links these files, so an
-  unchanged page costs a link, not a render and a write.
+  unchanged page costs a link, not a render and a write;
+- `files/<key>`: every other generated file (feeds, sitemap, ...) by a digest of its bytes, so
+  that a whole build can be replayed from the cache (uptodate.Manifest).
 
 Entries are written whole or not at all (a temporary file, then a rename), so a killed build
 never leaves a torn entry under a real name; parse entries also carry a digest of their
@@ -36,7 +38,7 @@ from sitegen.sitecache import write_atomic
 from sitegen.writer import link_or_copy
 
 PACKAGE = Path(__file__).resolve().parent
-KINDS = ("parse", "pages")
+KINDS = ("parse", "pages", "files")
 PRUNE_AGE_SECONDS = 3600
 """Unused entries younger than this are kept: a concurrent build may have just made them."""
 _CHECK = 16
@@ -162,6 +164,10 @@ class TreeStore:
 
     def __init__(self, root: Path, kind: str):
         self.folder = root / "trees" / kind
+
+    def relative(self, key: str) -> str:
+        """The folder of `key`, relative to the cache folder."""
+        return f"trees/{self.folder.name}/{key}"
 
     def get(self, key: str, dest: Path) -> bool:
         src = self.folder / key

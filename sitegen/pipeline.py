@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fnmatch
 import functools
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.assemble import assemble
 from sitegen.assets import make_assets, prune
-from sitegen.buildcache import Store, StoredParse, TreeStore, key_of
+from sitegen.buildcache import Store, StoredParse, TreeStore, key_of, link_tree
 from sitegen.cache import Fingerprinter, ParseCache, TemplateDeps, render_key
 from sitegen.clock import build_now, stable_window
 from sitegen.config import SiteConfig, load_config
@@ -38,7 +39,8 @@ from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
-from sitegen.uptodate import Stamp, inputs_digest, record, up_to_date
+from sitegen.uptodate import (Manifest, Stamp, content_digest, inputs_digest, load_manifest, record, save_manifest,
+                              up_to_date)
 from sitegen.writer import check_output_dir, write_site
 
 
@@ -316,7 +318,18 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
         if notes is not None:
             notes.extend(f"not made: {note}" for note in made.notes)
         yield from made.files
-    yield from progress.stage("feeds+files", kinds.files(site, jobs))
+    files = kinds.files(site, jobs)
+    if store is not None:
+        files = (_stored_file(store, f) for f in files)
+    yield from progress.stage("feeds+files", files)
+
+
+def _stored_file(store: Store, f: OutputFile) -> LinkedFile:
+    """A generated file (a feed, the sitemap) kept in the cache by its bytes, linked from there."""
+    key = key_of(f.path.encode(), f.data)
+    if not store.has("files", key):
+        store.save("files", key, f.data, pickled=False)
+    return LinkedFile(f.path, store.path("files", key), key)
 
 
 def page_keys(renderer: _Renderer, jobs: Sequence[Job]) -> list[str]:
@@ -345,7 +358,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     output = options.output if options.output is not None else site_dir / "public"
     check_output_dir(site_dir, output)
     store = open_store(options)
-    inputs, trusted = "", False
+    inputs, trusted, content = "", False, ""
     if store is not None and options.page_kinds is None:
         inputs, trusted = inputs_digest(site_dir, (output, store.root),
                                         (str(output.absolute()), options.base_url, options.drafts))
@@ -353,6 +366,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         if same is not None:
             return BuildResult(same.pages, same.files, time.perf_counter() - start, output,
                                (*same.notes, UNCHANGED_NOTE))
+        content = content_digest(site_dir, (options.base_url, options.drafts))
+        replayed = replay(store, output, content, options.now, static_dirs(site_dir))
+        if replayed is not None:
+            if trusted:
+                record(store.root, output, dataclasses.replace(replayed[1], inputs=inputs))
+            return dataclasses.replace(replayed[0], seconds=time.perf_counter() - start)
     config, site = load_site(options, progress=progress, store=store)
     counter = _Counter()
     notes: list[str] = []
@@ -363,7 +382,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
             with progress.timed("search"):
-                result = index_cached(staging, counter.search_key(), store)
+                result, counter.search_tree = index_cached(staging, counter.search_key(), store)
             if result.note:
                 notes.append(result.note)
 
@@ -380,13 +399,42 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             progress.done()
     if store is not None:
         prune(asset_root, assets)  # cached files this build did not use
-        store.prune(("parse", "pages"))
+        store.prune(("parse", "pages", "files"))
+        valid = stable_window(site.now, config.tz, site.clock_events)
         if trusted:
-            valid = stable_window(site.now, config.tz, site.clock_events)
             st = os.stat(output)
             record(store.root, output, Stamp(inputs, (st.st_dev, st.st_ino), valid[0].timestamp(),
                                              valid[1].timestamp(), counter.pages, files, tuple(notes), config.timezone))
+        if content and counter.manifest is not None:
+            save_manifest(store.root, content, Manifest(
+                tuple((path, os.path.relpath(source, store.root)) for path, source in counter.manifest),
+                counter.search_tree, valid[0].timestamp(), valid[1].timestamp(), counter.pages, tuple(notes),
+                config.timezone))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
+
+
+REPLAYED_NOTE = "these files were built before: the output was linked from the build cache"
+
+
+def replay(store: Store, output: Path, content: str, now_option: str | None,
+           static: Sequence[Path]) -> tuple[BuildResult, Stamp] | None:
+    """When the cache holds a build of exactly these input files (by their bytes) that is still
+    exact now, write that build's files again from the cache: no parse, no render, no index."""
+    manifest = load_manifest(store.root, content, _clock(now_option))
+    if manifest is None:
+        return None
+    files = [LinkedFile(path, store.root / rel, rel) for path, rel in manifest.files]
+    search = None if manifest.search is None else store.root / manifest.search
+
+    def finish(staging: Path) -> None:
+        if search is not None:
+            link_tree(search, staging / SEARCH_BUNDLE)
+
+    count = write_site(output, files, static, finish)
+    st = os.stat(output)
+    stamp = Stamp("", (st.st_dev, st.st_ino), manifest.valid_from, manifest.valid_until, manifest.pages, count,
+                  manifest.notes, manifest.tz)
+    return BuildResult(manifest.pages, count, 0.0, output, (*manifest.notes, REPLAYED_NOTE)), stamp
 
 
 UNCHANGED_NOTE = "nothing changed since the last build: its output is still exact, and was kept"
@@ -394,13 +442,18 @@ UNCHANGED_NOTE = "nothing changed since the last build: its output is still exac
 
 def unchanged_output(cache: Path, output: Path, inputs: str, now_option: str | None) -> Stamp | None:
     """The last build's stamp if its output is still exactly what this build would make."""
+    return up_to_date(cache, output, inputs, _clock(now_option))
+
+
+def _clock(now_option: str | None) -> Callable[[str], dt.datetime | None]:
+    """The build's moment, given the site timezone's name (None: the build reports its clock)."""
     def clock(tz: str) -> dt.datetime | None:
         try:
             return build_now(now_option, ZoneInfo(tz))
         except (ValueError, ZoneInfoNotFoundError, BuildFailed):
-            return None  # the build itself reports a bad clock
+            return None
 
-    return up_to_date(cache, output, inputs, clock)
+    return clock
 
 
 def searchable(site: Site, kinds: Registry) -> bool:
@@ -409,34 +462,43 @@ def searchable(site: Site, kinds: Registry) -> bool:
     return "search" in kinds.names and any(not b.draft for b in site.briefs)
 
 
-def index_cached(staging: Path, key: str | None, store: Store | None) -> SearchIndex:
+def index_cached(staging: Path, key: str | None, store: Store | None) -> tuple[SearchIndex, str | None]:
     """Pagefind's bundle for the staged site: from the cache when the pages it reads are the
     same as a build before (their keys make `key`), else made and kept. Pagefind's own output
     is not reproducible (its file names vary run to run), so this also keeps a rebuild's
-    bundle byte-identical when no brief page changed."""
+    bundle byte-identical when no brief page changed. Also returns where the cache keeps the
+    bundle (relative to the cache folder), for the build's manifest."""
     if key is None or store is None:
-        return index_site(staging)
+        return index_site(staging), None
     trees = TreeStore(store.root, "search")
     bundle = staging / SEARCH_BUNDLE
     if trees.get(key, bundle):
-        return SearchIndex(True)
+        return SearchIndex(True), trees.relative(key)
     result = index_site(staging)
     if result.indexed:
         trees.put(key, bundle)
-    return result
+    return result, trees.relative(key) if result.indexed else None
 
 
 class _Counter:
-    """Counts pages as they stream to the writer, and notes the keys of what Pagefind reads."""
+    """Counts pages as they stream to the writer, notes the keys of what Pagefind reads, and
+    lists the cache files the output links (the build's manifest; None once a file is not one)."""
 
     def __init__(self) -> None:
         self.pages = 0
         self.searched: list[str] | None = []
+        self.manifest: list[tuple[str, Path]] | None = []
+        self.search_tree: str | None = None
 
     def count(self, files):  # type: ignore[no-untyped-def]
         for f in files:
             if f.path.endswith(".html") and not is_email(f.path):
                 self.pages += 1
+            if self.manifest is not None:
+                if isinstance(f, LinkedFile):
+                    self.manifest.append((f.path, f.source))
+                else:
+                    self.manifest = None
             if self.searched is not None and fnmatch.fnmatchcase(f.path, SEARCH_GLOB):
                 if isinstance(f, LinkedFile):
                     self.searched.append(f"{f.path}\0{f.key}")

@@ -16,7 +16,9 @@ Edits inside the output folder are not detected: the output is the build's, not 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -35,6 +37,22 @@ RACY_NS = 2_000_000_000
 ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SOURCE_DATE_EPOCH")
 """Environment variables that change what a build makes (SOURCE_DATE_EPOCH: only through
 the clock window, but a changed value is a deliberate rebuild)."""
+
+
+DISTRIBUTIONS = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "nh3", "css-inline", "Pillow", "fonttools",
+                 "brotli", "fontpkg-noto-sans", "noto-cjk-sans-otc", "pagefind-bin", "Babel")
+"""Installed packages whose version can change what a build writes."""
+
+
+@functools.cache
+def packages_stamp() -> str:
+    versions = []
+    for name in DISTRIBUTIONS:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return ",".join(versions)
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,7 @@ def inputs_digest(site_dir: Path, skip: Iterable[Path], options: tuple[object, .
     started = time.time_ns()
     skipped = {os.path.realpath(p) for p in skip}
     h = hashlib.blake2b(code_stamp(), digest_size=20)
-    h.update(repr((options, sys.version, [os.environ.get(k) for k in ENVIRONMENT])).encode())
+    h.update(repr((options, sys.version, packages_stamp(), [os.environ.get(k) for k in ENVIRONMENT])).encode())
     trusted = True
     roots = [site_dir / name for name in INPUTS] + [builtin_theme_dir()]
     for root in roots:
@@ -116,3 +134,75 @@ def forget(cache: Path, output: Path) -> None:
         stamp_file(cache, output).unlink()
     except OSError:
         pass
+
+
+# --- the same files built before: a manifest by content -------------------------------------
+
+MANIFESTS_KEPT = 8
+"""Content manifests kept: a few branches' or commits' worth."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Every file a build wrote, as paths into the cache: a later build of the same files (a
+    fresh clone with the cache restored, as CI has) links them instead of building."""
+
+    files: tuple[tuple[str, str], ...]
+    """(output path, cache file relative to the cache folder)."""
+    search: str | None
+    """The search bundle's folder relative to the cache folder, if the site has one."""
+    valid_from: float
+    valid_until: float
+    pages: int
+    notes: tuple[str, ...]
+    tz: str
+
+
+def content_digest(site_dir: Path, options: tuple[object, ...]) -> str:
+    """A digest of the bytes of everything a build reads (not their stat signatures: a fresh
+    clone's files are new files with the same bytes)."""
+    h = hashlib.blake2b(code_stamp(), digest_size=20)
+    h.update(repr((options, sys.version, packages_stamp(), [os.environ.get(k) for k in ENVIRONMENT])).encode())
+    theme = builtin_theme_dir()
+    for label, base in [(name, site_dir / name) for name in INPUTS] + [("theme:", theme)]:
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+        for p in paths:
+            try:
+                data = p.read_bytes()
+            except OSError:
+                continue
+            h.update(f"{label}\0{p.relative_to(base).as_posix()}\0{len(data)}\0".encode())
+            h.update(data)
+    return h.hexdigest()
+
+
+def manifest_file(cache: Path, digest: str) -> Path:
+    return cache / "builds" / f"content-{digest}.json"
+
+
+def save_manifest(cache: Path, digest: str, manifest: Manifest) -> None:
+    try:
+        write_atomic(manifest_file(cache, digest), json.dumps(asdict(manifest)).encode())
+    except OSError:
+        return
+    old = sorted(manifest_file(cache, "*").parent.glob("content-*.json"), key=lambda p: p.stat().st_mtime)
+    for p in old[:-MANIFESTS_KEPT]:
+        p.unlink(missing_ok=True)
+
+
+def load_manifest(cache: Path, digest: str, clock: Callable[[str], dt.datetime | None]) -> Manifest | None:
+    """The manifest of a build of exactly these files, if it is still exact now and every file
+    it names is still in the cache."""
+    try:
+        data = json.loads(manifest_file(cache, digest).read_text())
+        m = Manifest(files=tuple((a, b) for a, b in data["files"]), search=data["search"],
+                     valid_from=data["valid_from"], valid_until=data["valid_until"], pages=data["pages"],
+                     notes=tuple(data["notes"]), tz=data["tz"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    now = clock(m.tz)
+    if now is None or not m.valid_from <= now.timestamp() < m.valid_until:
+        return None
+    if m.search is not None and not (cache / m.search).is_dir():
+        return None
+    return m if all((cache / rel).is_file() for _, rel in m.files) else None

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from conftest import REPO, brief, cli_env, site_bytes, write_site
 from sitegen.errors import BuildFailed
-from sitegen.pipeline import UNCHANGED_NOTE, BuildOptions, build
+from sitegen.pipeline import REPLAYED_NOTE, UNCHANGED_NOTE, BuildOptions, build
 from sitegen.progress import Progress
 from test_incremental import apply, operation
 
@@ -140,17 +140,33 @@ def test_no_cache_writes_no_cache_and_cache_dir_moves_it(make_site, tmp_path: Pa
     assert any((tmp_path / "ci-cache/parse").iterdir()) and any((tmp_path / "ci-cache/pages").iterdir())
 
 
-def test_a_restored_cache_without_an_output_renders_nothing_again(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """CI: a fresh clone (other paths) with the cache restored: every page comes from the cache."""
+def test_a_fresh_clone_with_the_cache_restored_links_the_last_build(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """CI: a fresh clone (other paths, new files, same bytes) with the cache restored gets the
+    last build's files from the cache; after an edit, only the edited brief's page is rendered."""
     site = make_site(BASE)
     build(BuildOptions(site, workers=1, cache_dir=tmp_path / "cache"))
     expected = site_bytes(site / "public")
     clone = write_site(tmp_path / "clone", BASE)
+    replayed = build(BuildOptions(clone, workers=1, cache_dir=tmp_path / "cache"))
+    assert REPLAYED_NOTE in replayed.notes and site_bytes(clone / "public") == expected
+    edited = write_site(tmp_path / "edited", {**BASE, "content/briefs/alpha.md": brief(
+        "Alpha rises", extra="tags: [ai]", body="Some analysis, revised.")})
     progress = Progress()
-    build(BuildOptions(clone, workers=1, cache_dir=tmp_path / "cache"), progress)
-    assert site_bytes(clone / "public") == expected
-    rendered = [t for t in progress.timings if t.name == "render+write"]
-    assert rendered and rendered[0].count == 0
+    result = build(BuildOptions(edited, workers=1, cache_dir=tmp_path / "cache"), progress)
+    assert REPLAYED_NOTE not in result.notes
+    assert site_bytes(edited / "public") == clean(edited, tmp_path / "clean")
+    rendered = {t.name: t.count for t in progress.timings}
+    assert rendered["render+write"] == 1  # the edited brief's page; every other page came from the cache
+
+
+def test_a_replay_ends_with_its_clock_window(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    files = {**BASE, "content/briefs/later.md": brief("Embargoed launch", extra="publish_at: 2026-06-01T09:00:00+00:00")}
+    site = make_site(files)
+    build(BuildOptions(site, workers=1, cache_dir=tmp_path / "cache", now="2026-05-30"))
+    clone = write_site(tmp_path / "clone", files)
+    late = build(BuildOptions(clone, workers=1, cache_dir=tmp_path / "cache", now="2026-06-02"))
+    assert REPLAYED_NOTE not in late.notes
+    assert (clone / "public/briefs/later/index.html").is_file()
 
 
 def test_clean_deletes_the_cache_and_refuses_other_folders(make_site, cli) -> None:  # type: ignore[no-untyped-def]
