@@ -83,8 +83,11 @@ def audit_output(out: Path) -> list[str]:
     return problems
 
 
-CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?)")
-"""What a build may keep in a site's cache folder: cards and fonts named by their key."""
+CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?|parse/[0-9a-f]{40}"
+                    r"|pages/[0-9a-f]{40}\.html|files/[0-9a-f]{40}|trees/search/[0-9a-f]{40}/.+"
+                    r"|builds/[0-9a-f]{16}\.json|builds/content-[0-9a-f]{40}\.json)")
+"""What a build may keep in a site's cache folder: cards, fonts, parse results, pages, other files,
+the search bundle, its stamp and manifest, each named by its key (Pagefind names its own files)."""
 
 
 def files_outside(root: Path, output: Path) -> dict[str, bytes]:
