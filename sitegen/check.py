@@ -20,14 +20,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
+from sitegen.config import SiteConfig
 from sitegen.content import discover
 from sitegen.deploy import deploy_warnings
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, format_report, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
+from sitegen.localize import format_moment
+from sitegen.messages import SITE_DIR, missing_messages
 from sitegen.model import Brief, Site
 from sitegen.pipeline import BuildOptions, load_site, render_site
-from sitegen.templates import format_moment
 from sitegen.urls import brief_path, page_path
 
 
@@ -273,7 +275,21 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
                 problems.append(Diagnostic(where, f"external link {url}: {failed[url]}", "", line))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
-                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ)), upcoming(site))
+                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ) + translation_warnings(config)),
+                       upcoming(site))
+
+
+def translation_warnings(config: SiteConfig) -> list[Diagnostic]:
+    """The theme's messages that have no translation in the site's language: readers see English."""
+    missing = missing_messages(config.messages)
+    if not missing:
+        return []
+    name = config.messages.locale.get_display_name("en")
+    listed = "; ".join(f'"{m}"' for m in missing)
+    return [Diagnostic(SourceLocation(f"{SITE_DIR}/{config.language}.yaml", 1, 1),
+                       f"{len(missing)} of the theme's messages have no {name} translation, so they show in English: "
+                       f"{listed}", f"add them to {SITE_DIR}/{config.language}.yaml, for example "
+                       f'"{missing[0]}": "..." (the format: README, Languages)', "", "warning")]
 
 
 def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnostic]:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.colors import HEX
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
+from sitegen.messages import Messages, language_hint, load_messages, parse_language
 from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
 
@@ -45,6 +46,7 @@ class SiteConfig:
     base_url: str = "http://localhost:8000/"
     """Absolute URL of the site; its path prefixes every internal link."""
     language: str = "en"
+    """BCP 47 code; picks the theme's messages (messages.py) and date and number formats (localize.py)."""
     timezone: str = "UTC"
     """IANA name; applied to dates without an offset and used for week assignment."""
     per_page: int = 20
@@ -63,6 +65,8 @@ class SiteConfig:
     stories: tuple[tuple[str, str], ...] = ()
     """stories: story slug -> its title on story pages (a story without one takes its first brief's)."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
+    messages: Messages = field(default_factory=Messages)
+    """The theme's strings in `language`: built-in catalogs and the site's i18n/ overrides."""
 
     @property
     def base_path(self) -> str:
@@ -166,10 +170,15 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         except (ZoneInfoNotFoundError, ValueError):
             diag(marks["timezone"], f"unknown timezone '{values['timezone']}'",
                  "use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'")
+    if "language" in values and parse_language(values["language"]) is None:
+        diag(marks["language"], f"unknown language code '{values['language']}'", language_hint(values["language"]))
+        del values["language"]
+    messages, catalog_diags = load_messages(site_dir, values.get("language", SiteConfig.language))
+    diags += catalog_diags
     if diags:
         raise BuildFailed(diags)
     related = values.pop("related", RelatedConfig())
-    return replace(SiteConfig(), related=related, **values)
+    return replace(SiteConfig(), related=related, messages=messages, **values)
 
 
 def _brand_problem(site_dir: Path, sub: str, value: str) -> tuple[str, str] | None:

@@ -90,6 +90,14 @@ CASES = [
                  "sitegen.yaml:3:1", "unknown key 'per_pge'", id="unknown-config-key"),
     pytest.param({"content/briefs/a.md": brief(extra="tags: x: y")},
                  "content/briefs/a.md:8:8", "invalid YAML", id="invalid-yaml"),
+    pytest.param({"sitegen.yaml": "title: Test briefs\nlanguage: deutsch\n"},
+                 "sitegen.yaml:2:11", "unknown language code 'deutsch'", id="unknown-language"),
+    pytest.param({"sitegen.yaml": "language: de\n", "i18n/de.yaml": '"Key takeaways": "Kern\n"Timeline": [\n'},
+                 "i18n/de.yaml:2:2", "invalid YAML", id="catalog-syntax"),
+    pytest.param({"sitegen.yaml": "language: de\n", "i18n/de.yaml": '"%(num)s brief":\n  one: "1"\n  few: "2"\n  other: "3"\n'},
+                 "i18n/de.yaml:3:3", "'few' is not a plural category of 'de'", id="catalog-plural-category"),
+    pytest.param({"sitegen.yaml": "language: fr\n", "i18n/fr.yaml": '"Week %(week)s": "Semaine %(semaine)s"\n'},
+                 "i18n/fr.yaml:1:18", "unknown placeholder %(semaine)s", id="catalog-placeholder"),
 ]
 
 

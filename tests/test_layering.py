@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "errors", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "errors", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "emailhtml", "templates", "render",
