@@ -67,6 +67,13 @@ class SiteConfig:
     related: RelatedConfig = field(default_factory=RelatedConfig)
     messages: Messages = field(default_factory=Messages)
     """The theme's strings in `language`: built-in catalogs and the site's i18n/ overrides."""
+    languages: tuple[str, ...] = ()
+    """languages: every language the site publishes in, `language` (the default, at the root) first;
+    () for a site in one language. The others are built under /<lang>/ (SiteConfig.edition)."""
+    other_messages: tuple[Messages, ...] = ()
+    """The messages of each other language, loaded with the config (so render keys cover them)."""
+    static_base: str = ""
+    """The base path of static files and the search bundle when it is not base_path (an edition)."""
 
     @property
     def base_path(self) -> str:
@@ -82,6 +89,20 @@ class SiteConfig:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def static_path(self) -> str:
+        """Where static/ and the search bundle are served: the root site's base path."""
+        return self.static_base or self.base_path
+
+    def edition(self, language: str) -> SiteConfig:
+        """The config of the /<language>/ part of a multilingual site: its messages, its URLs
+        (`languages` is kept: its first is the default, at the root). Called on the root config."""
+        if language == self.language:
+            return self
+        messages = next(m for m in self.other_messages if m.language == language)
+        return replace(self, language=language, messages=messages, base_url=self.base_url + language + "/",
+                       static_base=self.base_path, other_messages=())
 
 
 # key -> (type(s), attribute); nested sections are handled below
@@ -173,8 +194,22 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
     if "language" in values and parse_language(values["language"]) is None:
         diag(marks["language"], f"unknown language code '{values['language']}'", language_hint(values["language"]))
         del values["language"]
+    if "languages" in values:
+        codes = values.pop("languages")
+        default = values.setdefault("language", codes[0] if codes else SiteConfig.language)
+        if codes and default not in codes and "language" in marks:
+            diag(marks["language"], f"the default language '{default}' is not in languages: {', '.join(codes)}",
+                 f"add '{default}' to languages, or set language: to one of them")
+        elif len(codes) > 1:
+            values["languages"] = (default, *[c for c in codes if c != default])
     messages, catalog_diags = load_messages(site_dir, values.get("language", SiteConfig.language))
     diags += catalog_diags
+    others = []
+    for code in values.get("languages", ())[1:]:
+        other, other_diags = load_messages(site_dir, code)
+        others.append(other)
+        diags += other_diags
+    values["other_messages"] = tuple(others)
     if diags:
         raise BuildFailed(diags)
     related = values.pop("related", RelatedConfig())
@@ -217,7 +252,7 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
     if not isinstance(data, dict):
         diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'")
         return values, marks, diags
-    known = set(_SCALARS) | set(_SECTIONS) | {"stories"}
+    known = set(_SCALARS) | set(_SECTIONS) | {"stories", "languages"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
@@ -235,6 +270,19 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                 elif typed((key, slug), title, str):
                     titles.append((slug, title))
             values["stories"] = tuple(titles)
+        elif key == "languages":
+            if not isinstance(value, list):
+                diag((key,), "'languages' must be a list of language codes", "write languages: [en, zh]")
+                continue
+            codes: list[str] = []
+            for i, code in enumerate(value):
+                if not isinstance(code, str) or parse_language(code) is None:
+                    diag((key, i), f"unknown language code '{code}'", language_hint(str(code)))
+                elif code in codes:
+                    diag((key, i), f"'{code}' is listed twice in languages", "list each language once")
+                else:
+                    codes.append(code)
+            values["languages"] = codes
         elif key in _SCALARS:
             kind, attr = _SCALARS[key]
             if typed((key,), value, kind):

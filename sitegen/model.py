@@ -291,6 +291,11 @@ class Site:
     """stories.Story of the site, the most recently updated first."""
     offline: Mapping[str, str] = field(default_factory=dict)
     """Briefs built only for preview (--drafts): slug -> 'draft', 'scheduled' or 'expired'."""
+    translations: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    """Brief slug -> every version of its story, itself included: (language, absolute URL, language
+    name), in the order of `languages`. Only briefs that have a translation (sitegen/languages.py)."""
+    editions: tuple[Site, ...] = ()
+    """The other languages of a multilingual site, each a Site built under /<lang>/."""
 
     @property
     def today(self) -> dt.date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import time
@@ -26,6 +27,7 @@ from sitegen.render import Job
 from sitegen.search import index_site
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
+from sitegen.languages import check_languages, link_translations, split_languages
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
 from sitegen.writer import check_output_dir, write_site
@@ -122,17 +124,25 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
             pages.append(item)
         elif item_diags and f.kind == "brief":
             unparsed.add(f.path.name[: -len(".md")])
-    try:
-        # Cross-file checks run even when some files failed, so one run reports everything;
-        # slugs of files that failed to parse count as existing for related: links.
-        site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
-                        reserved_slugs=page_kinds(options).reserved_slugs, now=now)
-        errors.extend(missing_images(site_dir, site))
-    except BuildFailed as e:
-        errors.extend(e.diagnostics)
+    errors.extend(check_languages(config, briefs))
+    sites = []
+    # One site per language (sitegen/languages.py); a site in one language is the first alone.
+    for i, (edition, mine, own_pages) in enumerate(split_languages(config, briefs, pages)):
+        elsewhere = frozenset(b.slug for b in briefs) - {b.slug for b in mine}
+        try:
+            # Cross-file checks run even when some files failed, so one run reports everything;
+            # slugs of files that failed to parse count as existing for related: links, and so do
+            # briefs in other languages (related updates stay within a language).
+            site = assemble(edition, mine, own_pages, options.drafts, unparsed_slugs=frozenset(unparsed) | elsewhere,
+                            memo=memo if i == 0 else NO_MEMO, reserved_slugs=page_kinds(options).reserved_slugs,
+                            now=now)
+            errors.extend(missing_images(site_dir, site))
+            sites.append(site)
+        except BuildFailed as e:
+            errors.extend(e.diagnostics)
     if errors:
         raise BuildFailed(errors)
-    return config, site
+    return config, link_translations(sites, config)
 
 
 def missing_images(site_dir: Path, site: Site) -> list[Diagnostic]:
@@ -189,7 +199,27 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
     fail to render, raise BuildFailed with every template error once all pages were tried.
     `assets`: the cached binary outputs to make (social cards, the CJK font) in the site's
     .sitegen/ folder; None: those the page kinds list (check, which writes nothing, passes ());
-    lines about them go to `notes`."""
+    lines about them go to `notes`. A multilingual site's other languages follow, under /<lang>/."""
+    yield from _render_one(site, options, notes, assets)
+    for edition in site.editions:
+        prefix = edition.config.language + "/"
+        listed = () if assets is not None and not assets else None
+        for f in _render_one(edition, options, notes, listed):
+            if f.path not in ROOT_ONLY:
+                yield dataclasses.replace(f, path=prefix + f.path)
+
+
+ROOT_ONLY = frozenset({"robots.txt", ".nojekyll", "CNAME"})
+"""Files a host reads at the site's root only: a language's part of the site does not repeat them."""
+
+
+def all_assets(site: Site, kinds: Registry) -> list[Asset]:
+    """The cached binary outputs of every language of the site (what build keeps in .sitegen/)."""
+    return [a for one in (site, *site.editions) for a in kinds.assets(one)]
+
+
+def _render_one(site: Site, options: BuildOptions, notes: list[str] | None,
+                assets: Sequence[Asset] | None) -> Iterator[OutputFile | LinkedFile]:
     kinds = page_kinds(options)
     jobs = kinds.jobs(site)
     errors: list[Diagnostic] = []
@@ -236,6 +266,7 @@ def build(options: BuildOptions) -> BuildResult:
 
     assets = page_kinds(options).assets(site)
     files = write_site(output, counter.count(render_site(site, options, notes, assets)), static_dirs(site_dir), finish)
+    assets = all_assets(site, page_kinds(options))
     prune(cache_root(site_dir), assets)  # cached files this build did not use
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
 

@@ -14,6 +14,7 @@ from sitegen.colors import accent_palette
 from sitegen.config import SiteConfig
 from sitegen.emailhtml import inline_css, plain_text, wrap
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
+from sitegen.languages import language_homes
 from sitegen.localize import format_day, format_moment, format_percent, separators
 from sitegen.numbers import format_value, parse_change
 from sitegen.urls import href, path_for, term_path_of
@@ -61,6 +62,9 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
     env.globals.update(
         url=lambda rel="": href(base_path, rel),
         abs_url=lambda rel="": origin + href(base_path, rel),
+        # static/ and the search bundle: at the root of a multilingual site, for every language
+        static_url=lambda rel="": href(config.static_path, rel),
+        language_homes=language_homes(config),  # a multilingual site's switcher; () for one language
         site=config,
         brand=accent_palette(config.accent) if config.accent else None,
         nav=nav,

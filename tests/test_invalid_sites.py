@@ -98,6 +98,18 @@ CASES = [
                  "i18n/de.yaml:3:3", "'few' is not a plural category of 'de'", id="catalog-plural-category"),
     pytest.param({"sitegen.yaml": "language: fr\n", "i18n/fr.yaml": '"Week %(week)s": "Semaine %(semaine)s"\n'},
                  "i18n/fr.yaml:1:18", "unknown placeholder %(semaine)s", id="catalog-placeholder"),
+    pytest.param({"sitegen.yaml": "title: Test briefs\nlanguages: [en, klingon]\n"},
+                 "sitegen.yaml:2:17", "unknown language code 'klingon'", id="unknown-language-in-languages"),
+    pytest.param({"content/briefs/a.md": brief(extra="lang: xx-yy")},
+                 "content/briefs/a.md:8:7", "unknown language code 'xx-yy'", id="brief-unknown-language"),
+    pytest.param({"content/briefs/a.md": brief(extra="lang: fr")},
+                 "content/briefs/a.md:8:7", "'fr' is not one of the site's languages (en)", id="brief-unlisted-language"),
+    pytest.param({"content/briefs/a.md": brief(extra="translation_of: nope")},
+                 "content/briefs/a.md:8:17", "translation_of: there is no brief 'nope'", id="translation-of-missing"),
+    pytest.param({"sitegen.yaml": "title: Test briefs\nlanguages: [en, zh]\n",
+                  "content/briefs/a.md": brief(extra="lang: zh"), "content/briefs/c.md": brief(extra="lang: zh\ntranslation_of: a")},
+                 "content/briefs/c.md:9:17", "translation_of: 'a' is in the same language (zh) as this brief",
+                 id="translation-of-same-language"),
 ]
 
 

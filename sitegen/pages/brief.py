@@ -37,18 +37,20 @@ def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo, social: bool 
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
     story = site.story_of.get(b.slug)
     offline = site.offline.get(b.slug, "")
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social, series, story, offline),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social, series, story, offline))
+    versions = site.translations.get(b.slug, ())
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social, series, story, offline, versions),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social, series, story, offline,
+                                      versions))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
               social: bool = True, series: tuple[Series, ...] = (), story: Story | None = None,
-              offline: str = "") -> Job:
+              offline: str = "", translations: tuple[tuple[str, str, str], ...] = ()) -> Job:
     """A brief's page. `related`: (card, link) of each related brief. `social`: whether social
     cards are made (its og:image is then its card, unless it names an image of its own);
     `series`: the metric histories its metrics belong to; `story`: the story it is part of;
     `offline`: why a preview (--drafts) shows a brief the public site does not ('draft',
-    'scheduled', 'expired')."""
+    'scheduled', 'expired'); `translations`: every version of its story in the site's languages."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
     image = social_image(c, b, social)
@@ -64,6 +66,7 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
         "share": share_links(c, b),
         "story": story,
         "offline": offline,
+        "translations": translations,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "NewsArticle",

@@ -53,7 +53,7 @@ def card_spec(config: SiteConfig, b: Brief) -> CardSpec:
 def social_image(config: SiteConfig, b: Brief, cards_on: bool) -> SocialImage | None:
     """A brief page's og:image: the author's `image`, else its card (when cards are made here)."""
     if b.image:
-        url = b.image if "://" in b.image else config.origin + href(config.base_path, b.image)
+        url = b.image if "://" in b.image else config.origin + href(config.static_path, b.image)
         return SocialImage(url, b.image_alt)
     if not cards_on:
         return None
