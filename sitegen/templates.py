@@ -55,6 +55,9 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
     messages = config.messages
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(messages.lookup, messages.nlookup, newstyle=True)  # type: ignore[attr-defined]
+    # A label that may come from content (a plain page's title in the nav): translated when the
+    # catalog has it, and escaped like any value either way (_() would trust it as catalog text).
+    env.globals["tr"] = lambda text: messages.lookup(text) if messages.has(text) else text
     language = config.language
     seps = separators(language)
     base_path = config.base_path

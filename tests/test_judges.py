@@ -41,7 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = {"demo": REPO, "full": REPO / "tests" / "sites" / "full"}
 BASE_PATH = "/repo/"
 LIGHTHOUSE_MIN = 0.95
-LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("demo", "search"), ("full", "brief")]
+LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("demo", "search"), ("demo", "zh-home"),
+                    ("demo", "zh-brief"), ("full", "brief")]
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ def discover_pages(out: Path) -> dict[str, str]:
         "predictions": "predictions/index.html",
         "story": "stories/*/index.html",
         "stories": "stories/index.html",
+        # A multilingual site's other language (the demo's /zh/): its pages carry hreflang alternates.
+        "zh-home": "zh/index.html",
+        "zh-brief": "zh/briefs/*/index.html",
+        "zh-week": "zh/weekly/*/index.html",
     }
     for role, pattern in optional.items():
         found = _first(out, pattern)
