@@ -280,16 +280,20 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
 
 
 def translation_warnings(config: SiteConfig) -> list[Diagnostic]:
-    """The theme's messages that have no translation in the site's language: readers see English."""
-    missing = missing_messages(config.messages)
-    if not missing:
-        return []
-    name = config.messages.locale.get_display_name("en")
-    listed = "; ".join(f'"{m}"' for m in missing)
-    return [Diagnostic(SourceLocation(f"{SITE_DIR}/{config.language}.yaml", 1, 1),
-                       f"{len(missing)} of the theme's messages have no {name} translation, so they show in English: "
-                       f"{listed}", f"add them to {SITE_DIR}/{config.language}.yaml, for example "
-                       f'"{missing[0]}": "..." (the format: README, Languages)', "", "warning")]
+    """The theme's messages that have no translation in each of the site's languages: readers see English."""
+    out = []
+    for messages in (config.messages, *config.other_messages):
+        missing = missing_messages(messages)
+        if not missing:
+            continue
+        code = messages.language
+        listed = "; ".join(f'"{m}"' for m in missing)
+        out.append(Diagnostic(SourceLocation(f"{SITE_DIR}/{code}.yaml", 1, 1),
+                              f"{len(missing)} of the theme's messages have no {messages.locale.get_display_name('en')} "
+                              f"translation, so they show in English: {listed}",
+                              f"add them to {SITE_DIR}/{code}.yaml, for example "
+                              f'"{missing[0]}": "..." (the format: README, Languages)', "", "warning"))
+    return out
 
 
 def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnostic]:

@@ -52,6 +52,8 @@ def test_each_language_has_its_own_pages_the_default_at_the_root(public: Path) -
     assert not (public / "briefs" / "grid-tender-zh").exists()
     assert 'xml:lang="zh"' in _read(public, "zh/feed.xml")
     assert not (public / "zh" / "robots.txt").exists()  # hosts read it at the root only
+    assert _read(public, "robots.txt").endswith("Sitemap: https://example.org/desk/sitemap.xml\n"
+                                                "Sitemap: https://example.org/desk/zh/sitemap.xml\n")
 
 
 def test_static_files_and_search_stay_at_the_root(public: Path) -> None:
@@ -93,3 +95,11 @@ def test_a_site_in_one_language_is_unchanged_by_lang_equal_to_its_own(make_site)
     build(BuildOptions(site, workers=1))
     assert not (site / "public" / "en").exists()
     assert 'hreflang="en" href' not in (site / "public" / "briefs" / "a" / "index.html").read_text(encoding="utf-8")
+
+
+def test_check_warns_for_each_language_that_misses_messages(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.check import check_site
+
+    site = make_site({"sitegen.yaml": "languages: [en, zh, pt]\n", "content/briefs/a.md": brief()})
+    [warning] = check_site(BuildOptions(site, workers=1)).warnings
+    assert warning.format().startswith("i18n/pt.yaml:1:1: warning: ")
