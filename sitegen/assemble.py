@@ -11,6 +11,7 @@ from sitegen.errors import BuildFailed, Diagnostic
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, Page, RelatedLink, Site
 from sitegen.related import compute_related, update_related
+from sitegen.localize import separators
 from sitegen.series import group_series
 from sitegen.stories import group_stories, with_story_mates
 from sitegen.taxonomy import group_taxonomies
@@ -107,7 +108,8 @@ def assemble(config: SiteConfig, briefs: Iterable[Brief], pages: Iterable[Page],
                               lambda: group_weeks(ordered, config.tz))
     related = memo.get("related", (config.related, FieldsOf(ordered, _related_fields)),
                        lambda: _related(ordered, config.related, memo))
-    series, series_diags = memo.get("series", (FieldsOf(ordered, _series_fields),), lambda: group_series(ordered))
+    series, series_diags = memo.get("series", (config.language, FieldsOf(ordered, _series_fields)),
+                                    lambda: group_series(ordered, separators(config.language)))
     if series_diags:
         raise BuildFailed(series_diags)
     series = memo.same("series=", series)  # unchanged series keep their identity: serve patches, not rebuilds

@@ -382,5 +382,19 @@ def aliases(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[tuple[st
     return tuple(out)
 
 
+def located_text(r: FieldReader, p: Path, value: Any, tz: ZoneInfo) -> tuple[str, Any] | None:
+    """(text, where): assembly checks it against other briefs and reports there (lang, translation_of)."""
+    s = r.string(p, value, str(p[-1]))
+    return None if s is None else (s.strip(), r.location(p))
+
+
+def build_located(name: str) -> Builder:
+    """{name: text, name_location: where}; absent: ("", None)."""
+    def build(value: tuple[str, Any] | str, md: Inline) -> dict[str, Any]:
+        text, where = value if isinstance(value, tuple) else (value, None)
+        return {name: text, f"{name}_location": where}
+    return build
+
+
 def build_aliases(value: tuple[tuple[str, Any], ...], md: Inline) -> dict[str, Any]:
     return {"aliases": tuple(s for s, _ in value), "alias_locations": tuple(loc for _, loc in value)}

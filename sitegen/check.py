@@ -20,15 +20,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen import __version__
+from sitegen.config import SiteConfig
 from sitegen.content import discover
 from sitegen.deploy import deploy_warnings
 from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, format_report, line_of, sort_diagnostics
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import make_markdown
+from sitegen.localize import format_moment
+from sitegen.messages import SITE_DIR, missing_messages
 from sitegen.model import Brief, Site
 from sitegen.pipeline import BuildOptions, load_site, render_site
-from sitegen.templates import format_moment
 from sitegen.urls import brief_path, page_path
 
 
@@ -276,7 +278,26 @@ def check_site(options: BuildOptions, external: bool = False, timeout: float = 1
                                            code=Code.EXTERNAL_LINK))
     return CheckResult(sort_diagnostics(problems), len(sources), len(links),
                        len({u for u, _, _ in external_links}) if external else 0,
-                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ)), upcoming(site))
+                       sort_diagnostics(deploy_warnings(site_dir, config, os.environ) + translation_warnings(config)),
+                       upcoming(site))
+
+
+def translation_warnings(config: SiteConfig) -> list[Diagnostic]:
+    """The theme's messages that have no translation in each of the site's languages: readers see English."""
+    out = []
+    for messages in (config.messages, *config.other_messages):
+        missing = missing_messages(messages)
+        if not missing:
+            continue
+        code = messages.language
+        listed = "; ".join(f'"{m}"' for m in missing)
+        out.append(Diagnostic(SourceLocation(f"{SITE_DIR}/{code}.yaml", 1, 1),
+                              f"{len(missing)} of the theme's messages have no {messages.locale.get_display_name('en')} "
+                              f"translation, so they show in English: {listed}",
+                              f"add them to {SITE_DIR}/{code}.yaml, for example "
+                              f'"{missing[0]}": "..." (the format: README, Languages)', "", "warning",
+                              code=Code.CATALOG))
+    return out
 
 
 def _follow_aliases(site: Site, files: dict[str, bytes | None]) -> list[Diagnostic]:

@@ -50,10 +50,12 @@ class Code(enum.Enum):
     TERM_CLASH = ("SG205", "two tag, audience or source names with one URL slug")
     SERIES_MISMATCH = ("SG206", "a metric series that mixes units or has a value that is not a number")
     MISSING_IMAGE = ("SG207", "an image: that static/ does not have")
+    TRANSLATION = ("SG208", "a translation_of: that names no brief, or a brief in the same language")
 
     # Configuration and options
     CONFIG = ("SG301", "a sitegen.yaml value of the wrong type, out of range or unusable (unknown keys are SG104)")
     BAD_OPTION = ("SG302", "a command-line option or environment variable sitegen cannot use")
+    CATALOG = ("SG303", "a theme-string catalog (i18n/<lang>.yaml) that is unreadable, malformed or incomplete")
 
     # Rendering and output
     TEMPLATE = ("SG401", "a template that does not parse or fails while rendering")

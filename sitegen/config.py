@@ -13,6 +13,7 @@ from sitegen.colors import HEX
 from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
 from sitegen.hints import did_you_mean
+from sitegen.messages import Messages, language_hint, load_messages, parse_language
 from sitegen.urls import SLUG_RE
 from sitegen.yamlnodes import Located, YamlError, load_located, yaml_diagnostic
 
@@ -46,6 +47,7 @@ class SiteConfig:
     base_url: str = "http://localhost:8000/"
     """Absolute URL of the site; its path prefixes every internal link."""
     language: str = "en"
+    """BCP 47 code; picks the theme's messages (messages.py) and date and number formats (localize.py)."""
     timezone: str = "UTC"
     """IANA name; applied to dates without an offset and used for week assignment."""
     per_page: int = 20
@@ -64,6 +66,15 @@ class SiteConfig:
     stories: tuple[tuple[str, str], ...] = ()
     """stories: story slug -> its title on story pages (a story without one takes its first brief's)."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
+    messages: Messages = field(default_factory=Messages)
+    """The theme's strings in `language`: built-in catalogs and the site's i18n/ overrides."""
+    languages: tuple[str, ...] = ()
+    """languages: every language the site publishes in, `language` (the default, at the root) first;
+    () for a site in one language. The others are built under /<lang>/ (SiteConfig.edition)."""
+    other_messages: tuple[Messages, ...] = ()
+    """The messages of each other language, loaded with the config (so render keys cover them)."""
+    static_base: str = ""
+    """The base path of static files and the search bundle when it is not base_path (an edition)."""
 
     @property
     def base_path(self) -> str:
@@ -79,6 +90,20 @@ class SiteConfig:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def static_path(self) -> str:
+        """Where static/ and the search bundle are served: the root site's base path."""
+        return self.static_base or self.base_path
+
+    def edition(self, language: str) -> SiteConfig:
+        """The config of the /<language>/ part of a multilingual site: its messages, its URLs
+        (`languages` is kept: its first is the default, at the root). Called on the root config."""
+        if language == self.language:
+            return self
+        messages = next(m for m in self.other_messages if m.language == language)
+        return replace(self, language=language, messages=messages, base_url=self.base_url + language + "/",
+                       static_base=self.base_path, other_messages=())
 
 
 # key -> (type(s), attribute); nested sections are handled below
@@ -196,10 +221,29 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         except (ZoneInfoNotFoundError, ValueError):
             diag(marks["timezone"], f"unknown timezone '{values['timezone']}'",
                  "use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'")
+    if "language" in values and parse_language(values["language"]) is None:
+        diag(marks["language"], f"unknown language code '{values['language']}'", language_hint(values["language"]))
+        del values["language"]
+    if "languages" in values:
+        codes = values.pop("languages")
+        default = values.setdefault("language", codes[0] if codes else SiteConfig.language)
+        if codes and default not in codes and "language" in marks:
+            diag(marks["language"], f"the default language '{default}' is not in languages: {', '.join(codes)}",
+                 f"add '{default}' to languages, or set language: to one of them")
+        elif len(codes) > 1:
+            values["languages"] = (default, *[c for c in codes if c != default])
+    messages, catalog_diags = load_messages(site_dir, values.get("language", SiteConfig.language))
+    diags += catalog_diags
+    others = []
+    for code in values.get("languages", ())[1:]:
+        other, other_diags = load_messages(site_dir, code)
+        others.append(other)
+        diags += other_diags
+    values["other_messages"] = tuple(others)
     if diags:
         raise BuildFailed(diags)
     related = values.pop("related", RelatedConfig())
-    return replace(SiteConfig(), related=related, **values)
+    return replace(SiteConfig(), related=related, messages=messages, **values)
 
 
 def _brand_problem(site_dir: Path, sub: str, value: str) -> tuple[str, str] | None:
@@ -240,7 +284,7 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
         diag((), "sitegen.yaml must be a mapping of keys to values", "write lines such as 'title: My briefs'",
              code=Code.NOT_A_MAPPING)
         return values, marks, diags
-    known = set(SCALARS) | set(SECTIONS) | {"stories"}
+    known = set(SCALARS) | set(SECTIONS) | {"stories", "languages"}
     related_kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
@@ -258,6 +302,20 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                 elif typed((key, slug), title, str):
                     titles.append((slug, title))
             values["stories"] = tuple(titles)
+        elif key == "languages":
+            if not isinstance(value, list):
+                diag((key,), "'languages' must be a list of language codes", "write languages: [en, zh]",
+                     code=Code.WRONG_TYPE)
+                continue
+            codes: list[str] = []
+            for i, code in enumerate(value):
+                if not isinstance(code, str) or parse_language(code) is None:
+                    diag((key, i), f"unknown language code '{code}'", language_hint(str(code)), code=Code.INVALID_VALUE)
+                elif code in codes:
+                    diag((key, i), f"'{code}' is listed twice in languages", "list each language once", code=Code.CONFIG)
+                else:
+                    codes.append(code)
+            values["languages"] = codes
         elif key in SCALARS:
             kind, attr = SCALARS[key]
             if typed((key,), value, kind):

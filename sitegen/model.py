@@ -294,6 +294,11 @@ class Site:
     clock_events: tuple[dt.datetime, ...] = ()
     """Every moment a brief goes live or expires (published or not): between two of them the
     output changes with the clock only at midnight (clock.stable_window)."""
+    translations: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+    """Brief slug -> every version of its story, itself included: (language, absolute URL, language
+    name), in the order of `languages`. Only briefs that have a translation (sitegen/languages.py)."""
+    editions: tuple[Site, ...] = ()
+    """The other languages of a multilingual site, each a Site built under /<lang>/."""
 
     @property
     def today(self) -> dt.date:

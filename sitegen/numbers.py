@@ -1,8 +1,9 @@
 """Metric values and changes as a reader expects them: `$37.6B`, `22%`, `60,000`, `▼ −3.1 pts`.
 
 Authors write a number and a unit (`value: 37.6, unit: "$B"`) because that is what a pipeline
-has; the page shows them the way a news site would. Pure functions, no locale data yet: the
-separators are English ones (grouping ",", decimal "."), passed in so a locale can change them.
+has; the page shows them the way a news site would. Pure functions without locale data: the
+separators (English by default: grouping ",", decimal ".") are passed in, and localize.py makes
+them from CLDR for the site's language.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ TIGHT_UNITS = ("%", "‰", "x", "×", "°")
 class Separators:
     group: str = ","
     decimal: str = "."
+    currency_last: bool = False
+    """The symbol of a plain amount follows it ('19 €', '19 €/month'), as in German or French."""
 
 
 ENGLISH = Separators()
@@ -82,6 +85,8 @@ def format_value(value: int | float | str, unit: str = "", seps: Separators = EN
         sign, number = MINUS, number[1:]
     if unit[0] in CURRENCY_SYMBOLS:
         rest = unit[1:].strip()
+        if seps.currency_last and (not rest or rest.startswith("/")):
+            return f"{sign}{number}\u00a0{unit[0]}{rest}"
         joiner = "" if not rest or _SCALE.match(rest) else " "
         return f"{sign}{unit[0]}{number}{joiner}{rest}"
     if unit.startswith(TIGHT_UNITS) and (len(unit) == 1 or not unit[1].isalpha()):

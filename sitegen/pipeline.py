@@ -37,6 +37,7 @@ from sitegen.render import Job
 from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
+from sitegen.languages import check_languages, link_translations, split_languages
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
 from sitegen.uptodate import (Manifest, Stamp, content_digest, inputs_digest, load_manifest, record, save_manifest,
@@ -204,18 +205,26 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
             pages.append(item)
         elif item_diags and f.kind == "brief":
             unparsed.add(f.path.name[: -len(".md")])
-    try:
-        # Cross-file checks run even when some files failed, so one run reports everything;
-        # slugs of files that failed to parse count as existing for related: links.
-        with progress.timed("assemble", len(briefs)):
-            site = assemble(config, briefs, pages, options.drafts, unparsed_slugs=frozenset(unparsed), memo=memo,
-                            reserved_slugs=page_kinds(options).reserved_slugs, now=now)
-        errors.extend(missing_images(site_dir, site))
-    except BuildFailed as e:
-        errors.extend(e.diagnostics)
+    errors.extend(check_languages(config, briefs))
+    sites = []
+    # One site per language (sitegen/languages.py); a site in one language is the first alone.
+    for i, (edition, mine, own_pages) in enumerate(split_languages(config, briefs, pages)):
+        elsewhere = frozenset(b.slug for b in briefs) - {b.slug for b in mine}
+        try:
+            # Cross-file checks run even when some files failed, so one run reports everything;
+            # slugs of files that failed to parse count as existing for related: links, and so do
+            # briefs in other languages (related updates stay within a language).
+            with progress.timed("assemble", len(mine)):
+                site = assemble(edition, mine, own_pages, options.drafts,
+                                unparsed_slugs=frozenset(unparsed) | elsewhere, memo=memo if i == 0 else NO_MEMO,
+                                reserved_slugs=page_kinds(options).reserved_slugs, now=now)
+            errors.extend(missing_images(site_dir, site))
+            sites.append(site)
+        except BuildFailed as e:
+            errors.extend(e.diagnostics)
     if errors:
         raise BuildFailed(errors)
-    return config, site
+    return config, link_translations(sites, config)
 
 
 def missing_images(site_dir: Path, site: Site) -> list[Diagnostic]:
@@ -280,8 +289,30 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
     `assets`: the cached binary outputs to make (social cards, the CJK font) in `asset_root`
     (default: the cache folder); None: those the page kinds list (check, which writes nothing,
     passes ()); lines about them go to `notes`. `store`: the persistent cache; pages it has
-    are linked from it rather than rendered, and pages it lacks are rendered into it."""
+    are linked from it rather than rendered, and pages it lacks are rendered into it.
+    A multilingual site's other languages follow, under /<lang>/."""
     progress = progress if progress is not None else Progress()
+    yield from _render_one(site, options, notes, assets, progress, store, asset_root)
+    for edition in site.editions:
+        prefix = edition.config.language + "/"
+        listed = () if assets is not None and not assets else None
+        for f in _render_one(edition, options, notes, listed, progress, store, asset_root):
+            if f.path not in ROOT_ONLY:
+                yield dataclasses.replace(f, path=prefix + f.path)
+
+
+ROOT_ONLY = frozenset({"robots.txt", ".nojekyll", "CNAME"})
+"""Files a host reads at the site's root only: a language's part of the site does not repeat them."""
+
+
+def all_assets(site: Site, kinds: Registry) -> list[Asset]:
+    """The cached binary outputs of every language of the site (what build keeps in .sitegen/)."""
+    return [a for one in (site, *site.editions) for a in kinds.assets(one)]
+
+
+def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, assets: Sequence[Asset] | None,
+                progress: Progress, store: Store | None, asset_root: Path | None,
+                ) -> Iterator[OutputFile | LinkedFile]:
     kinds = page_kinds(options)
     with progress.timed("jobs"):
         jobs = kinds.jobs(site)
@@ -398,9 +429,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         finally:
             progress.done()
     if store is not None:
-        prune(asset_root, assets)  # cached files this build did not use
+        prune(asset_root, all_assets(site, page_kinds(options)))  # cached files this build did not use
         store.prune(("parse", "pages", "files"))
-        valid = stable_window(site.now, config.tz, site.clock_events)
+        valid = stable_window(site.now, config.tz, [e for one in (site, *site.editions) for e in one.clock_events])
         if trusted:
             st = os.stat(output)
             record(store.root, output, Stamp(inputs, (st.st_dev, st.st_ino), valid[0].timestamp(),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sitegen.codes import Code
 from sitegen.errors import Diagnostic
 from sitegen.model import Brief
-from sitegen.numbers import format_value, parse_decimal
+from sitegen.numbers import ENGLISH, Separators, format_value, parse_decimal
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def _number(value: str) -> float | None:
     return float(d) if d is not None and d.is_finite() else None
 
 
-def group_series(briefs: Iterable[Brief]) -> tuple[dict[str, Series], list[Diagnostic]]:
-    """name -> Series over these briefs, and every mismatch found."""
+def group_series(briefs: Iterable[Brief], seps: Separators = ENGLISH) -> tuple[dict[str, Series], list[Diagnostic]]:
+    """name -> Series over these briefs, and every mismatch found; values shown with `seps`."""
     diags: list[Diagnostic] = []
     points: dict[str, list[Point]] = {}
     first: dict[str, tuple[str, Brief]] = {}  # series -> (unit, the brief that set it)
@@ -65,7 +65,7 @@ def group_series(briefs: Iterable[Brief]) -> tuple[dict[str, Series], list[Diagn
                                         code=Code.SERIES_MISMATCH))
                 continue
             first.setdefault(m.series, (m.unit, b))
-            points.setdefault(m.series, []).append(Point(b.date, number, format_value(m.value, m.unit), b.slug))
+            points.setdefault(m.series, []).append(Point(b.date, number, format_value(m.value, m.unit, seps), b.slug))
     return {name: Series(name, first[name][0], tuple(pts)) for name, pts in sorted(points.items())}, diags
 
 

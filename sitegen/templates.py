@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import traceback
 from pathlib import Path
@@ -17,6 +16,8 @@ from sitegen.config import SiteConfig
 from sitegen.emailhtml import inline_css, plain_text, wrap
 from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation, line_of
+from sitegen.languages import language_homes
+from sitegen.localize import format_day, format_moment, format_percent, separators
 from sitegen.numbers import format_value, parse_change
 from sitegen.urls import href, path_for, term_path_of
 
@@ -48,12 +49,27 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Theme strings: {{ _("Key takeaways") }} and {% trans count=n %}...{% pluralize %}...{% endtrans %}
+    # look up config.messages (the catalogs, part of the config so render keys cover them).
+    # newstyle: placeholders are filled (and escaped) by Jinja, so a translation may reorder them.
+    messages = config.messages
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(messages.lookup, messages.nlookup, newstyle=True)  # type: ignore[attr-defined]
+    # A label that may come from content (a plain page's title in the nav): translated when the
+    # catalog has it, and escaped like any value either way (_() would trust it as catalog text).
+    env.globals["tr"] = lambda text: messages.lookup(text) if messages.has(text) else text
+    language = config.language
+    seps = separators(language)
     base_path = config.base_path
     origin = config.origin
     env.globals.update(
         url=lambda rel="": href(base_path, rel),
         abs_url=lambda rel="": origin + href(base_path, rel),
+        # static/ and the search bundle: at the root of a multilingual site, for every language
+        static_url=lambda rel="": href(config.static_path, rel),
+        language_homes=language_homes(config),  # a multilingual site's switcher; () for one language
         site=config,
         brand=accent_palette(config.accent) if config.accent else None,
         nav=nav,
@@ -61,10 +77,17 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         # Links to briefs, weeks and terms: one helper over urls.py, so no template types a path.
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
+        # Pieces of HTML that translated sentences take as placeholders, so a language can move them.
+        time=lambda when, shown=None: markupsafe.Markup('<time datetime="{}">{}</time>').format(
+            format_iso(when), format_day(when, language) if shown is None else shown),
+        link=lambda target, text: markupsafe.Markup('<a href="{}">{}</a>').format(target, text),
+        strong=lambda text: markupsafe.Markup("<strong>{}</strong>").format(text),
+        percent=lambda rate: format_percent(rate, language),
     )
     env.globals.update(stylesheet=STYLESHEET_PATH, style_version=_style_version(env))
-    env.filters.update(day=format_day, moment=format_moment, iso=format_iso, change=parse_change,
-                       metric=lambda m: format_value(m.value, m.unit),
+    env.filters.update(day=lambda when: format_day(when, language), moment=lambda when: format_moment(when, language),
+                       iso=format_iso, change=parse_change,
+                       metric=lambda m: format_value(m.value, m.unit, seps),
                        # the weekly email (layouts/email.html, email.txt): see sitegen/emailhtml.py
                        inline_css=inline_css, plain_text=plain_text, wrap=wrap)
     return env
@@ -85,19 +108,8 @@ def _style_version(env: jinja2.Environment) -> str:
     return hashlib.blake2b(css.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def format_day(when: dt.date | dt.datetime) -> str:
-    """'2 May 2026': unambiguous in every locale, no leading zero."""
-    return f"{when.day} {when.strftime('%b %Y')}"
-
-
-def format_moment(when: dt.datetime) -> str:
-    """'2 May 2026, 08:14 UTC+08:00': a day and a time as the author wrote it."""
-    offset = when.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{format_day(when)}, {when:%H:%M} {zone}"
-
-
-def format_iso(when: dt.datetime) -> str:
+def format_iso(when: Any) -> str:
+    """Machine dates (datetime attributes) stay ISO 8601 in every language."""
     return when.isoformat()
 
 

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from sitegen.localize import format_range
+from sitegen.messages import Messages
 from sitegen.model import Brief, Week
 
 
@@ -39,27 +41,27 @@ def group_weeks(briefs: Iterable[Brief], tz: ZoneInfo) -> tuple[tuple[Week, ...]
     return tuple(weeks), week_of
 
 
-def week_label(key: str) -> str:
-    """'Week 18, 2026' for '2026-w18'."""
+def week_label(key: str, messages: Messages) -> str:
+    """'Week 18, 2026' for '2026-w18'; '2026年第18周', 'KW 18/2026' in other languages."""
     year, week = year_and_week(key)
-    return f"Week {week}, {year}"
+    return messages.gettext("Week %(week)s, %(year)s", week=week, year=year)
 
 
-def week_range(week: Week) -> str:
+def week_short(week: Week, messages: Messages) -> str:
+    """'Week 18' ('第18周', 'KW 18'): a week on the home page, under its year's dates."""
+    return messages.gettext("Week %(week)s", week=week.number)
+
+
+def week_range(week: Week, messages: Messages) -> str:
     """'27 Apr – 3 May 2026' (years shown on both ends only when they differ)."""
-    a, b = week.start, week.end
-    if a.year != b.year:
-        return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
-    if a.month != b.month:
-        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
-    return f"{a.day}–{b.day} {b:%b %Y}"
+    return format_range(week.start, week.end, messages.language)
 
 
-def brief_count(n: int) -> str:
-    """'1 brief', '3 briefs'."""
-    return f"{n} brief{'s' if n != 1 else ''}"
+def brief_count(n: int, messages: Messages) -> str:
+    """'1 brief', '3 briefs' (each language's plural rule)."""
+    return messages.ngettext("%(num)s brief", "%(num)s briefs", n)
 
 
-def week_heading(week: Week, n: int) -> str:
+def week_heading(week: Week, n: int, messages: Messages) -> str:
     """'Week 18 · 27 Apr – 3 May 2026 · 3 briefs': a recap's heading, its email's too."""
-    return f"Week {week.number} · {week_range(week)} · {brief_count(n)}"
+    return " · ".join((week_short(week, messages), week_range(week, messages), brief_count(n, messages)))

@@ -83,6 +83,10 @@ def discover_pages(out: Path) -> dict[str, str]:
         "predictions": "predictions/index.html",
         "story": "stories/*/index.html",
         "stories": "stories/index.html",
+        # A multilingual site's other language (the demo's /zh/): its pages carry hreflang alternates.
+        "zh-home": "zh/index.html",
+        "zh-brief": "zh/briefs/*/index.html",
+        "zh-week": "zh/weekly/*/index.html",
     }
     for role, pattern in optional.items():
         found = _first(out, pattern)

@@ -13,10 +13,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "urls", "config", "model", "frontmatter",
+    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
-    "assemble", "emailhtml", "templates", "render",
+    "assemble", "languages", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.aliases", "pages.week",
     "pages.week_audience", "pages.week_email",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.stylesheet", "pages.extras",

@@ -204,3 +204,11 @@ def test_the_readme_shows_home_brief_week_and_search_at_both_widths() -> None:
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         width = int.from_bytes(png[16:20], "big")  # IHDR: the first chunk
         assert width == int(name.rsplit("-", 1)[1]), (name, width)
+
+
+def test_the_readme_shows_a_chinese_and_a_right_to_left_page() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in ("zh-brief-1280", "rtl-brief-1280"):
+        assert f'<img src="docs/screenshots/{name}.png"' in text
+        png = (REPO / "docs/screenshots" / f"{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280

@@ -18,7 +18,8 @@ def alias_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
         for alias in b.aliases:
             card = cards[b.slug]
             rel = brief_path(alias)
-            meta = PageMeta(f"Moved: {card.title}", card.summary, rel, "redirect", noindex=True)
+            meta = PageMeta(c.messages.gettext("Moved: %(title)s", title=card.title), card.summary, rel, "redirect",
+                            noindex=True)
             jobs.append(memo.get(("aliases", alias), (c, card.title, card.summary, b.slug),
                                  lambda meta=meta, rel=rel, slug=b.slug, title=card.title:  # type: ignore[misc]
                                  Job(output_file(rel), "redirect.html",

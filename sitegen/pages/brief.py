@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 from sitegen.brieffields import contents
 from sitegen.config import SiteConfig
 from sitegen.memo import Memo
+from sitegen.messages import Messages
 from sitegen.model import Brief, RelatedLink, Site
 from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.pages.links import term_links
@@ -36,18 +37,20 @@ def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo, social: bool 
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
     story = site.story_of.get(b.slug)
     offline = site.offline.get(b.slug, "")
-    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social, series, story, offline),
-                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social, series, story, offline))
+    versions = site.translations.get(b.slug, ())
+    return memo.get(("brief", b.slug), (site.config, b, links, shown, week_key, social, series, story, offline, versions),
+                    lambda: brief_job(site.config, b, tuple(zip(shown, links)), week_key, social, series, story, offline,
+                                      versions))
 
 
 def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink], ...], week_key: str,
               social: bool = True, series: tuple[Series, ...] = (), story: Story | None = None,
-              offline: str = "") -> Job:
+              offline: str = "", translations: tuple[tuple[str, str, str], ...] = ()) -> Job:
     """A brief's page. `related`: (card, link) of each related brief. `social`: whether social
     cards are made (its og:image is then its card, unless it names an image of its own);
     `series`: the metric histories its metrics belong to; `story`: the story it is part of;
     `offline`: why a preview (--drafts) shows a brief the public site does not ('draft',
-    'scheduled', 'expired')."""
+    'scheduled', 'expired'); `translations`: every version of its story in the site's languages."""
     rel = brief_path(b.slug)
     url = c.origin + href(c.base_path, rel)
     image = social_image(c, b, social)
@@ -56,13 +59,14 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
         "brief": b,
         "contents": contents(b),
         "terms": term_links(b),
-        "freshness": freshness(b),
-        "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key)},
+        "freshness": freshness(b, c.messages),
+        "week": {"key": week_key, "rel": week_path(week_key), "label": week_label(week_key, c.messages)},
         "related": related,
         "history": {s.name: (s, sparkline(tuple(p.value for p in s.points))) for s in series if len(s.points) > 1},
         "share": share_links(c, b),
         "story": story,
         "offline": offline,
+        "translations": translations,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -81,7 +85,7 @@ def brief_job(c: SiteConfig, b: Brief, related: tuple[tuple[Brief, RelatedLink],
     return Job(output_file(rel), "brief.html", context, b.source_path)
 
 
-def freshness(brief: Brief) -> str:
+def freshness(brief: Brief, messages: Messages) -> str:
     """'collected in 14m': time from the source's publication to the brief's date."""
     published = brief.source.published
     if published is None or not brief.has_time:
@@ -89,12 +93,15 @@ def freshness(brief: Brief) -> str:
     minutes = int((brief.date - published).total_seconds() // 60)
     if minutes < 0:
         return ""
+    m = messages
     if minutes < 60:
-        return f"collected in {minutes}m"
+        return m.gettext("collected in %(minutes)sm", minutes=minutes)
     hours, mins = divmod(minutes, 60)
+    if hours < 48 and mins:
+        return m.gettext("collected in %(hours)sh %(minutes)sm", hours=hours, minutes=mins)
     if hours < 48:
-        return f"collected in {hours}h {mins}m" if mins else f"collected in {hours}h"
-    return f"collected in {hours // 24}d"
+        return m.gettext("collected in %(hours)sh", hours=hours)
+    return m.gettext("collected in %(days)sd", days=hours // 24)
 
 
 SHARE_TARGETS = ("email", "x", "linkedin", "bluesky", "mastodon")

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from xml.sax.saxutils import escape as xml_escape
 
+from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.pages.kind import PageKind, Reads
@@ -23,12 +24,18 @@ def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[O
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [
         sitemap_file,
-        OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode()),
+        OutputFile("robots.txt", f"User-agent: *\nAllow: /\n\n{_sitemaps(c, sitemap_url)}".encode()),
         OutputFile(".nojekyll", b""),
     ]
     if c.cname:
         files.append(OutputFile("CNAME", (c.cname.strip() + "\n").encode()))
     return files
+
+
+def _sitemaps(c: SiteConfig, first: str) -> str:
+    """The Sitemap lines of robots.txt: the site's, then each other language's (/<lang>/sitemap.xml)."""
+    urls = [first] + [c.origin + href(c.base_path, f"{code}/sitemap.xml") for code in c.languages[1:]]
+    return "".join(f"Sitemap: {u}\n" for u in urls)
 
 
 def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> OutputFile:

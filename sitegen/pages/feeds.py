@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from sitegen.config import SiteConfig
+from sitegen.localize import separators
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, Site, Week
 from sitegen.numbers import format_value
@@ -29,41 +31,48 @@ def _abs(site: Site, rel: str) -> str:
     return site.config.origin + href(site.config.base_path, rel)
 
 
-def _brief_html(b: Brief, full: bool = True) -> str:
+def _brief_html(b: Brief, c: SiteConfig, full: bool = True) -> str:
     """Entry content. Summary: the hook and the TL;DR. Full: every section of the brief, in
     the order of its page. Inline HTML fields were sanitized when the brief was parsed; plain
     text fields (metric labels, table cells) are escaped here."""
     esc = html.escape
+    m = c.messages
+    def h2(msgid: str) -> str:
+        return f"<h2>{esc(m.gettext(msgid))}</h2>"
+
     parts = []
     tldr = [("What changed", b.tldr.what_changed), ("Why it matters", b.tldr.why_it_matters),
             ("What to do next", b.tldr.what_to_do_next)]
-    items = "".join(f"<li><strong>{label}:</strong> {text}</li>" for label, text in tldr if text)
+    items = "".join(f"<li><strong>{esc(m.gettext('%(label)s:', label=m.gettext(label)))}</strong> {text}</li>"
+                    for label, text in tldr if text)
     if not full:
         parts.append(f"<p>{esc(b.summary)}</p>")
     if items:
         parts.append(f"<ul>{items}</ul>")
     if full:
         if b.metrics:
-            rows = "".join(f"<li>{esc(m.label)}: <strong>{esc(format_value(m.value, m.unit) if m.value else '')}</strong>"
-                           f"{' (' + esc(m.change) + ')' if m.change else ''}</li>" for m in b.metrics)
-            parts.append(f"<h2>Key metrics</h2><ul>{rows}</ul>")
+            seps = separators(c.language)
+            rows = "".join(f"<li>{esc(x.label)}: <strong>{esc(format_value(x.value, x.unit, seps) if x.value else '')}</strong>"
+                           f"{' (' + esc(x.change) + ')' if x.change else ''}</li>" for x in b.metrics)
+            parts.append(f"{h2('Key metrics')}<ul>{rows}</ul>")
         parts.append(b.body_html)
         if b.takeaways:
-            parts.append("<h2>Key takeaways</h2><ul>" + "".join(f"<li>{t}</li>" for t in b.takeaways) + "</ul>")
+            parts.append(h2("Key takeaways") + "<ul>" + "".join(f"<li>{t}</li>" for t in b.takeaways) + "</ul>")
         if b.comparison:
-            c = b.comparison
-            head = "".join(f"<th>{esc(col)}</th>" for col in c.columns)
-            body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in c.rows)
-            parts.append(f"<h2>{esc(c.title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            table = b.comparison
+            head = "".join(f"<th>{esc(col)}</th>" for col in table.columns)
+            body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in table.rows)
+            parts.append(f"<h2>{esc(table.title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         if b.deep_dive:
-            parts.append("<h2>Technical deep dive</h2>" + "".join(f"<p>{p}</p>" for p in b.deep_dive))
+            parts.append(h2("Technical deep dive") + "".join(f"<p>{p}</p>" for p in b.deep_dive))
         if b.predictions:
-            parts.append("<h2>Future implications</h2><ol>" + "".join(
+            parts.append(h2("Future implications") + "<ol>" + "".join(
                 f"<li>{p.claim}{' ' + p.rationale if p.rationale else ''}</li>" for p in b.predictions) + "</ol>")
         if b.timeline:
-            parts.append("<h2>Timeline</h2><ul>" + "".join(f"<li>{esc(t.date)}: {t.event}</li>" for t in b.timeline)
+            parts.append(h2("Timeline") + "<ul>" + "".join(f"<li>{esc(t.date)}: {t.event}</li>" for t in b.timeline)
                          + "</ul>")
-    parts.append(f'<p>Source: <a href="{esc(b.source.url)}">{esc(b.source.name)}</a></p>')
+    link = f'<a href="{esc(b.source.url)}">{esc(b.source.name)}</a>'
+    parts.append(f"<p>{esc(m.gettext('Source: %(term)s', term=chr(0))).replace(chr(0), link)}</p>")  # the link is HTML
     return "\n".join(parts)
 
 
@@ -106,7 +115,7 @@ def atom(site: Site, rel: str, title: str, alternate_rel: str, entries: Sequence
 def brief_entries(site: Site, briefs: Sequence[Brief], full: bool | None = None) -> list[Entry]:
     """Feed entries of these briefs; `full` defaults to the site's feed.content."""
     full = site.config.feed_content == "full" if full is None else full
-    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b, full), b.tags,
+    return [(_abs(site, brief_path(b.slug)), b.title, b.date, b.summary, _brief_html(b, site.config, full), b.tags,
              b.updated or b.date) for b in briefs]
 
 
@@ -151,7 +160,7 @@ def json_feed(site: Site, briefs: Sequence[Brief]) -> OutputFile:
                 "external_url": b.source.url,
                 "title": b.title,
                 "summary": b.summary,
-                "content_html": _brief_html(b, c.feed_content == "full"),
+                "content_html": _brief_html(b, c, c.feed_content == "full"),
                 "date_published": b.date.isoformat(),
                 "date_modified": (b.updated or b.date).isoformat(),
                 "tags": list(b.tags),
@@ -203,11 +212,11 @@ def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:
     for w in weeks:
         updated = max(site.by_slug[s].updated or site.by_slug[s].date for s in w.slugs)
         n = len(w.slugs)
-        title = f"{week_label(w.key)} · {week_range(w)} · {brief_count(n)}"
+        title = f"{week_label(w.key, c.messages)} · {week_range(w, c.messages)} · {brief_count(n, c.messages)}"
         summary = "; ".join(site.by_slug[s].title for s in w.slugs[:3])
         entries.append((_abs(site, week_path(w.key)), title, updated, summary, week_digest_html(site, w.slugs), (),
                         updated))
-    return atom(site, WEEKLY_FEED_PATH, f"{c.title}: weekly recaps", WEEKLY_PATH, entries)
+    return atom(site, WEEKLY_FEED_PATH, c.messages.gettext("%(site)s: weekly recaps", site=c.title), WEEKLY_PATH, entries)
 
 
 # The feeds carry bodies, so a body edit reaches them; their memo entries say exactly what each reads.

@@ -14,7 +14,8 @@ from sitegen.pages.links import TermLink, term_counts
 from sitegen.pages.listing import Pager, paginate
 from sitegen.render import Job, PageMeta
 from sitegen.urls import output_file, week_path
-from sitegen.weekly import week_range
+from sitegen.messages import N_, Messages
+from sitegen.weekly import week_range, week_short
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class WeekGroup:
     items: tuple[Brief, ...]
 
 
-def week_groups(items: tuple[Brief, ...], week_of: dict[str, Week]) -> tuple[WeekGroup, ...]:
+def week_groups(items: tuple[Brief, ...], week_of: dict[str, Week], messages: Messages) -> tuple[WeekGroup, ...]:
     groups: list[WeekGroup] = []
     for b in items:
         week = week_of[b.slug]
@@ -39,7 +40,7 @@ def week_groups(items: tuple[Brief, ...], week_of: dict[str, Week]) -> tuple[Wee
             last = groups[-1]
             groups[-1] = WeekGroup(last.key, last.label, last.dates, last.rel, (*last.items, b))
         else:
-            groups.append(WeekGroup(week.key, f"Week {week.number}", week_range(week), week_path(week.key), (b,)))
+            groups.append(WeekGroup(week.key, week_short(week, messages), week_range(week, messages), week_path(week.key), (b,)))
     return tuple(groups)
 
 
@@ -63,12 +64,12 @@ def home_job(c: SiteConfig, chunk: tuple[Brief, ...], pager: Pager, rel: str, we
     # Page 1 leads with the newest brief; later pages are only the list.
     lead = chunk[0] if pager.number == 1 and chunk else None
     rest = chunk[1:] if lead else chunk
-    title = c.title if pager.number == 1 else f"{c.title} (page {pager.number})"
+    title = c.title if pager.number == 1 else c.messages.gettext("%(title)s (page %(number)s)", title=c.title, number=pager.number)
     context = {
         "page": PageMeta(title, c.description, rel, "home"),
         "heading": title,
         "lead": lead,
-        "groups": week_groups(rest, week_of),
+        "groups": week_groups(rest, week_of, c.messages),
         "audiences": audiences,
         "pager": pager,
     }
@@ -76,4 +77,4 @@ def home_job(c: SiteConfig, chunk: tuple[Brief, ...], pager: Pager, rel: str, we
 
 
 KIND = PageKind("home", Reads.SHAPE | Reads.CARDS, jobs=home_jobs, reserved=("page",),
-                nav=lambda site: (("Latest", ""),))
+                nav=lambda site: ((N_("Latest"), ""),))

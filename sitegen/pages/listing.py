@@ -8,6 +8,7 @@ from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
+from sitegen.messages import Messages
 from sitegen.model import Brief
 from sitegen.render import Job, PageMeta
 from sitegen.urls import list_path, output_file
@@ -42,13 +43,14 @@ def list_jobs(c: SiteConfig, items: tuple[Brief, ...], prefix: str, title: str, 
     for chunk, pager, rel in paginate(items, c.per_page, prefix):
         jobs.append(memo.get(("list", rel), (c, chunk, pager, title, description, kind, extra_deps),
                              lambda chunk=chunk, pager=pager, rel=rel:  # type: ignore[misc]
-                             list_job(chunk, pager, rel, title, description, kind, extra)))
+                             list_job(chunk, pager, rel, title, description, kind, extra, c.messages)))
     return jobs
 
 
 def list_job(chunk: tuple[Brief, ...], pager: Pager, rel: str, title: str, description: str, kind: str,
-             extra: dict[str, Any]) -> Job:
-    page_title = title if pager.number == 1 else f"{title} (page {pager.number})"
+             extra: dict[str, Any], messages: Messages = Messages()) -> Job:
+    page_title = title if pager.number == 1 else messages.gettext("%(title)s (page %(number)s)", title=title,
+                                                                  number=pager.number)
     context = {
         "page": PageMeta(page_title, description, rel, kind),
         "heading": title,

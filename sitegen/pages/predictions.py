@@ -13,6 +13,7 @@ from sitegen.config import SiteConfig
 from sitegen.memo import Memo
 from sitegen.model import Brief, Prediction, Site
 from sitegen.pages.kind import Cards, PageKind, Reads
+from sitegen.messages import N_
 from sitegen.render import Job, PageMeta
 from sitegen.urls import PREDICTIONS_PATH, output_file, term_path_of
 
@@ -99,12 +100,14 @@ def predictions_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
 def ledger_job(c: SiteConfig, briefs: tuple[Brief, ...], cards: Cards, today: dt.date) -> Job:
     still_open, settled = ledger(briefs, cards, today)
     context = {
-        "page": PageMeta("Prediction ledger", f"Every prediction made in {c.title}'s briefs, and how it turned out.",
+        "page": PageMeta(c.messages.gettext("Prediction ledger"),
+                         c.messages.gettext("Every prediction made in %(site)s's briefs, and how it turned out.", site=c.title),
                          PREDICTIONS_PATH, "predictions"),
         "open": still_open,
         "overdue": sum(e.overdue for e in still_open),
         "settled": settled,
         "total": total(settled),
+        # column labels, translated in the template
         "by": [("Source", tallies(settled, "sources")), ("Tag", tallies(settled, "tags")),
                ("Audience", tallies(settled, "audiences"))],
     }
@@ -112,7 +115,7 @@ def ledger_job(c: SiteConfig, briefs: tuple[Brief, ...], cards: Cards, today: dt
 
 
 def _nav(site: Site) -> tuple[tuple[str, str], ...]:
-    return (("Predictions", PREDICTIONS_PATH),) if any(b.predictions for b in site.briefs) else ()
+    return ((N_("Predictions"), PREDICTIONS_PATH),) if any(b.predictions for b in site.briefs) else ()
 
 
 KIND = PageKind("predictions", Reads.SHAPE | Reads.CARDS | Reads.BODIES, jobs=predictions_jobs,

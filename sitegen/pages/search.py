@@ -11,6 +11,7 @@ from __future__ import annotations
 from sitegen.memo import Memo
 from sitegen.model import Site
 from sitegen.pages.kind import Cards, PageKind, Reads
+from sitegen.messages import N_
 from sitegen.render import Job, PageMeta
 
 REL = "search/"
@@ -23,9 +24,10 @@ def search_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     c = site.config
     # Indexable: /search/ itself is a page (a search box; without JavaScript, the ways to browse);
     # result URLs (?q=...) carry its canonical URL, so crawlers see one page, not one per query.
-    meta = PageMeta("Search", f"Search the briefs of {c.title}.", REL, "search")
+    meta = PageMeta(c.messages.gettext("Search"), c.messages.gettext("Search the briefs of %(site)s.", site=c.title),
+                    REL, "search")
     return [memo.get("search", (c,), lambda: Job(PATH, "search.html", {"page": meta, "bundle": BUNDLE + "/"}, PATH))]
 
 
 KIND = PageKind("search", Reads.SHAPE, jobs=search_jobs, reserved=("search", BUNDLE),
-                nav=lambda site: (("Search", REL),))
+                nav=lambda site: ((N_("Search"), REL),))

@@ -15,7 +15,7 @@ from sitegen.model import Brief, Site
 from sitegen.numbers import format_value, parse_change
 from sitegen.pages.kind import Asset, PageKind, Reads
 from sitegen.socialcard import DEFAULT_ACCENT, HEIGHT, WIDTH, CardSpec, alt_text, card_key, card_support, font_identity, render_card
-from sitegen.templates import format_day
+from sitegen.localize import format_day, separators
 from sitegen.urls import href, social_card_path
 
 CACHE = "cards"
@@ -40,20 +40,20 @@ def card_spec(config: SiteConfig, b: Brief) -> CardSpec:
     direction = "none"
     if b.metrics:
         m = b.metrics[0]
-        label, value = m.label, format_value(m.value, m.unit) if m.value else ""
+        label, value = m.label, format_value(m.value, m.unit, separators(config.language)) if m.value else ""
         if m.change:
             c = parse_change(m.change)
             change, direction = c.text, c.direction
         if not value:  # a metric without a value: show its change alone
             value, change, direction = change, "", "none"
-    return CardSpec(b.title, b.source.name, format_day(b.date), config.title, config.accent or DEFAULT_ACCENT,
+    return CardSpec(b.title, b.source.name, format_day(b.date, config.language), config.title, config.accent or DEFAULT_ACCENT,
                     label, value, change, direction, b.source.lang)
 
 
 def social_image(config: SiteConfig, b: Brief, cards_on: bool) -> SocialImage | None:
     """A brief page's og:image: the author's `image`, else its card (when cards are made here)."""
     if b.image:
-        url = b.image if "://" in b.image else config.origin + href(config.base_path, b.image)
+        url = b.image if "://" in b.image else config.origin + href(config.static_path, b.image)
         return SocialImage(url, b.image_alt)
     if not cards_on:
         return None

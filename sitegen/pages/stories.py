@@ -10,6 +10,7 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.pages.feeds import brief_feed
 from sitegen.pages.kind import Cards, PageKind, Reads
+from sitegen.messages import N_
 from sitegen.render import Job, PageMeta
 from sitegen.series import Series, sparkline
 from sitegen.stories import Story, merged_timeline
@@ -40,7 +41,9 @@ def stories_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
 
 def index_job(c: SiteConfig, stories: tuple[Story, ...], latest: tuple[Brief, ...]) -> Job:
     context = {
-        "page": PageMeta("Stories", f"The stories {c.title} follows, each brief by brief.", STORIES_PATH, "stories"),
+        "page": PageMeta(c.messages.gettext("Stories"),
+                         c.messages.gettext("The stories %(site)s follows, each brief by brief.", site=c.title),
+                         STORIES_PATH, "stories"),
         "stories": tuple(zip(stories, latest)),
     }
     return Job(output_file(STORIES_PATH), "stories.html", context, "stories index")
@@ -51,8 +54,9 @@ def story_job(c: SiteConfig, story: Story, items: tuple[Brief, ...], timelines: 
     rel = story_path(story.slug)
     n = len(items)
     context = {
-        "page": PageMeta(story.title, f"{story.title}: {n} update{'s' if n != 1 else ''}, newest first, with one "
-                         "timeline.", rel, "story"),
+        "page": PageMeta(story.title, c.messages.ngettext(
+            "%(title)s: %(num)s update, newest first, with one timeline.",
+            "%(title)s: %(num)s updates, newest first, with one timeline.", n, title=story.title), rel, "story"),
         "story": story,
         "latest": items[0],
         "items": items,
@@ -76,7 +80,7 @@ def story_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> l
 
 
 def _nav(site: Site) -> tuple[tuple[str, str], ...]:
-    return (("Stories", STORIES_PATH),) if site.stories else ()
+    return ((N_("Stories"), STORIES_PATH),) if site.stories else ()
 
 
 KIND = PageKind("stories", Reads.SHAPE | Reads.CARDS | Reads.BODIES, jobs=stories_jobs, files=story_feeds,

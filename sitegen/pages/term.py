@@ -10,8 +10,17 @@ from sitegen.model import TAXONOMY_KINDS, Site, Taxonomy, Term
 from sitegen.pages.feeds import FEED_TAXONOMIES
 from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.pages.listing import list_jobs
+from sitegen.messages import N_
 from sitegen.render import Job
 from sitegen.urls import feed_path, term_path
+
+
+TERM_TEXTS = {
+    "tags": (N_("Tag: %(term)s"), N_("Briefs filed under tag %(term)s.")),
+    "audiences": (N_("Audience: %(term)s"), N_("Briefs filed under audience %(term)s.")),
+    "sources": (N_("Source: %(term)s"), N_("Briefs filed under source %(term)s.")),
+}
+"""A term page's title and description, by taxonomy: whole sentences, so each language can word them."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +48,9 @@ def term_jobs(c: SiteConfig, cards: Cards, tax: Taxonomy, term: Term, memo: Memo
     rel = term_path(tax.key, term.slug)
     extra = {"term": term, "taxonomy": TaxonomyName(tax.key, tax.singular),
              "feed_rel": feed_path(rel) if tax.key in FEED_TAXONOMIES else None}
-    return list_jobs(c, items, rel, f"{tax.singular}: {term.name}",
-                     f"Briefs filed under {tax.singular.lower()} {term.name}.", "term", extra, memo)
+    title, description = TERM_TEXTS[tax.key]
+    return list_jobs(c, items, rel, c.messages.gettext(title, term=term.name),
+                     c.messages.gettext(description, term=term.name), "term", extra, memo)
 
 
 KIND = PageKind("term", Reads.SHAPE | Reads.CARDS, jobs=all_term_jobs, remake=remake_term_jobs,

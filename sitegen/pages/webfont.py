@@ -1,14 +1,18 @@
 """The CJK web font of a site with CJK text: fonts/cjk-<tag>.woff2 and its @font-face rule.
 
-See sitegen/webfont.py. The font holds the CJK characters of every brief, plain page and the
-site's title and description; it is an asset (cached in .sitegen/fonts/ by a key of those
+See sitegen/webfont.py. The font holds the CJK characters of every brief, plain page, the
+site's title and description, and the theme's messages and dates in the site's language; it is an asset (cached in .sitegen/fonts/ by a key of those
 characters), and its file name is the face's region ('cjk-sc.woff2'), so an edit that brings a
 new character changes the font file and no page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sitegen.fonts import cjk_face, cjk_in
+from sitegen.languages import language_homes
+from sitegen.localize import format_day, format_range
 from sitegen.memo import Memo
 from sitegen.model import Site
 from sitegen.pages.kind import Asset, PageKind, Reads
@@ -25,7 +29,16 @@ def site_chars(site: Site) -> str:
         found.update(b.cjk_chars)
     for p in site.pages:
         found.update(cjk_in("\n".join((p.title, p.summary, p.body_html))))
+    # The theme's own words in the site's language, and the characters of its dates ('2026年5月2日').
+    c = site.config
+    for _, entry in c.messages.entries:
+        found.update(cjk_in(entry if isinstance(entry, str) else "".join(form for _, form in entry)))
+    found.update(cjk_in(format_day(DATE_SAMPLE, c.language) + format_range(DATE_SAMPLE, DATE_SAMPLE, c.language)))
+    found.update(cjk_in("".join(name for _, _, name in language_homes(c))))  # the switcher: '中文', '日本語'
     return "".join(sorted(found))
+
+
+DATE_SAMPLE = dt.date(2026, 12, 31)
 
 
 def _plan(site: Site, memo: Memo) -> tuple[str, WebFontSpec, str] | None:

@@ -38,11 +38,12 @@ def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, it
     of earlier briefs updated during the week."""
     base = c.origin + c.base_path
     n = len(items)
-    heading = week_heading(week, n)
+    m = c.messages
+    heading = week_heading(week, n, m)
     rel = week_path(week.key)
     context = {
-        "page": PageMeta(f"Weekly recap: week {week.number}, {week.year}",
-                         f"{brief_count(n)} from {week_range(week)}: "
+        "page": PageMeta(m.gettext("Weekly recap: week %(week)s, %(year)s", week=week.number, year=week.year),
+                         m.gettext("%(count)s from %(dates)s: ", count=brief_count(n, m), dates=week_range(week, m))
                          + "; ".join(b.title for b in items[:3]), rel, "week"),
         "week": week,
         "heading": heading,
@@ -53,8 +54,8 @@ def week_job(c: SiteConfig, week: Week, newer: str | None, older: str | None, it
         "audiences": [(TermLink(link.name, week_audience_path(week.key, taxonomy_slug(link.name))), count)
                       for link, count in term_counts(items, "audiences")],
         "tags": term_counts(items, "tags"),
-        "newer": (week_path(newer), week_label(newer)) if newer else None,
-        "older": (week_path(older), week_label(older)) if older else None,
+        "newer": (week_path(newer), week_label(newer, m)) if newer else None,
+        "older": (week_path(older), week_label(older, m)) if older else None,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "ItemList",

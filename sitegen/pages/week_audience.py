@@ -75,21 +75,24 @@ def audience_digest_job(c: SiteConfig, week: Week, audience: WeekAudience, items
     """`items`: the audience's cards of the week; `others`: (name, slug, count) of every audience of the week."""
     rel = week_audience_path(week.key, audience.slug)
     n = len(items)
+    m = c.messages
     todo = [ToDo(b.slug, b.title, b.tldr.what_to_do_next) for b in items if b.tldr.what_to_do_next]
     context = {
-        "page": PageMeta(f"For {audience.name}: week {week.number}, {week.year}",
-                         f"{brief_count(n)} for {audience.name} from {week_range(week)}: "
+        "page": PageMeta(m.gettext("For %(audience)s: week %(week)s, %(year)s", audience=audience.name,
+                                   week=week.number, year=week.year),
+                         m.gettext("%(count)s for %(audience)s from %(dates)s: ", count=brief_count(n, m),
+                                   audience=audience.name, dates=week_range(week, m))
                          + "; ".join(b.title for b in items[:3]), rel, "week-audience"),
         "week": week,
-        "week_label": week_label(week.key),
+        "week_label": week_label(week.key, m),
         "week_rel": week_path(week.key),
         "audience": audience,
         "audience_rel": term_path("audiences", audience.slug),
         "feed_rel": audience_weekly_feed_path(audience.slug),
         "email_rel": email_path(rel, "html"),
         "text_rel": email_path(rel, "text"),
-        "dates": week_range(week),
-        "count": brief_count(n),
+        "dates": week_range(week, m),
+        "count": brief_count(n, m),
         "todo": todo,
         "items": list(items),
         "others": [(name, week_audience_path(week.key, slug), count) for name, slug, count in others
@@ -122,21 +125,22 @@ def audience_feed(site: Site, entries: Sequence[tuple[Week, WeekAudience]]) -> O
     c = site.config
     name, slug = entries[0][1].name, entries[0][1].slug
     out = []
+    m = c.messages
     for week, a in entries:
         briefs = [site.by_slug[s] for s in a.slugs]
         url = c.origin + href(c.base_path, week_audience_path(week.key, a.slug))
         n = len(briefs)
-        title = f"{name}: {week_label(week.key)} · {week_range(week)} · {brief_count(n)}"
+        title = f"{name}: {week_label(week.key, m)} · {week_range(week, m)} · {brief_count(n, m)}"
         todo = "".join(f"<li>{b.tldr.what_to_do_next} ({html.escape(b.title)})</li>"
                        for b in briefs if b.tldr.what_to_do_next)
         items = "".join(
             f'<li><a href="{html.escape(c.origin + href(c.base_path, brief_path(b.slug)))}">{html.escape(b.title)}</a>: '
             f"{html.escape(b.summary)}{' ' + b.tldr.what_changed if b.tldr.what_changed else ''}</li>"
             for b in briefs)
-        content = (f"<h2>What to do this week</h2><ul>{todo}</ul>" if todo else "") + f"<ol>{items}</ol>"
+        content = (f"<h2>{html.escape(m.gettext('What to do this week'))}</h2><ul>{todo}</ul>" if todo else "") + f"<ol>{items}</ol>"
         updated = max(b.updated or b.date for b in briefs)
         out.append((url, title, updated, "; ".join(b.title for b in briefs[:3]), content, (), updated))
-    return atom(site, audience_weekly_feed_path(slug), f"{c.title}: weekly digest for {name}",
+    return atom(site, audience_weekly_feed_path(slug), m.gettext("%(site)s: weekly digest for %(audience)s", site=c.title, audience=name),
                 term_path("audiences", slug), out)
 
 

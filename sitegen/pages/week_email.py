@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.emailhtml import email_fragment, preheader
+from sitegen.localize import separators
 from sitegen.memo import Memo
 from sitegen.model import Brief, Site, Week
 from sitegen.numbers import Change, format_value, parse_change
@@ -26,7 +27,7 @@ from sitegen.pages.week_audience import WeekAudience, week_audiences
 from sitegen.render import Job
 from sitegen.urls import (WEEKLY_FEED_PATH, audience_weekly_feed_path, brief_path, email_path, href, term_path,
                           week_audience_path, week_path)
-from sitegen.weekly import week_heading, week_label, week_range
+from sitegen.weekly import brief_count, week_heading, week_label, week_range
 
 EMAIL_MAX_BRIEFS = 10
 """Briefs an email shows at most; the rest are one "N more in the recap" link."""
@@ -72,7 +73,7 @@ class EmailItem:
 
 def email_item(c: SiteConfig, b: Brief) -> EmailItem:
     url = c.origin + href(c.base_path, brief_path(b.slug))
-    metrics = tuple(EmailMetric(m.label, format_value(m.value, m.unit), parse_change(m.change) if m.change else None)
+    metrics = tuple(EmailMetric(m.label, format_value(m.value, m.unit, separators(c.language)), parse_change(m.change) if m.change else None)
                     for m in b.metrics[:METRICS_SHOWN])
     t = b.tldr
     return EmailItem(b.slug, b.title, url, b.summary, b.date, b.source.name, b.audience, metrics,
@@ -129,15 +130,18 @@ def email_pair(c: SiteConfig, week: Week, audience: WeekAudience | None, briefs:
         return c.origin + href(c.base_path, path)
 
     lead = briefs[0]
+    m = c.messages
+    label = week_label(week.key, m)
     context = {
         "email": {
-            "title": (f"{c.title}: {week_label(week.key)}" if audience is None
-                      else f"{c.title} for {audience.name}: {week_label(week.key)}"),
-            "kicker": "Weekly recap" if audience is None else f"For {audience.name}",
-            "heading": week_heading(week, len(briefs)),
-            "dates": week_range(week),
-            "count": f"{len(briefs)} brief{'s' if len(briefs) != 1 else ''}",
-            "week_label": week_label(week.key),
+            "title": (f"{c.title}: {label}" if audience is None
+                      else m.gettext("%(site)s for %(audience)s: %(week)s", site=c.title, audience=audience.name,
+                                     week=label)),
+            "kicker": m.gettext("Weekly recap") if audience is None else m.gettext("For %(audience)s", audience=audience.name),
+            "heading": week_heading(week, len(briefs), m),
+            "dates": week_range(week, m),
+            "count": brief_count(len(briefs), m),
+            "week_label": label,
             "preheader": preheader(lead.tldr.what_changed or lead.summary),
             "audience": audience.name if audience is not None else "",
             "briefs": items[:shown],

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sitegen.cache import RACY_NS, StatSig, digest
 from sitegen.config import CONFIG_NAME
+from sitegen.messages import SITE_DIR as CATALOGS_DIR
 from sitegen.content import BRIEFS_DIR, PAGES_DIR
 
 RESCAN_SECONDS = 1.0
@@ -55,7 +56,7 @@ def input_files(site_dir: Path) -> Iterator[tuple[str, os.stat_result]]:
                 continue
             if stat.S_ISREG(st.st_mode):
                 yield entry.path, st
-    for folder in ("layouts", "static"):
+    for folder in ("layouts", "static", CATALOGS_DIR):
         for here, _, names in os.walk(os.path.join(site_dir, folder)):
             for name in names:
                 path = os.path.join(here, name)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 
 from sitegen.config import CONFIG_NAME
+from sitegen.messages import SITE_DIR as CATALOGS_DIR
 from sitegen.content import BRIEFS_DIR, PAGES_DIR, is_content_name
 from sitegen.serve.rescan import RESCAN_SECONDS, relook, rescan
 
@@ -59,6 +60,8 @@ def classify_change(site_dir: PurePath, path: PurePath) -> ChangeKind | None:
         return None
     if parts == (CONFIG_NAME,):
         return ChangeKind.CONFIG
+    if len(parts) == 2 and parts[0] == CATALOGS_DIR and parts[1].endswith(".yaml") and not _is_editor_temp(parts[1]):
+        return ChangeKind.CONFIG  # the site's catalogs are loaded with the config (SiteConfig.messages)
     if parts in (_PAGES, _BRIEFS):
         return ChangeKind.CONTENT_FOLDER
     if parts[0] == _PAGES[0]:

@@ -1,0 +1,105 @@
+"""A site in two languages: the default at the root, the other under /zh/, each with its own home,
+weeks, taxonomies, feeds and search; translations linked both ways with hreflang and a switcher."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import brief
+from sitegen.pipeline import BuildOptions, build
+
+EN = brief("Grid tender", "2026-05-02T08:14:00+08:00",
+           extra="tags: [grid]\naudience: [Utilities]\nrelated: [grid-prices]")
+EN_OTHER = brief("Grid prices", "2026-05-01T08:00:00+08:00", extra="tags: [grid]\naudience: [Utilities]")
+ZH = brief("电网招标", "2026-05-02T09:00:00+08:00",
+           extra="lang: zh\ntranslation_of: grid-tender\ntags: [电网]\naudience: [公用事业]")
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    for rel, text in {
+        "sitegen.yaml": "title: Desk\nbase_url: https://example.org/desk/\nlanguage: en\nlanguages: [en, zh]\n",
+        "content/briefs/grid-tender.md": EN,
+        "content/briefs/grid-prices.md": EN_OTHER,
+        "content/briefs/grid-tender-zh.md": ZH,
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SITEGEN_CARDS", "off")
+    build(BuildOptions(root, workers=1))
+    mp.undo()
+    return root / "public"
+
+
+def _read(public: Path, rel: str) -> str:
+    return (public / rel).read_text(encoding="utf-8")
+
+
+def test_each_language_has_its_own_pages_the_default_at_the_root(public: Path) -> None:
+    home, zh_home = _read(public, "index.html"), _read(public, "zh/index.html")
+    assert '<html lang="en">' in home and '<html lang="zh">' in zh_home
+    assert "Grid tender" in home and "电网招标" not in home
+    assert "电网招标" in zh_home and "Grid prices" not in zh_home
+    assert "最新简报" in zh_home  # the theme speaks Chinese there
+    for rel in ("zh/briefs/grid-tender-zh/index.html", "zh/weekly/2026-w18/index.html", "zh/tags/电网/index.html",
+                "zh/audiences/公用事业/index.html", "zh/search/index.html", "zh/feed.xml", "zh/weekly/feed.xml"):
+        assert (public / rel).is_file(), rel
+    assert not (public / "briefs" / "grid-tender-zh").exists()
+    assert 'xml:lang="zh"' in _read(public, "zh/feed.xml")
+    assert not (public / "zh" / "robots.txt").exists()  # hosts read it at the root only
+    assert _read(public, "robots.txt").endswith("Sitemap: https://example.org/desk/sitemap.xml\n"
+                                                "Sitemap: https://example.org/desk/zh/sitemap.xml\n")
+
+
+def test_static_files_and_search_stay_at_the_root(public: Path) -> None:
+    page = _read(public, "zh/search/index.html")
+    assert 'href="/desk/favicon.svg"' in page
+    assert 'data-bundle="/desk/pagefind/"' in page
+
+
+def test_translations_link_each_other_with_hreflang_and_a_switcher(public: Path) -> None:
+    en, zh = _read(public, "briefs/grid-tender/index.html"), _read(public, "zh/briefs/grid-tender-zh/index.html")
+    pair = ['<link rel="alternate" hreflang="en" href="https://example.org/desk/briefs/grid-tender/">',
+            '<link rel="alternate" hreflang="zh" href="https://example.org/desk/zh/briefs/grid-tender-zh/">']
+    for page in (en, zh):
+        for link in pair:
+            assert link in page
+    assert re.search(r'<a href="https://example.org/desk/zh/briefs/grid-tender-zh/" hreflang="zh" lang="zh">中文</a>', en)
+    assert re.search(r'hreflang="zh" lang="zh" aria-current="page">中文</a>', zh)
+    # A brief without a translation has no alternates; its switcher leads to each language's home.
+    other = _read(public, "briefs/grid-prices/index.html")
+    assert 'rel="alternate" hreflang' not in other
+    assert '<a href="https://example.org/desk/zh/" hreflang="zh" lang="zh">中文</a>' in other
+
+
+def test_home_pages_are_each_others_alternates(public: Path) -> None:
+    for rel in ("index.html", "zh/index.html"):
+        page = _read(public, rel)
+        assert '<link rel="alternate" hreflang="en" href="https://example.org/desk/">' in page
+        assert '<link rel="alternate" hreflang="zh" href="https://example.org/desk/zh/">' in page
+
+
+def test_related_updates_stay_within_a_language(public: Path) -> None:
+    related = _read(public, "briefs/grid-tender/index.html").split('id="related-h"')[1].split("</section>")[0]
+    assert "Grid prices" in related
+    assert "电网招标" not in related and "/zh/" not in related
+
+
+def test_a_site_in_one_language_is_unchanged_by_lang_equal_to_its_own(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site({"sitegen.yaml": "title: Desk\n", "content/briefs/a.md": brief(extra="lang: en")})
+    build(BuildOptions(site, workers=1))
+    assert not (site / "public" / "en").exists()
+    assert 'hreflang="en" href' not in (site / "public" / "briefs" / "a" / "index.html").read_text(encoding="utf-8")
+
+
+def test_check_warns_for_each_language_that_misses_messages(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.check import check_site
+
+    site = make_site({"sitegen.yaml": "languages: [en, zh, pt]\n", "content/briefs/a.md": brief()})
+    [warning] = check_site(BuildOptions(site, workers=1)).warnings
+    assert warning.format().startswith("i18n/pt.yaml:1:1: warning: ")
