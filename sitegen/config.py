@@ -136,6 +136,7 @@ CONFIG_DOCS = {
     "per_page": "Briefs per list page.",
     "cname": "Writes a CNAME file for a custom domain.",
     "stories": "Titles of stories: story slug -> title.",
+    "languages": "The site's languages, the default first: [en, zh]. Each other one is built under /<lang>/.",
     "markdown": "Markdown settings.",
     "markdown.unsafe_html": "true passes raw HTML in bodies through untouched (only for trusted authors).",
     "feed": "Feed settings.",

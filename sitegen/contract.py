@@ -68,6 +68,8 @@ def _fragments() -> dict[shape.Reader, Schema]:
         shape.flag: {"type": "boolean"},
         shape.number: {"type": "number"},
         shape.slug: SLUG,
+        # lang and translation_of: text here; assembly checks it against the site's languages and briefs
+        shape.located_text: {"type": "string", "pattern": r"\S"},
         shape.when: WHEN,
         shape.image: IMAGE,
         shape.related: _list(TEXT),
@@ -172,5 +174,7 @@ def config_schema() -> Schema:
             "properties": {sub: _config_value(f"{section}.{sub}", kind) for sub, kind in keys.items()}}
     properties["stories"] = {"type": "object", "description": config.CONFIG_DOCS["stories"],
                              "propertyNames": SLUG, "additionalProperties": {"type": "string"}}
+    properties["languages"] = {"type": "array", "description": config.CONFIG_DOCS["languages"],
+                               "items": LANG, "uniqueItems": True}
     return {"$schema": DRAFT, "$id": SCHEMA_ID + "sitegen-yaml.json", "title": "sitegen.yaml",
             "type": "object", "properties": properties, "additionalProperties": False}
