@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,9 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
         brand=accent_palette(config.accent) if config.accent else None,
         nav=nav,
         kinds_style=markupsafe.Markup(style),  # CSS made by sitegen (the CJK @font-face), not from content
+        # Fonts that CSS declares are found only once the stylesheet is parsed; fetched from the
+        # start instead, the CJK subset is there before the first paint, so nothing shifts.
+        font_preloads=tuple(FONT_URL.findall(style)),
         # Links to briefs, weeks and terms: one helper over urls.py, so no template types a path.
         url_for=lambda kind, *args: href(base_path, path_for(kind, *args)),
         term_rel=term_path_of,  # older site layouts call it: url(term_rel('tags', name))
@@ -93,6 +97,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
     return env
 
 
+FONT_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
 STYLESHEET = "stylesheet.css"
 """The template of the site's one stylesheet; the `stylesheet` page kind writes it to STYLESHEET_PATH."""
 STYLESHEET_PATH = "assets/style.css"

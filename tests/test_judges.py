@@ -41,7 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 SITES = {"demo": REPO, "full": REPO / "tests" / "sites" / "full"}
 BASE_PATH = "/repo/"
 LIGHTHOUSE_MIN = 0.95
-LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("demo", "search"), ("full", "brief")]
+LIGHTHOUSE_PAGES = [("demo", "home"), ("demo", "brief"), ("demo", "week"), ("demo", "search"), ("full", "brief"),
+                    ("demo", "zh-home"), ("demo", "zh-brief")]
 
 
 @dataclass(frozen=True)
