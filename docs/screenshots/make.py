@@ -72,8 +72,10 @@ def main() -> None:
             server, base = serve(site, Path(tmp) / f"public-{i}")
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": WIDTHS[1280]}, color_scheme="light")
-                page.goto(base + rel)
-                page.evaluate("document.fonts.ready.then(() => true)")  # the CJK web font
+                page.goto(base + rel, wait_until="networkidle")
+                # The CJK web font: every face the page uses loaded, not just those requested so far.
+                page.wait_for_function("document.fonts.status === 'loaded' && "
+                                       "[...document.fonts].every(f => f.status === 'loaded')")
                 path = OUT / f"{name}-1280.png"
                 page.screenshot(path=str(path))
                 print(path.relative_to(REPO))
