@@ -293,10 +293,20 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
     A multilingual site's other languages follow, under /<lang>/."""
     progress = progress if progress is not None else Progress()
     yield from _render_one(site, options, notes, assets, progress, store, asset_root)
+    listed = () if assets is not None and not assets else None
+    yield from render_editions(site, options, notes, listed, progress, store, asset_root)
+
+
+def render_editions(site: Site, options: BuildOptions, notes: list[str] | None = None,
+                    assets: Sequence[Asset] | None = None, progress: Progress | None = None,
+                    store: Store | None = None, asset_root: Path | None = None,
+                    ) -> Iterator[OutputFile | LinkedFile]:
+    """Every output file of a multilingual site's other languages, under /<lang>/ (serve makes
+    them whole on every rebuild: its incremental paths cover the default language)."""
+    progress = progress if progress is not None else Progress()
     for edition in site.editions:
         prefix = edition.config.language + "/"
-        listed = () if assets is not None and not assets else None
-        for f in _render_one(edition, options, notes, listed, progress, store, asset_root):
+        for f in _render_one(edition, options, notes, assets, progress, store, asset_root):
             if f.path not in ROOT_ONLY:
                 yield dataclasses.replace(f, path=prefix + f.path)
 

@@ -103,3 +103,26 @@ def test_check_warns_for_each_language_that_misses_messages(make_site) -> None: 
     site = make_site({"sitegen.yaml": "languages: [en, zh, pt]\n", "content/briefs/a.md": brief()})
     [warning] = check_site(BuildOptions(site, workers=1)).warnings
     assert warning.format().startswith("i18n/pt.yaml:1:1: warning: ")
+
+
+def test_serve_shows_every_language_as_a_clean_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import site_bytes, write_site
+    from sitegen.serve.incremental import LiveSite
+    from sitegen.serve.watch import classify_batch
+
+    monkeypatch.setenv("SITEGEN_CARDS", "off")
+    site = write_site(tmp_path / "site", {
+        "sitegen.yaml": "title: Desk\nbase_url: https://example.org/desk/\nlanguage: en\nlanguages: [en, zh]\n",
+        "content/briefs/grid-tender.md": EN, "content/briefs/grid-prices.md": EN_OTHER,
+        "content/briefs/grid-tender-zh.md": ZH})
+    live = LiveSite(BuildOptions(site, workers=1), tmp_path / "live")
+    live.rebuild()
+    zh = site / "content/briefs/grid-tender-zh.md"
+    for i, text in enumerate((None, ZH.replace("电网招标", "电网招标结果"), ZH + "\n补充说明。\n")):
+        if text is not None:
+            zh.write_text(text, encoding="utf-8")
+            live.rebuild(classify_batch(site, [zh]))
+        build(BuildOptions(site, output=tmp_path / f"clean-{i}", workers=1, no_cache=True))
+        served = site_bytes(tmp_path / "live")
+        assert any(rel.startswith("zh/briefs/grid-tender-zh/") for rel in served)
+        assert served == site_bytes(tmp_path / f"clean-{i}"), f"after edit {i}"

@@ -29,7 +29,7 @@ from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.pages.kind import Edit
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
-                              searchable, source_parser)
+                              render_editions, searchable, source_parser)
 from sitegen.memo import Memo
 from sitegen.assets import make_assets
 from sitegen.model import Brief, LinkedFile, OutputFile, Site
@@ -239,8 +239,8 @@ class LiveSite:
         is anything else (or does not parse): the stages handle it. Trusts the watcher's
         list of changed files, as Hugo and Zola do."""
         r = self._round
-        if r is None or not files or any(f.shown not in r.by_path for f in files):
-            return None
+        if r is None or not files or any(f.shown not in r.by_path for f in files) or r.site.editions:
+            return None  # a multilingual site's other languages are made through the stages
         site = r.site
         changed: dict[str, Brief] = {}
         for f, (_, item, diags) in zip(files, self.parse_cache.reparse(files, *source_parser(site.config))):
@@ -327,7 +327,9 @@ class LiveSite:
                 wanted_keys.pop(a.path, None)
                 if job_at is not None:
                     job_at.pop(a.path, None)
-        for f in kinds.files(site, jobs, self.memo):
+        # The other languages of a multilingual site, whole (a file whose bytes did not change
+        # is not written again); then the default language's files.
+        for f in [*render_editions(site, self.options, store=self.store), *kinds.files(site, jobs, self.memo)]:
             generated[f.path] = f
             wanted_keys.pop(f.path, None)
             if job_at is not None:
