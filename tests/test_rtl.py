@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import brief, write_site
+from judges.server import make_server, serving
 from sitegen.pipeline import BuildOptions, build
 from test_browser import browser  # noqa: F401 - the fixture: Debian's Chromium through Playwright
 
@@ -38,8 +39,6 @@ def _site(root: Path, language: str) -> Path:
 @pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("en", "ltr")])
 def test_rules_and_indents_sit_at_the_start_of_the_line(browser, tmp_path: Path, language: str,  # noqa: F811
                                                         direction: str) -> None:
-    from PIL import Image
-
     site = _site(tmp_path / "site", language)
     build(BuildOptions(site, workers=1))
     html = (site / "public" / "briefs" / "grid" / "index.html").read_text(encoding="utf-8")
@@ -47,8 +46,15 @@ def test_rules_and_indents_sit_at_the_start_of_the_line(browser, tmp_path: Path,
     if language == "ar":
         assert "أهم النقاط" in html  # the site's own catalog; what it lacks shows in English
     page = browser.new_page(viewport={"width": 900, "height": 1400})
+    with serving(make_server(site / "public", base="/")) as origin:  # pages link /assets/style.css
+        _check_layout(page, origin + "/briefs/grid/", direction)
+
+
+def _check_layout(page, url: str, direction: str) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
     try:
-        page.goto((site / "public" / "briefs" / "grid" / "index.html").as_uri())
+        page.goto(url)
         assert page.evaluate("getComputedStyle(document.documentElement).direction") == direction
         box = page.locator(".toc").bounding_box()
         assert box is not None
