@@ -225,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     except SitegenError as e:
         print(str(e), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`sitegen schema | head`): nothing is wrong, and Python must not
+        # complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:  # the machine, not the input: still a message, not a traceback
         print(f"sitegen: error: {e}", file=sys.stderr)
         return 1

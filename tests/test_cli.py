@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import brief, site_bytes, tree_bytes
+from conftest import brief, cli_env, site_bytes, tree_bytes
 from sitegen import __version__
 
 SITE = {
@@ -96,3 +99,15 @@ def test_python_m_and_repeat_builds_are_identical(make_site, cli) -> None:  # ty
     first = site_bytes(site / "public")
     assert cli("build", str(site), "-q", "--jobs", "1").returncode == 0
     assert site_bytes(site / "public") == first
+
+
+def test_a_reader_that_stops_reading_is_not_an_error() -> None:
+    """`sitegen schema | head`: the pipe closes early; no 'Broken pipe' message, exit 0."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before sitegen writes a byte
+    try:
+        proc = subprocess.run([sys.executable, "-m", "sitegen", "schema"], stdout=write, stderr=subprocess.PIPE,
+                              text=True, env=cli_env(), timeout=60)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, "")
