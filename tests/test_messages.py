@@ -108,7 +108,8 @@ def test_rtl_languages_say_so() -> None:
 
 def test_check_warns_which_messages_a_language_is_missing(make_site) -> None:  # type: ignore[no-untyped-def]
     site = make_site({
-        "sitegen.yaml": "language: pt-BR\n",
+        # base_url set: under CI a localhost base_url adds a deployment warning of its own
+        "sitegen.yaml": "language: pt-BR\nbase_url: https://example.org/\n",
         "i18n/pt.yaml": '"Key takeaways": "Principais pontos"\n',
         "content/briefs/a.md": brief(),
     })
@@ -124,5 +125,6 @@ def test_check_warns_which_messages_a_language_is_missing(make_site) -> None:  #
 
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_check_is_quiet_for_a_shipped_language(make_site, lang: str) -> None:  # type: ignore[no-untyped-def]
-    site = make_site({"sitegen.yaml": f"language: {lang}\n", "content/briefs/a.md": brief()})
+    site = make_site({"sitegen.yaml": f"language: {lang}\nbase_url: https://example.org/\n",
+                      "content/briefs/a.md": brief()})
     assert check_site(BuildOptions(site, workers=1)).warnings == ()

@@ -100,7 +100,8 @@ def test_a_site_in_one_language_is_unchanged_by_lang_equal_to_its_own(make_site)
 def test_check_warns_for_each_language_that_misses_messages(make_site) -> None:  # type: ignore[no-untyped-def]
     from sitegen.check import check_site
 
-    site = make_site({"sitegen.yaml": "languages: [en, zh, pt]\n", "content/briefs/a.md": brief()})
+    site = make_site({"sitegen.yaml": "languages: [en, zh, pt]\nbase_url: https://example.org/\n",
+                      "content/briefs/a.md": brief()})
     [warning] = check_site(BuildOptions(site, workers=1)).warnings
     assert warning.format().startswith("i18n/pt.yaml:1:1: warning: ")
 
