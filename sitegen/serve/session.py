@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from sitegen.serve.rescan import RESCAN_SECONDS
 from sitegen.serve.watch import ChangeBatch, ChangeKind, EventSource, watch_site, watchfiles_events
 from sitegen.sitecache import cache_root
 from sitegen.uptodate import forget
-from sitegen.writer import check_output_dir
+from sitegen.writer import check_output_dir, remove_in_background
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +138,9 @@ class Session:
             self.server = None
         collector.release()
         if self._temporary:
-            shutil.rmtree(self.output, ignore_errors=True)
+            # Deleted by a detached process: Ctrl-C returns at once even when the disk is busy
+            # (unlinks can queue for a long time behind another deletion on a `discard` mount).
+            remove_in_background(self.output)
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
