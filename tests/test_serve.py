@@ -216,10 +216,19 @@ def test_first_build_broken_still_serves_and_recovers(tmp_path: Path) -> None:
         assert b"Now fine" in get(origin + "/")[2]
 
 
+def _as_from_a_shell() -> None:
+    """In the child: the signal state a shell gives a command (no blocked signals, SIGINT
+    delivered), not whatever the test process has collected by then: a process started with
+    SIGINT ignored or blocked keeps it so, and could never be stopped with Ctrl-C."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
 def test_cli_serves_on_loopback_by_default_and_stops_cleanly(site: Path, sig: signal.Signals) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_from_a_shell)
     try:
         line = proc.stdout.readline()  # type: ignore[union-attr]
         assert " at http://127.0.0.1:" in line and line.rstrip().endswith("/repo/ (Ctrl-C to stop)")
