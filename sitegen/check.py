@@ -297,6 +297,18 @@ def translation_warnings(config: SiteConfig) -> list[Diagnostic]:
                               f"add them to {SITE_DIR}/{code}.yaml, for example "
                               f'"{missing[0]}": "..." (the format: README, Languages)', "", "warning",
                               code=Code.CATALOG))
+    for messages in config.other_messages:
+        written = [t for t, default in ((config.title, SiteConfig.title), (config.description, SiteConfig.description))
+                   if t != default]  # the default title is not the author's words
+        untranslated = [t for t in written if not messages.has(t)]
+        if untranslated:
+            code = messages.language
+            out.append(Diagnostic(SourceLocation(f"{SITE_DIR}/{code}.yaml", 1, 1),
+                                  f"the site's {' and '.join('title' if t == config.title else 'description' for t in untranslated)} "
+                                  f"{'has' if len(untranslated) == 1 else 'have'} no {messages.locale.get_display_name('en')} "
+                                  f"version, so the /{code}/ pages show {'it' if len(untranslated) == 1 else 'them'} as in sitegen.yaml",
+                                  f'add it to {SITE_DIR}/{code}.yaml: "{untranslated[0]}": "..."', "", "warning",
+                                  code=Code.CATALOG))
     return out
 
 

@@ -102,8 +102,14 @@ class SiteConfig:
         if language == self.language:
             return self
         messages = next(m for m in self.other_messages if m.language == language)
+        # The site's own words are translated like the theme's: i18n/<lang>.yaml may hold
+        # "Signal Briefs": "信号简报" (check warns when it does not).
+        def own(text: str) -> str:
+            return messages.lookup(text) if text and messages.has(text) else text
+
         return replace(self, language=language, messages=messages, base_url=self.base_url + language + "/",
-                       static_base=self.base_path, other_messages=())
+                       static_base=self.base_path, other_messages=(), title=own(self.title),
+                       description=own(self.description), stories=tuple((s, own(t)) for s, t in self.stories))
 
 
 # key -> (type(s), attribute); nested sections are handled below

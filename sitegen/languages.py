@@ -4,7 +4,8 @@ With `languages: [en, zh]` the default language (`language`) is built at the roo
 one under /<lang>/, each as a site of its own (home, weeks, taxonomies, feeds, related updates, all
 in that language: see SiteConfig.edition). A brief says its language with `lang:` (default: the
 site's) and names the brief it translates with `translation_of:`; the versions of one story are
-linked with hreflang alternates and a language switcher.
+linked with hreflang alternates and a language switcher. Related updates stay within a
+language unless a brief has none there (relate_across).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Callable, Sequence
 
 from babel import Locale
 
+from sitegen.brieffields import card
 from sitegen.config import SiteConfig
 from sitegen.codes import Code
 from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.hints import did_you_mean
 from sitegen.messages import language_hint, parse_language
-from sitegen.model import Brief, Page, Site
+from sitegen.model import Brief, Page, RelatedLink, Site
+from sitegen.relatedindex import RelatedIndex
 from sitegen.urls import brief_path, href
 
 Alternate = tuple[str, str, str]
@@ -90,7 +93,7 @@ def link_translations(sites: Sequence[Site], root: SiteConfig) -> Site:
     for slug, first in sorted(group.items()):
         versions.setdefault(first, []).append(slug)
     linked = []
-    for site in sites:
+    for site in relate_across(sites):
         translations = {}
         for b in site.briefs:
             mates = versions[group[b.slug]]
@@ -98,6 +101,57 @@ def link_translations(sites: Sequence[Site], root: SiteConfig) -> Site:
                 translations[b.slug] = tuple(sorted((url_of[s] for s in mates), key=_order(root)))
         linked.append(dataclasses.replace(site, translations=translations))
     return dataclasses.replace(linked[0], editions=tuple(linked[1:]))
+
+
+CROSS_SHORTLIST = 4
+"""Candidates looked at per link wanted when falling back to other languages: the nearest
+briefs overall may be in the brief's own language (below its threshold there), and are skipped."""
+
+
+def relate_across(sites: Sequence[Site]) -> list[Site]:
+    """Each language's sites with related links across languages where the issue allows them:
+    a `related:` slug naming a brief in another language is kept (pinned, in the author's
+    order), and a brief with no related update in its own language gets the best ones in the
+    others, scored over every language's briefs with the default language's settings."""
+    where = {b.slug: (k, b) for k, site in enumerate(sites) for b in site.briefs}
+    config = sites[0].config.related
+    related = [dict(site.related) for site in sites]
+    lonely = []
+    for k, site in enumerate(sites):
+        for b in site.briefs:
+            own = site.related.get(b.slug, ())
+            foreign = [s for s in dict.fromkeys(b.related) if s not in site.by_slug and s in where]
+            if foreign:
+                pinned = {link.slug: link for link in own if link.pinned}
+                picked = [pinned.get(s) or _link(b, where[s], sites, True) for s in dict.fromkeys(b.related)
+                          if s in pinned or s in foreign]
+                related[k][b.slug] = tuple([*picked, *(link for link in own if not link.pinned)][: config.count])
+            elif not own:
+                lonely.append((k, b))
+    if lonely:
+        index = RelatedIndex([b for site in sites for b in site.briefs], config)
+        for k, b in lonely:
+            found = [c for c in index.candidates(index.position[b.slug], config.count * CROSS_SHORTLIST)
+                     if c.score >= config.threshold and where[c.slug][0] != k]
+            if found:
+                related[k][b.slug] = tuple(_link(b, where[c.slug], sites) for c in found[: config.count])
+    out = []
+    for k, site in enumerate(sites):
+        links = related[k]
+        if links == site.related:
+            out.append(site)
+            continue
+        elsewhere = {link.slug: card(where[link.slug][1]) for many in links.values() for link in many if link.lang}
+        out.append(dataclasses.replace(site, related=links, elsewhere=elsewhere))
+    return out
+
+
+def _link(b: Brief, other: tuple[int, Brief], sites: Sequence[Site], pinned: bool = False) -> RelatedLink:
+    """A related link from `b` to a brief of another language's site."""
+    k, o = other
+    c = sites[k].config
+    return RelatedLink(o.slug, o.date > b.date, pinned, lang=c.language, href=href(c.base_path, brief_path(o.slug)),
+                       language=language_name(c.language))
 
 
 def _root(slug: str, every: dict[str, Brief]) -> str:

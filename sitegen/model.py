@@ -221,6 +221,11 @@ class RelatedLink:
     later: bool
     """True when the related brief is newer: shown as a "Later update"."""
     pinned: bool = False
+    lang: str = ""
+    """Set when the related brief is in another language of the site (sitegen/languages.py):
+    its language code; `href` is then its page's URL and `language` the language's own name."""
+    href: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,8 @@ class Site:
     name), in the order of `languages`. Only briefs that have a translation (sitegen/languages.py)."""
     editions: tuple[Site, ...] = ()
     """The other languages of a multilingual site, each a Site built under /<lang>/."""
+    elsewhere: Mapping[str, Brief] = field(default_factory=dict)
+    """Slug -> the card of a brief in another language that a related link here points to."""
 
     @property
     def today(self) -> dt.date:

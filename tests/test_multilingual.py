@@ -127,3 +127,63 @@ def test_serve_shows_every_language_as_a_clean_build_does(tmp_path: Path, monkey
         served = site_bytes(tmp_path / "live")
         assert any(rel.startswith("zh/briefs/grid-tender-zh/") for rel in served)
         assert served == site_bytes(tmp_path / f"clean-{i}"), f"after edit {i}"
+
+
+def test_a_brief_with_no_related_update_in_its_language_gets_them_from_the_others(make_site) -> None:  # type: ignore[no-untyped-def]
+    """The issue's rule: related updates stay within one language unless there are no same-language
+    candidates. Tags are often shared across languages (slugs), so they find the other versions."""
+    site = make_site({
+        "sitegen.yaml": "title: Desk\nbase_url: https://example.org/desk/\nlanguage: en\nlanguages: [en, zh]\n",
+        "content/briefs/grid-tender.md": EN,
+        "content/briefs/grid-prices.md": EN_OTHER,
+        "content/briefs/battery-plant.md": brief("Battery plant opens", "2026-05-03T08:00:00+08:00",
+                                                 extra="tags: [batteries, storage]"),
+        "content/briefs/chuneng.md": brief("储能工厂投产", "2026-05-04T08:00:00+08:00",
+                                           extra="lang: zh\ntags: [batteries, storage]"),
+        "content/briefs/dianwang.md": brief("电网价格", "2026-05-01T09:00:00+08:00",
+                                            extra="lang: zh\ntags: [电网]\nrelated: [grid-prices]"),
+    })
+    build(BuildOptions(site, workers=1))
+    public = site / "public"
+
+    def related(rel: str) -> str:
+        page = _read(public, rel)
+        return page.split('id="related-h"')[1].split("</section>")[0] if 'id="related-h"' in page else ""
+
+    # Alone in Chinese: the English brief on the same story, marked as English and linked across.
+    zh = related("zh/briefs/chuneng/index.html")
+    assert '<a href="/desk/briefs/battery-plant/" hreflang="en" lang="en">Battery plant opens</a>' in zh
+    assert '<span class="badge" lang="en">English</span>' in zh
+    assert "Grid" not in zh
+    # And the other way: the English battery brief has no English mate either.
+    en = related("briefs/battery-plant/index.html")
+    assert '<a href="/desk/zh/briefs/chuneng/" hreflang="zh" lang="zh">储能工厂投产</a>' in en
+    assert "<span class=\"badge\">Later update</span>" in en
+    # A brief with a same-language related update keeps to its language.
+    grid = related("briefs/grid-tender/index.html")
+    assert "Grid prices" in grid and "/zh/" not in grid and "hreflang" not in grid
+    # A related: slug in another language is honoured, as the author pinned it.
+    pinned = related("zh/briefs/dianwang/index.html")
+    assert '<a href="/desk/briefs/grid-prices/" hreflang="en" lang="en">Grid prices</a>' in pinned
+
+
+def test_each_language_shows_the_site_title_as_its_catalog_translates_it(make_site) -> None:  # type: ignore[no-untyped-def]
+    """The site's own words go through i18n/<lang>.yaml like the theme's; check names the ones missing."""
+    from sitegen.check import check_site
+
+    files = {"sitegen.yaml": "title: Grid Desk\ndescription: Power news.\nbase_url: https://example.org/\n"
+                             "language: en\nlanguages: [en, zh]\n",
+             "content/briefs/grid-tender.md": EN, "content/briefs/grid-prices.md": EN_OTHER,
+             "content/briefs/grid-tender-zh.md": ZH}
+    site = make_site(files)
+    warnings = [w.format() for w in check_site(BuildOptions(site, workers=1)).warnings]
+    assert any(w.startswith("i18n/zh.yaml:1:1: warning: the site's title and description have no Chinese version")
+               for w in warnings), warnings
+    (site / "i18n").mkdir()
+    (site / "i18n" / "zh.yaml").write_text('"Grid Desk": "电网观察"\n"Power news.": "电力新闻。"\n', encoding="utf-8")
+    assert not [w for w in check_site(BuildOptions(site, workers=1)).warnings if "site's title" in w.message]
+    build(BuildOptions(site, workers=1))
+    zh, en = _read(site / "public", "zh/index.html"), _read(site / "public", "index.html")
+    assert "<title>电网观察</title>" in zh and '<meta name="description" content="电力新闻。">' in zh
+    assert "<title>Grid Desk</title>" in en and "电网观察" not in en
+    assert "<title>电网观察</title>" in _read(site / "public", "zh/feed.xml").replace('<title type="text">', "<title>")

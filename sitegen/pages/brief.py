@@ -32,7 +32,7 @@ def remake_brief_jobs(site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[
 
 def brief_page_job(site: Site, cards: Cards, b: Brief, memo: Memo, social: bool = True) -> Job:
     links = site.related.get(b.slug, ())
-    shown = tuple([cards[link.slug] for link in links])  # the related cards
+    shown = tuple([cards.get(link.slug) or site.elsewhere[link.slug] for link in links])  # the related cards
     week_key = site.week_of[b.slug]
     series = tuple(site.series[m.series] for m in b.metrics if m.series in site.series)
     story = site.story_of.get(b.slug)
