@@ -62,6 +62,10 @@ def key_of(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+MAX_ORIGINS = 1_000_000
+"""Parse results remembered by identity per Store (one per build; serve keeps its one)."""
+
+
 class Store:
     """Entries of the cache folder `root`, and which ones this run used (for pruning)."""
 
@@ -70,6 +74,9 @@ class Store:
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.hits = 0
         self.misses = 0
+        self.origins: dict[int, tuple[object, str]] = {}
+        """id -> (object, key) of parse results this run took from (or put in) the cache: such an
+        object is exactly what its entry holds, so its render-key digest is the key's (see `origin`)."""
 
     def path(self, kind: str, key: str) -> Path:
         return self.root / kind / (f"{key}.html" if kind == "pages" else key)
@@ -103,6 +110,15 @@ class Store:
             pass
         self.used[kind].add(path.name)
         return path
+
+    def note_origin(self, obj: object, key: str) -> None:
+        if len(self.origins) < MAX_ORIGINS:  # serve's store lives long: its first build is what gains
+            self.origins[id(obj)] = (obj, key)
+
+    def origin(self, obj: object) -> str | None:
+        """The parse entry this very object was loaded from (identity, not equality), or None."""
+        hit = self.origins.get(id(obj))
+        return hit[1] if hit is not None and hit[0] is obj else None
 
     def _count(self, kind: str, key: str, hit: bool) -> None:
         if hit:

@@ -11,7 +11,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.assemble import assemble
 from sitegen.assets import make_assets, prune
 from sitegen.buildcache import Store, StoredParse, TreeStore, key_of, link_tree
-from sitegen.cache import Fingerprinter, ParseCache, TemplateDeps, render_key
+from sitegen.cache import Fingerprinter, ParseCache, TemplateDeps, digest, render_key
 from sitegen.clock import build_now, stable_window
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
@@ -33,7 +33,7 @@ from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
-from sitegen.render import Job
+from sitegen.render import Job, cards_of
 from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
@@ -132,20 +132,23 @@ def parse_pairs_stored(pairs: Iterable[tuple[SourceFile, bytes]], settings: Pars
     """(file, bytes) pairs parsed, in order: from the persistent cache when it has them."""
     salt = repr(settings).encode()
     found: list[ParsedSource | None] = []
+    keys: list[str] = []
     misses: list[tuple[SourceFile, bytes, str]] = []
     for f, data in pairs:
         key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
+        keys.append(key)
         hit = store.load("parse", key)
         found.append(None if hit is None else (f, *hit[1:]))  # the stored SourceFile may name another checkout
         if hit is None:
             misses.append((f, data, key))
     parse = StoredParse(functools.partial(parse_source, settings))
     made = zip(misses, map_ordered(parse, [(f, d) for f, d, _ in misses], workers))
-    for result in found:
+    for result, key in zip(found, keys):
         if result is None:
             (f, _, key), pickled = next(made)
             store.save("parse", key, pickled)
             result = (f, *pickle.loads(pickled)[1:])
+        store.note_origin(result[1], key)
         yield result
 
 
@@ -325,14 +328,15 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
                 ) -> Iterator[OutputFile | LinkedFile]:
     kinds = page_kinds(options)
     with progress.timed("jobs"):
-        jobs = kinds.jobs(site)
+        cards = cards_of(site)
+        jobs = kinds.jobs(site, cards)
     errors: list[Diagnostic] = []
     renderer = page_renderer(site, options.site_dir, kinds)
     todo: Sequence[Job] = jobs
     keys: list[str] = []
     if store is not None:
         with progress.timed("page keys", len(jobs)):
-            keys = page_keys(renderer, jobs)
+            keys = page_keys(renderer, jobs, known_digests(site, cards, store))
         todo = []
         for job, key in zip(jobs, keys):
             if store.has("pages", key):
@@ -373,13 +377,46 @@ def _stored_file(store: Store, f: OutputFile) -> LinkedFile:
     return LinkedFile(f.path, store.path("files", key), key)
 
 
-def page_keys(renderer: _Renderer, jobs: Sequence[Job]) -> list[str]:
+def page_keys(renderer: _Renderer, jobs: Sequence[Job], known: Iterable[tuple[object, bytes]] = ()) -> list[str]:
     """Each job's render key: its template and every template that one reaches, the
-    Environment's globals and the job's context (sitegen/cache.py)."""
+    Environment's globals and the job's context (sitegen/cache.py). `known`: (object,
+    digest) of objects whose digest is known without pickling them (known_digests)."""
     fingerprints = Fingerprinter()
+    for obj, d in known:
+        fingerprints.seed(obj, d)
     deps = TemplateDeps(renderer.env)
     env_digest = fingerprints.digest(renderer.globals_key)
     return [key_of(render_key(job, fingerprints, deps, env_digest)) for job in jobs]
+
+
+CARD_DIGESTS = "card-digests"
+"""The parse entry holding {parse key: the digest of that brief's card}."""
+
+
+def known_digests(site: Site, cards: Mapping[str, Brief], store: Store) -> list[tuple[object, bytes]]:
+    """Digests of briefs and cards known without pickling them (pickling 10,000 of each took most
+    of a one-brief rebuild's render keys). A brief that is the very object loaded from a parse
+    entry is digested by that entry's key, which covers the file's bytes, path, settings and
+    sitegen's code. Its card is digested by value, as before, but once: the digest is kept by
+    parse key, so a body edit that leaves the card as it was leaves every list page's key too.
+    A brief assemble replaced is not the loaded object: it is pickled as before."""
+    table: dict[str, bytes] = store.load("parse", CARD_DIGESTS) or {}
+    fresh: dict[str, bytes] = {}
+    fingerprints = Fingerprinter()
+    out: list[tuple[object, bytes]] = []
+    for b in site.briefs:
+        key = store.origin(b)
+        if key is None:
+            continue
+        card = cards[b.slug]
+        d = table.get(key) or fingerprints.digest(card)
+        fresh[key] = d
+        out += [(b, digest(b"brief\0" + key.encode())), (card, d)]
+    if fresh.keys() - table.keys():
+        # Other languages' briefs stay listed; the table is trimmed when it outgrows the site.
+        kept = {**table, **fresh} if len(table) < 2 * len(fresh) + 1000 else fresh
+        store.save("parse", CARD_DIGESTS, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
 
 
 def static_dirs(site_dir: Path) -> list[Path]:
