@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,26 @@ def test_stale_staging_of_a_dead_build_is_removed(tmp_path: Path) -> None:
     live.mkdir()
     write_site(tmp_path / "public", files({"index.html": "x"}))
     assert not stale.exists() and live.exists()
+
+
+def test_an_old_output_whose_remover_was_killed_is_removed_by_a_later_build(tmp_path: Path) -> None:
+    from sitegen.writer import TRASH_GRACE_SECONDS
+
+    orphan, recent = tmp_path / ".public.sitegen-trash-1", tmp_path / ".public.sitegen-trash-2"
+    for trash in (orphan, recent):
+        (trash / "briefs").mkdir(parents=True)
+        (trash / "briefs" / "old.html").write_text("old")
+    old = time.time() - TRASH_GRACE_SECONDS - 60
+    os.utime(orphan, (old, old))
+    write_site(tmp_path / "public", files({"index.html": "x"}))
+    def others() -> list[str]:
+        return [p.name for p in tmp_path.iterdir() if "trash" in p.name and p != recent]
+
+    deadline = time.monotonic() + 60  # renamed, then deleted by a detached process
+    while others() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert others() == []
+    assert recent.exists()  # its remover may still be at work: left to it
 
 
 def test_static_files_are_copied_but_links_out_are_not(tmp_path: Path) -> None:
