@@ -329,3 +329,51 @@ def test_serving_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None
         assert session.rebuild() is not None and session.last is not None and session.last.way == "full"
         assert gc.isenabled()
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_with_a_warm_cache_the_last_build_is_served_at_once_and_edits_wait_for_the_first_build(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `sitegen build`, serve shows that build (linked from the cache) before its own first
+    build is done; that build runs in the background, and a rebuild asked for meanwhile waits."""
+    from sitegen.pipeline import BuildOptions, build
+    from sitegen.serve.incremental import LiveSite
+    from sitegen.serve.watch import classify_batch
+
+    build(BuildOptions(site, workers=1))
+    release = threading.Event()
+    real = LiveSite.rebuild
+
+    def slow_first(self, changes=None):  # type: ignore[no-untyped-def]
+        if changes is None:
+            assert release.wait(60), "the test never released the first build"
+        return real(self, changes)
+
+    monkeypatch.setattr(LiveSite, "rebuild", slow_first)
+    session = Session(ServeOptions(site, port=0), out=io.StringIO())
+    try:
+        assert session.early is not None and session.early.pages > 0
+        origin = f"http://127.0.0.1:{session.start().port}"
+        status, _, body = get(origin + "/repo/briefs/alpha/")
+        assert status == 200 and b"Alpha body text." in body  # served while the first build waits
+        assert session.last is None
+        edited = site / "content/briefs/alpha.md"
+        edited.write_text(brief("Alpha launch", extra="tags: [chips]", body="Alpha body, edited."), encoding="utf-8")
+        done: list[object] = []
+        waiting = threading.Thread(target=lambda: done.append(session.rebuild(classify_batch(site, [edited]))))
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and not done, "a rebuild ran before the first build"
+        release.set()
+        waiting.join(60)
+        assert done and done[0] is not None
+        assert b"Alpha body, edited." in get(origin + "/repo/briefs/alpha/")[2]
+        assert "showing the last build of these files" in session.out.getvalue()  # type: ignore[attr-defined]
+    finally:
+        release.set()
+        session.close()
+
+
+def test_a_cold_cache_serves_after_the_first_build_as_before(site: Path) -> None:
+    with serving(site) as (session, origin):
+        assert session.early is None and session.last is not None
+        assert b"Alpha body text." in get(origin + "/repo/briefs/alpha/")[2]

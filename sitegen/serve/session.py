@@ -1,7 +1,9 @@
 """One `sitegen serve` session: the live site, the HTTP server, the watcher, and how they meet.
 
 The watcher is armed before the first build, so an edit saved at any moment after `serve`
-starts is rebuilt without another save. The server never exits on a user mistake: a failed
+starts is rebuilt without another save. When the build cache holds a build of exactly the
+site's files, serve shows it at once and makes its live state (the first build) in the
+background; an edit saved meanwhile waits for it. The server never exits on a user mistake: a failed
 rebuild is printed and shown in the browser overlay while the last good output stays served.
 """
 
@@ -20,7 +22,8 @@ from typing import TextIO
 
 from sitegen import collector
 from sitegen.errors import BuildFailed, format_report
-from sitegen.pipeline import BuildOptions
+from sitegen.config import load_config
+from sitegen.pipeline import BuildOptions, replay_latest
 from sitegen.serve.incremental import LiveSite, RebuildResult
 from sitegen.serve.search import SearchRefresher, touches_index
 from sitegen.serve.server import DevServer, ServeState
@@ -69,6 +72,10 @@ class Session:
             self._temporary = True
         build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers,
                                      now=options.now, cache_dir=options.cache_dir, no_cache=options.no_cache)
+        # Before LiveSite, which takes what it finds in the folder as leftovers to check.
+        self.early = replay_latest(build_options, self.output)
+        """The cached build shown while the first build runs (None: there was none to show)."""
+        self._closing = False
         self.live = LiveSite(build_options, self.output)
         self.search = SearchRefresher(self.output, lambda: self.live.searchable, self._print)
         self.state = ServeState()
@@ -79,39 +86,63 @@ class Session:
     def rebuild(self, batch: ChangeBatch | None = None) -> RebuildResult | None:
         """Rebuild now; on a user mistake, report it and keep the last good output."""
         with self._lock:
-            try:
-                result = self.live.rebuild(batch)
-            except BuildFailed as e:
-                report = format_report(e.diagnostics, "; still serving the last good build.")
-                self._print(report)
-                self.state.failed(report)
-                return None
-            except Exception as e:  # a bug of ours must not kill the preview either
-                report = f"internal error while rebuilding: {e!r}\n{traceback.format_exc()}"
-                self._print(report)
-                self.state.failed(report)
-                return None
-            self.last = result
-            if self.server is not None:
-                self.server.base_path = result.base_path
-            kinds = ", ".join(sorted(k.value for k in batch.kinds)) if batch else "start"
-            self._print(f"[{kinds}] rendered {len(result.rendered)} of {result.pages} pages, "
-                        f"wrote {len(result.written)} files, removed {len(result.removed)} "
-                        f"in {result.seconds * 1000:.0f} ms ({result.way})")
-            self.state.built(result.changed)
-            if batch is None or touches_index(result.written + result.removed):
-                self.search.request()
-            if result.way == "full":
-                collector.settle()  # what a full rebuild left stays alive until the next one
-            return result
+            return self._rebuild(batch)
+
+    def _rebuild(self, batch: ChangeBatch | None, early: bool = False) -> RebuildResult | None:
+        """`early`: the first build behind a cached one already shown (same files: no reload,
+        and the search bundle shown with it stays)."""
+        try:
+            result = self.live.rebuild(batch)
+        except BuildFailed as e:
+            report = format_report(e.diagnostics, "; still serving the last good build.")
+            self._print(report)
+            self.state.failed(report)
+            return None
+        except Exception as e:  # a bug of ours must not kill the preview either
+            if self._closing:
+                return None  # stopped during the background first build: its folder is going away
+            report = f"internal error while rebuilding: {e!r}\n{traceback.format_exc()}"
+            self._print(report)
+            self.state.failed(report)
+            return None
+        self.last = result
+        if self.server is not None:
+            self.server.base_path = result.base_path
+        kinds = ", ".join(sorted(k.value for k in batch.kinds)) if batch else "start"
+        self._print(f"[{kinds}] rendered {len(result.rendered)} of {result.pages} pages, "
+                    f"wrote {len(result.written)} files, removed {len(result.removed)} "
+                    f"in {result.seconds * 1000:.0f} ms ({result.way})")
+        self.state.built(result.changed and not early)
+        if (batch is None and not early) or touches_index(result.written + result.removed):
+            self.search.request()
+        if result.way == "full":
+            collector.settle()  # what a full rebuild left stays alive until the next one
+        return result
 
     def start(self) -> DevServer:
-        """Build once, then start serving (even if that first build failed)."""
-        result = self.rebuild()
-        base_path = result.base_path if result is not None else "/"
+        """Build once, then start serving (even if that first build failed). With a cached build
+        already shown (`early`), serve at once and make the first build in the background."""
+        if self.early is None:
+            result = self.rebuild()
+            base_path = result.base_path if result is not None else "/"
+        else:
+            self._lock.acquire()  # released by the first build: every rebuild waits for it
+            try:
+                base_path = load_config(self.site_dir, self.options.base_url).base_path
+            except BuildFailed:  # cannot happen for a config a build succeeded with; the first build reports it
+                base_path = "/"
+            threading.Thread(target=self._first_build, name="sitegen-first-build", daemon=True).start()
+            self._print(f"showing the last build of these files ({self.early.pages} pages, linked from the "
+                        "build cache in {:.0f} ms); preparing live reload".format(self.early.seconds * 1000))
         self.server = DevServer(self.output, base_path, self.state, self.options.bind, self.options.port)
         self.server.start()
         return self.server
+
+    def _first_build(self) -> None:
+        try:
+            self._rebuild(None, early=True)
+        finally:
+            self._lock.release()
 
     def on_change(self, batch: ChangeBatch) -> None:
         if ChangeKind.CONFIG in batch.kinds:
@@ -133,6 +164,7 @@ class Session:
             self.on_change(batch)
 
     def close(self) -> None:
+        self._closing = True
         if self.server is not None:
             self.server.stop()
             self.server = None
