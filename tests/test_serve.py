@@ -368,6 +368,9 @@ def test_with_a_warm_cache_the_last_build_is_served_at_once_and_edits_wait_for_t
         assert done and done[0] is not None
         assert b"Alpha body, edited." in get(origin + "/repo/briefs/alpha/")[2]
         assert "showing the last build of these files" in session.out.getvalue()  # type: ignore[attr-defined]
+        # The search bundle shown with the cached build is still served after the first build.
+        assert (site / "public/pagefind/pagefind-entry.json").is_file()
+        assert get(origin + "/repo/pagefind/pagefind-entry.json")[0] == 200
     finally:
         release.set()
         session.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen.cache import StatSig, digest
 from sitegen.model import LinkedFile, OutputFile
+from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.paths import link_escapes, real_root
 from sitegen.pipeline import static_dirs
 from sitegen.writer import link_or_copy, safe_join
@@ -50,7 +51,8 @@ class LiveOutput:
         root.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(self.staging, ignore_errors=True)  # left by a killed server
         for rel in walk_files(root):  # leftovers are replaced or removed by the first commit
-            self.digests[rel] = b""
+            if not rel.startswith(SEARCH_BUNDLE + "/"):  # the search bundle is the refresher's (serve/search.py)
+                self.digests[rel] = b""
 
     def scan_static(self, site_dir: Path) -> dict[str, Path]:
         """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
