@@ -21,6 +21,9 @@ from sitegen.parallel import map_ordered
 from sitegen.relatedindex import RelatedIndex
 from sitegen.relatedstate import RelatedState
 
+LINK_CHUNK = 1024
+"""Briefs a worker links per task (about 100 tasks at 100,000 briefs)."""
+
 
 def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
                     workers: int | None = None) -> dict[str, tuple[RelatedLink, ...]]:
@@ -28,9 +31,11 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     # Scoring allocates millions of short-lived, acyclic objects next to a large live heap:
     # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
     with collector.paused():
-        index = RelatedIndex(briefs, config, workers)
+        index = RelatedIndex(briefs, config)
         # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
-        found = map_ordered(index.linked, range(len(index.briefs)), workers)
+        # Large chunks: fewer results for the parent to take in, and `linked` reuses more
+        # scores within a chunk (see RelatedIndex.ranked).
+        found = map_ordered(index.linked, range(len(index.briefs)), workers, chunk=LINK_CHUNK)
         slugs = [b.slug for b in index.briefs]
         return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
                 for slug, links in zip(slugs, found)}

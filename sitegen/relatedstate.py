@@ -76,7 +76,7 @@ class RelatedState:
 
     @classmethod
     def build(cls, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None) -> RelatedState:
-        index = RelatedIndex(briefs, config, workers)
+        index = RelatedIndex(briefs, config)
         return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), workers)))
 
     def advance(self, briefs: Sequence[Brief], config: RelatedConfig) -> bool:
