@@ -18,11 +18,8 @@ from sitegen import collector
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
 from sitegen.parallel import map_ordered
-from sitegen.relatedindex import RelatedIndex
+from sitegen.relatedindex import RelatedIndex, link_chunk
 from sitegen.relatedstate import RelatedState
-
-LINK_CHUNK = 1024
-"""Briefs a worker links per task (about 100 tasks at 100,000 briefs)."""
 
 
 def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
@@ -33,9 +30,7 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     with collector.paused():
         index = RelatedIndex(briefs, config)
         # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
-        # Large chunks: fewer results for the parent to take in, and `linked` reuses more
-        # scores within a chunk (see RelatedIndex.ranked).
-        found = map_ordered(index.linked, range(len(index.briefs)), workers, chunk=LINK_CHUNK)
+        found = map_ordered(index.linked, range(len(index.briefs)), workers, chunk=link_chunk(len(index.briefs)))
         slugs = [b.slug for b in index.briefs]
         return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
                 for slug, links in zip(slugs, found)}
