@@ -68,6 +68,7 @@ TITLE_COUNT = 2
 
 NOT_A_TERM = -1
 """The id of a word that is never a term (a stopword, a single letter, a number)."""
+_UNKNOWN = (None,)
 
 
 class TermCounter:
@@ -90,28 +91,42 @@ class TermCounter:
 
     def count(self, b: Brief) -> dict[int, int]:
         """Term id -> occurrences in b, signal by signal, in SIGNALS order."""
+        title, summary = _words(b.title), _words(b.summary)
+        counts = self._known(b, title, summary)
+        if counts is None:  # a name or word not seen before
+            self._learn(b, title, summary)
+            counts = self._known(b, title, summary)
+            assert counts is not None
+        return counts
+
+    def _known(self, b: Brief, title: list[str], summary: list[str]) -> dict[int, int] | None:
+        """`count`, or None if a name or word has no id yet."""
         tags, audience, source = self._written[:3]
-        ids = list(map(tags.get, b.tags))
-        if None in ids:
-            ids = [self._name(0, t) for t in b.tags]
-        more = list(map(audience.get, b.audience))
-        ids += [self._name(1, a) for a in b.audience] if None in more else more
-        tid = source.get(b.source.name)
-        ids.append(self._name(2, b.source.name) if tid is None else tid)
-        ids += self._words(_words(b.title)) * TITLE_COUNT
-        ids += self._words(_words(b.summary))
-        tag_words = self._tag_words
+        words = self.ids[self.text].get
+        ids = [*map(tags.get, b.tags), *map(audience.get, b.audience), source.get(b.source.name)]
+        ids += list(map(words, title)) * TITLE_COUNT
+        ids += map(words, summary)
+        # The same words as tokenising summary and tags joined by spaces: no word, NFKC
+        # composition or CJK run crosses a space.
+        tag_words = self._tag_words.get
         for tag in b.tags:
-            # The same words as tokenising summary and tags joined by spaces: no word,
-            # NFKC composition or CJK run crosses a space.
-            more = tag_words.get(tag)
-            if more is None:
-                more = tag_words[tag] = self._words(_words(tag))
-            ids += more
+            ids += tag_words(tag, _UNKNOWN)
+        if None in ids:
+            return None
         # Ids of different signals never collide; counting keeps first-occurrence order.
         counts = Counter(ids)
         counts.pop(NOT_A_TERM, None)
         return counts
+
+    def _learn(self, b: Brief, title: list[str], summary: list[str]) -> None:
+        for sig, names in enumerate((b.tags, b.audience, (b.source.name,))):
+            for name in names:
+                self._name(sig, name)
+        for word in (*title, *summary):
+            self._word(word)
+        for tag in b.tags:
+            if tag not in self._tag_words:
+                self._tag_words[tag] = [self._word(w) for w in _words(tag)]
 
     def _name(self, sig: int, name: str) -> int:
         key = name.casefold()
@@ -122,13 +137,6 @@ class TermCounter:
             self.sig_of.append(sig)
         self._written[sig][name] = tid
         return tid
-
-    def _words(self, words: list[str]) -> list[int]:
-        table = self.ids[self.text]
-        ids = list(map(table.get, words))
-        if None in ids:
-            ids = [self._word(w) for w in words]
-        return ids
 
     def _word(self, word: str) -> int:
         table = self.ids[self.text]
