@@ -51,5 +51,5 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = 
     bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_init, initargs=(fn, items)) as pool:
-        for chunk in pool.imap(_run_slice, bounds):
-            yield from chunk
+        for results in pool.imap(_run_slice, bounds):
+            yield from results

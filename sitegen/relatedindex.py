@@ -195,7 +195,7 @@ class RelatedIndex:
             wv = tw[tid] * v
             if n <= WHOLE:
                 pairs = zip(idx, postings_val[tid])
-            else:  # span(idx, i), inlined: this loop is most of the time at 100,000 briefs
+            else:  # span(idx, i), inlined: at 100,000 briefs this loop is the largest part of the time
                 k = bisect.bisect_left(idx, i)
                 lo, hi = (k - WINDOW if k > WINDOW else 0), k + WINDOW + 1
                 pairs = zip(idx[lo:hi], postings_val[tid][lo:hi])
