@@ -40,14 +40,16 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> Iterator[R]:
-    """fn over items, results in input order, streamed as they complete."""
+def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None,
+                chunk: int = CHUNK) -> Iterator[R]:
+    """fn over items, results in input order, streamed as they complete; a worker takes
+    `chunk` consecutive items at a time."""
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
         yield from (fn(item) for item in items)
         return
-    bounds = [(i, min(i + CHUNK, len(items))) for i in range(0, len(items), CHUNK)]
+    bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers, initializer=_init, initargs=(fn, items)) as pool:
-        for chunk in pool.imap(_run_slice, bounds):
-            yield from chunk
+        for results in pool.imap(_run_slice, bounds):
+            yield from results

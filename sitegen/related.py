@@ -18,7 +18,7 @@ from sitegen import collector
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
 from sitegen.parallel import map_ordered
-from sitegen.relatedindex import RelatedIndex
+from sitegen.relatedindex import RelatedIndex, link_chunk
 from sitegen.relatedstate import RelatedState
 
 
@@ -28,9 +28,9 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     # Scoring allocates millions of short-lived, acyclic objects next to a large live heap:
     # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
     with collector.paused():
-        index = RelatedIndex(briefs, config, workers)
+        index = RelatedIndex(briefs, config)
         # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
-        found = map_ordered(index.linked, range(len(index.briefs)), workers)
+        found = map_ordered(index.linked, range(len(index.briefs)), workers, chunk=link_chunk(len(index.briefs)))
         slugs = [b.slug for b in index.briefs]
         return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
                 for slug, links in zip(slugs, found)}

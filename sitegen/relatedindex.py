@@ -27,8 +27,7 @@ from operator import itemgetter
 
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
-from sitegen.parallel import map_ordered
-from sitegen.relatedterms import brief_terms, count_terms, idf_weight, term_vector
+from sitegen.relatedterms import TermCounter, idf_weight, term_vector
 
 MEANINGFUL = ("tags", "text")
 """A pair must share at least one of these to be related at all."""
@@ -49,6 +48,13 @@ QUERY_TERMS = 6
 """Most distinctive words of a brief used to find candidates (all words are scored)."""
 SLACK = 2
 """Candidates scored exactly beyond the number shown (the approximate ranking can be off)."""
+
+
+def link_chunk(n: int) -> int:
+    """Briefs a worker process links per task: 1,024 from 16,384 briefs (100 tasks at 100,000;
+    with 64 a task, the parent spent seconds taking in results, and `linked` reused fewer
+    scores, see `ranked`), a sixteenth of them below, so that small sites still share out."""
+    return max(64, min(1024, n // 16))
 
 
 @dataclass(frozen=True)
@@ -87,25 +93,27 @@ class RelatedIndex:
     so terms first seen in an edit can simply take the next free number.
     """
 
-    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None):
+    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig):
         self.config = config
         # Oldest first, so every posting list is sorted by date without sorting it.
         self.briefs = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
         self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
         n = len(self.briefs)
-        self.ids: list[dict[str, int]] = [{} for _ in SIGNALS]
-        self.sig_of: list[int] = []
-        self.counts: list[dict[int, int]] = [count_terms(per_signal, self.ids, self.sig_of)
-                                             for per_signal in map_ordered(brief_terms, self.briefs, workers)]
+        # In this process: workers would send every brief's terms back pickled, which cost
+        # more than counting them here.
+        self.terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
+        self.ids, self.sig_of = self.terms.ids, self.terms.sig_of
+        self.counts: list[dict[int, int]] = list(map(self.terms.count, self.briefs))
         held = Counter(itertools.chain.from_iterable(self.counts))
         self.df: list[int] = [held[tid] for tid in range(len(self.sig_of))]
         self.idf = [idf_weight(n, d) for d in self.df]
         self.vectors: list[dict[int, float]] = []
         postings_idx: list[list[int]] = [[] for _ in self.df]
         postings_val: list[list[float]] = [[] for _ in self.df]
+        idf = self.idf
         for i, counts in enumerate(self.counts):
-            vec = term_vector(counts, self.idf)
+            vec = term_vector(counts, idf)
             for tid, v in vec.items():
                 postings_idx[tid].append(i)
                 postings_val[tid].append(v)
@@ -121,7 +129,11 @@ class RelatedIndex:
         self.text = SIGNALS.index("text")
         self.plain: set[int] = set()
         """Terms of the signals that cannot relate two briefs on their own (audience, source)."""
+        self.kind: list[int] = []
+        """Each term's part in a query: PLAIN (never), TEXT (the most distinctive words) or OTHER (always)."""
         self._grow_terms()
+        self._scores: dict[int, float] = {}
+        """The memo of `linked`'s pass (see `ranked`)."""
 
     def _grow_terms(self) -> None:
         """Extend the per-term tables to terms numbered since the last call."""
@@ -130,6 +142,7 @@ class RelatedIndex:
             self.term_weight.append(self.weights[sig])
             if sig not in self.meaningful:
                 self.plain.add(tid)
+            self.kind.append(PLAIN if sig not in self.meaningful else TEXT if sig == self.text else OTHER)
 
     def time_factor(self, i: int, j: int) -> float:
         half_life = self.config.half_life_days
@@ -159,40 +172,71 @@ class RelatedIndex:
 
     def query(self, vec: dict[int, float]) -> list[tuple[int, float]]:
         """The terms a brief looks for neighbours with: its tags and its most distinctive words."""
-        sig_of, text, plain = self.sig_of, self.text, self.plain
-        words = [kv for kv in vec.items() if sig_of[kv[0]] == text]
+        kind = self.kind
+        query = [kv for kv in vec.items() if kind[kv[0]]]
+        words = [kv for kv in query if kind[kv[0]] == TEXT]
         if len(words) <= QUERY_TERMS:
-            return [kv for kv in vec.items() if kv[0] not in plain]
+            return query
         # As heapq.nlargest, which is this sort: on a tie, the word seen first.
         keep = set(sorted(words, key=_BY_VALUE, reverse=True)[:QUERY_TERMS])
-        return [kv for kv in vec.items() if kv[0] not in plain and (sig_of[kv[0]] != text or kv in keep)]
+        return [kv for kv in query if kind[kv[0]] != TEXT or kv in keep]
 
     def accumulate(self, i: int, query: list[tuple[int, float]]) -> dict[int, float]:
         """Approximate similarity to the briefs nearest in time on each query term's posting list
         (all of them on a short list)."""
         acc: dict[int, float] = {}
         get = acc.get
-        tw = self.term_weight
+        tw, postings_idx, postings_val = self.term_weight, self.postings_idx, self.postings_val
         for tid, v in query:
-            idx = self.postings_idx[tid]
-            if len(idx) == 1:
+            idx = postings_idx[tid]
+            n = len(idx)
+            if n == 1:
                 continue
-            lo, hi = span(idx, i)
             wv = tw[tid] * v
-            for j, x in zip(idx[lo:hi], self.postings_val[tid][lo:hi]):
+            if n <= WHOLE:
+                pairs = zip(idx, postings_val[tid])
+            else:  # span(idx, i), inlined: at 100,000 briefs this loop is the largest part of the time
+                k = bisect.bisect_left(idx, i)
+                lo, hi = (k - WINDOW if k > WINDOW else 0), k + WINDOW + 1
+                pairs = zip(idx[lo:hi], postings_val[tid][lo:hi])
+            for j, x in pairs:
                 acc[j] = get(j, 0.0) + wv * x
         acc.pop(i, None)
         return acc
 
     def shortlist(self, acc: dict[int, float], size: int) -> list[int]:
         """The `size` best accumulated similarities (ties: the later position)."""
-        # As heapq.nlargest, which is this sort, but faster on a few dozen items.
-        return [j for j, _ in sorted(acc.items(), key=_BY_VALUE_THEN_KEY, reverse=True)[:size]]
+        return [j for _, j in _top(acc, size)]
 
-    def ranked(self, i: int, shortlist: Sequence[int]) -> list[tuple[float, int]]:
-        """(score, position) of the shortlist, best first; ties go to the newer brief, then the slug."""
-        scored = [(self.score(i, j), j) for j in shortlist]
-        days, briefs = self.days, self.briefs
+    def ranked(self, i: int, shortlist: Sequence[int], memo: dict[int, float] | None = None) -> list[tuple[float, int]]:
+        """(score, position) of the shortlist, best first; ties go to the newer brief, then the slug.
+
+        `memo` (for one pass over briefs in increasing order, while no vector changes) keeps
+        score(i, j) for j > i until brief j asks for it: most pairs are on each other's shortlist,
+        and score(i, j) is score(j, i) to the bit (a · b = b · a, |Δdays| is symmetric, fsum is exact).
+        """
+        # score(i, j) for each, inlined (the same operations, so the same bits).
+        a, vectors, plain, tw, days = self.vectors[i], self.vectors, self.plain, self.term_weight, self.days
+        keys, day, half_life, w_rest, w_time = a.keys(), days[i], self.config.half_life_days, self.w_rest, self.w_time
+        n = len(vectors)
+        scored = []
+        for j in shortlist:
+            if memo is not None and j < i:
+                score = memo.pop(j * n + i, None)
+                if score is not None:
+                    scored.append((score, j))
+                    continue
+            b = vectors[j]
+            common = keys & b.keys()
+            if common <= plain:
+                score = 0.0
+            else:
+                decay = 0.5 ** (abs(day - days[j]) / half_life) if half_life > 0 else 1.0
+                score = math.fsum([tw[t] * (a[t] * b[t]) for t in common]) * (w_rest + w_time * decay)
+            if memo is not None and j > i:
+                memo[i * n + j] = score
+            scored.append((score, j))
+        briefs = self.briefs
         scored.sort(key=lambda sj: (-sj[0], -days[sj[1]], briefs[sj[1]].slug))
         return scored
 
@@ -220,9 +264,25 @@ class RelatedIndex:
         return tuple(links[:count])
 
     def linked(self, i: int) -> tuple[tuple[int, bool, bool], ...]:
-        """`links(i)` as (position, later, pinned)."""
-        position = self.position
-        return tuple((position[link.slug], link.later, link.pinned) for link in self.links(i))
+        """`links(i)` as (position, later, pinned), with a position of the same slug. For one
+        pass over all briefs in increasing order (it remembers scores for the briefs after i)."""
+        if self.briefs[i].related:
+            position = self.position
+            return tuple((position[link.slug], link.later, link.pinned) for link in self.links(i))
+        # links(i) without pins, returning positions instead of making RelatedLinks.
+        count, threshold, briefs, days = self.config.count, self.config.threshold, self.briefs, self.days
+        if count <= 0:
+            return ()
+        acc = self.accumulate(i, self.query(self.vectors[i]))
+        ranked = self.ranked(i, self.shortlist(acc, count + SLACK), self._scores)[:count]
+        out = []
+        taken = {briefs[i].slug}
+        for score, j in ranked:
+            slug = briefs[j].slug
+            if score >= threshold and slug not in taken:
+                out.append((j, days[j] > days[i], False))
+                taken.add(slug)
+        return tuple(out)
 
     def links(self, i: int) -> tuple[RelatedLink, ...]:
         """Pinned related briefs first, then automatic ones above the threshold."""
@@ -245,9 +305,9 @@ class RelatedIndex:
         if not acc:
             return Trace(self.pick(i, links, []), terms, (), (), math.inf, ())
         # One more than the shortlist, to see the gap at the cut; the shortlist is unchanged.
-        top = sorted(acc.items(), key=_BY_VALUE_THEN_KEY, reverse=True)[: limit + SLACK + 1]
-        shortlist = tuple(j for j, _ in top[: limit + SLACK])
-        acc_gap = (top[limit + SLACK - 1][1] - top[limit + SLACK][1]) / 2 if len(top) > limit + SLACK else math.inf
+        top = _top(acc, limit + SLACK + 1)
+        shortlist = tuple(j for _, j in top[: limit + SLACK])
+        acc_gap = (top[limit + SLACK - 1][0] - top[limit + SLACK][0]) / 2 if len(top) > limit + SLACK else math.inf
         ranked = self.ranked(i, shortlist)
         comparisons = _comparisons([(j, score) for score, j in ranked], limit, self.config.threshold)
         return Trace(self.pick(i, links, ranked[:limit]), terms, tuple(acc), shortlist, _not_nan(acc_gap),
@@ -261,11 +321,12 @@ class RelatedIndex:
         brief whose vector that changes: the edited ones and all holders of a term whose IDF
         moved. Returns their previous vectors; posting lists are left to `repost`."""
         n = len(self.briefs)
+        self._scores.clear()  # vectors change
         delta: dict[int, int] = {}
         for i in edited:
             for tid in self.counts[i]:
                 delta[tid] = delta.get(tid, 0) - 1
-            self.counts[i] = count_terms(brief_terms(self.briefs[i]), self.ids, self.sig_of)
+            self.counts[i] = self.terms.count(self.briefs[i])
             for tid in self.counts[i]:
                 delta[tid] = delta.get(tid, 0) + 1
         self._grow_terms()
@@ -338,7 +399,17 @@ class RelatedIndex:
 
 
 _BY_VALUE = itemgetter(1)
-_BY_VALUE_THEN_KEY = itemgetter(1, 0)
+PLAIN, OTHER, TEXT = 0, 1, 2
+"""`RelatedIndex.kind` of a term."""
+
+
+def _top(acc: dict[int, float], size: int) -> list[tuple[float, int]]:
+    """The `size` largest (value, key) pairs of acc, largest first (on a tie, the larger key)."""
+    if len(acc) > size and (total := sum(acc.values())) == total:  # no NaN: they do not order
+        # Sorting the bare floats finds the cut; only the pairs at or above it become tuples.
+        cut = sorted(acc.values(), reverse=True)[size - 1]
+        return sorted([(v, j) for j, v in acc.items() if v >= cut], reverse=True)[:size]
+    return sorted([(v, j) for j, v in acc.items()], reverse=True)[:size]
 
 
 def _comparisons(ranked: list[tuple[int, float]], limit: int, threshold: float) -> tuple[tuple[float, int, int], ...]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief
 from sitegen.parallel import map_ordered
-from sitegen.relatedindex import RelatedIndex, Trace, span
+from sitegen.relatedindex import RelatedIndex, Trace, link_chunk, span
 from sitegen.relatedterms import same_terms
 
 _SQRT2 = math.sqrt(2.0)
@@ -76,8 +76,9 @@ class RelatedState:
 
     @classmethod
     def build(cls, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None) -> RelatedState:
-        index = RelatedIndex(briefs, config, workers)
-        return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), workers)))
+        index = RelatedIndex(briefs, config)
+        return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), workers,
+                                      chunk=link_chunk(len(index.briefs)))))
 
     def advance(self, briefs: Sequence[Brief], config: RelatedConfig) -> bool:
         """Bring the state up to `briefs`; False when only a fresh build will do (the state

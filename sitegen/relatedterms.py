@@ -28,11 +28,22 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 
 def tokenize(text: str) -> list[str]:
     """Normalised words: NFKC + casefold; CJK runs become character bigrams."""
+    return [w for w in _words(text) if _is_term(w)]
+
+
+def _words(text: str) -> list[str]:
+    """`tokenize` before dropping stopwords, single letters and numbers."""
+    if text.isascii():  # most text: NFKC changes no ASCII, casefold is lower, no CJK
+        return _WORD.findall(text.lower())
     text = unicodedata.normalize("NFKC", text).casefold()
     words = _WORD.findall(text)
     if _CJK.search(text):
         words = [part for word in words for part in _split_cjk(word)]
-    return [w for w in words if len(w) > 1 and w not in _STOPWORDS and not w.isdigit()]
+    return words
+
+
+def _is_term(word: str) -> bool:
+    return len(word) > 1 and word not in _STOPWORDS and not word.isdigit()
 
 
 def _split_cjk(word: str) -> list[str]:
@@ -55,16 +66,89 @@ TITLE_COUNT = 2
 """How many times a title word counts (the summary's and the tags' words count once)."""
 
 
-def brief_terms(b: Brief) -> tuple[dict[str, int], ...]:
-    """Each signal's terms and how often they occur, in SIGNALS order and first-occurrence
-    order (runs in worker processes)."""
-    title = tokenize(b.title)
-    return (
-        dict(Counter(t.casefold() for t in b.tags)),
-        dict(Counter(a.casefold() for a in b.audience)),
-        {b.source.name.casefold(): 1},
-        dict(Counter(title * TITLE_COUNT + tokenize(" ".join((b.summary, *b.tags))))),
-    )
+NOT_A_TERM = -1
+"""The id of a word that is never a term (a stopword, a single letter, a number)."""
+_UNKNOWN = (None,)
+
+
+class TermCounter:
+    """Term ids of one index (a table of names per signal; `sig_of[id]` is the id's signal),
+    and each brief's terms counted with them.
+
+    A brief's terms: its tags, audience and source by name; its text words, from the title
+    (TITLE_COUNT times), the summary and the words of its tags, in first-occurrence order.
+    New terms get the next id. Names as written, a tag's words and words that are not terms
+    are remembered, so the strings of most briefs are only split into words and looked up.
+    """
+
+    def __init__(self, signals: int, text: int):
+        self.ids: list[dict[str, int]] = [{} for _ in range(signals)]
+        """Each signal's table, name -> id (casefolded; words that are not terms: NOT_A_TERM)."""
+        self.sig_of: list[int] = []
+        self.text = text
+        self._written: list[dict[str, int]] = [{} for _ in range(signals)]
+        self._tag_words: dict[str, list[int]] = {}
+
+    def count(self, b: Brief) -> dict[int, int]:
+        """Term id -> occurrences in b, signal by signal, in SIGNALS order."""
+        title, summary = _words(b.title), _words(b.summary)
+        counts = self._known(b, title, summary)
+        if counts is None:  # a name or word not seen before
+            self._learn(b, title, summary)
+            counts = self._known(b, title, summary)
+            assert counts is not None
+        return counts
+
+    def _known(self, b: Brief, title: list[str], summary: list[str]) -> dict[int, int] | None:
+        """`count`, or None if a name or word has no id yet."""
+        tags, audience, source = self._written[:3]
+        words = self.ids[self.text].get
+        ids = [*map(tags.get, b.tags), *map(audience.get, b.audience), source.get(b.source.name)]
+        ids += list(map(words, title)) * TITLE_COUNT
+        ids += map(words, summary)
+        # The same words as tokenising summary and tags joined by spaces: no word, NFKC
+        # composition or CJK run crosses a space.
+        tag_words = self._tag_words.get
+        for tag in b.tags:
+            ids += tag_words(tag, _UNKNOWN)
+        if None in ids:
+            return None
+        # Ids of different signals never collide; counting keeps first-occurrence order.
+        counts = Counter(ids)
+        counts.pop(NOT_A_TERM, None)
+        return counts
+
+    def _learn(self, b: Brief, title: list[str], summary: list[str]) -> None:
+        for sig, names in enumerate((b.tags, b.audience, (b.source.name,))):
+            for name in names:
+                self._name(sig, name)
+        for word in (*title, *summary):
+            self._word(word)
+        for tag in b.tags:
+            if tag not in self._tag_words:
+                self._tag_words[tag] = [self._word(w) for w in _words(tag)]
+
+    def _name(self, sig: int, name: str) -> int:
+        key = name.casefold()
+        table = self.ids[sig]
+        tid = table.get(key)
+        if tid is None:
+            tid = table[key] = len(self.sig_of)
+            self.sig_of.append(sig)
+        self._written[sig][name] = tid
+        return tid
+
+    def _word(self, word: str) -> int:
+        table = self.ids[self.text]
+        tid = table.get(word)
+        if tid is None:
+            if _is_term(word):
+                tid = len(self.sig_of)
+                self.sig_of.append(self.text)
+            else:
+                tid = NOT_A_TERM
+            table[word] = tid
+        return tid
 
 
 def same_terms(a: Brief, b: Brief) -> bool:
@@ -88,22 +172,6 @@ def idf_weight(n: int, df: int) -> float:
 
 FLOOR_NORM = idf_weight(4, 2)
 """The least norm a vector is divided by: the weight of a term on half the briefs, (ln 2)²."""
-
-
-def count_terms(per_signal: tuple[dict[str, int], ...], ids: list[dict[str, int]],
-                sig_of: list[int]) -> dict[int, int]:
-    """Term id -> occurrences in one brief, in first-occurrence order (new terms get new ids;
-    `ids` holds one table a signal)."""
-    counts: dict[int, int] = {}
-    for sig, terms in enumerate(per_signal):
-        table = ids[sig]
-        for t, c in terms.items():
-            tid = table.get(t)
-            if tid is None:
-                tid = table[t] = len(sig_of)
-                sig_of.append(sig)
-            counts[tid] = c
-    return counts
 
 
 def term_vector(counts: dict[int, int], idf: list[float]) -> dict[int, float]:
