@@ -81,6 +81,13 @@ def email_item(c: SiteConfig, b: Brief) -> EmailItem:
                      email_fragment(t.what_to_do_next, url))
 
 
+def _item(made: dict[str, EmailItem], c: SiteConfig, b: Brief) -> EmailItem:
+    item = made.get(b.slug)
+    if item is None:
+        item = made[b.slug] = email_item(c, b)
+    return item
+
+
 def estimated_bytes(item: EmailItem) -> int:
     text = (item.title, item.summary, item.source, *item.audiences, item.what_changed, item.why_it_matters,
             item.what_to_do_next, *(m.label + m.value for m in item.metrics))
@@ -110,21 +117,26 @@ class EmailToDo:
 def email_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     c = site.config
     jobs: list[Job] = []
+    # A brief is in its week's email and in each of its audiences' (2 to 3 emails): one item for all.
+    made: dict[str, EmailItem] = {}
     for week in site.weeks:
         items = tuple(cards[s] for s in week.slugs)
         jobs += memo.get(("week_email", week.key), (c, week, items),
-                         lambda week=week, items=items: email_pair(c, week, None, items))  # type: ignore[misc]
+                         lambda week=week, items=items: email_pair(c, week, None, items, made))  # type: ignore[misc]
         for a in week_audiences(site, week):
             mine = tuple(cards[s] for s in a.slugs)
             jobs += memo.get(("week_email", week.key, a.slug), (c, week, a, mine),
-                             lambda week=week, a=a, mine=mine: email_pair(c, week, a, mine))  # type: ignore[misc]
+                             lambda week=week, a=a, mine=mine: email_pair(c, week, a, mine, made))  # type: ignore[misc]
     return jobs
 
 
-def email_pair(c: SiteConfig, week: Week, audience: WeekAudience | None, briefs: tuple[Brief, ...]) -> tuple[Job, Job]:
-    """email.html and email.txt of a week, or of one audience's part of it."""
+def email_pair(c: SiteConfig, week: Week, audience: WeekAudience | None, briefs: tuple[Brief, ...],
+               made: dict[str, EmailItem] | None = None) -> tuple[Job, Job]:
+    """email.html and email.txt of a week, or of one audience's part of it. `made`: the items
+    already made for these cards (by slug), within one call of email_jobs."""
     rel = week_path(week.key) if audience is None else week_audience_path(week.key, audience.slug)
-    items = [email_item(c, b) for b in briefs]
+    made = {} if made is None else made
+    items = [_item(made, c, b) for b in briefs]
     shown = cap(items)
     def absolute(path: str) -> str:
         return c.origin + href(c.base_path, path)
