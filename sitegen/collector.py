@@ -6,6 +6,8 @@ cyclic collector can only rescan them, again and again as they grow. So:
 
 - paused(): no cyclic collection during one allocation-heavy step (related scoring);
   the collector's previous state is restored on the way out.
+- frozen_for_fork(): while worker processes are forked, so their collections do not walk
+  (and copy) the heap they inherit.
 - settle() / release(): `sitegen serve` keeps one site alive from one rebuild to the next.
   After a full rebuild, settle() collects and then freezes what is alive (gc.freeze), so
   collections during small rebuilds and while serving do not rescan 10,000 briefs each
@@ -29,6 +31,20 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Around forking worker processes: what is alive is moved out of the collector's reach
+    (gc.freeze), so a worker's collections do not walk the inherited heap. Walking it writes to
+    every object's header, which copies each page the worker shares with the parent."""
+    was_frozen = gc.get_freeze_count() > 0  # serve's settle() froze its site: leave that to it
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not was_frozen:
+            gc.unfreeze()
 
 
 def settle() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sitegen.codes import Code
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a site holds ~8 per brief (tags, sources)
 class SourceLocation:
     path: str
     """Path as shown to the user (relative to the site directory when possible)."""

@@ -12,6 +12,8 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from sitegen import collector
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -50,6 +52,8 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = 
         return
     bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init, initargs=(fn, items)) as pool:
+    with collector.frozen_for_fork():
+        pool = ctx.Pool(workers, initializer=_init, initargs=(fn, items))
+    with pool:
         for results in pool.imap(_run_slice, bounds):
             yield from results

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import re
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import markupsafe
 
 from sitegen.brieffields import SECTIONS_TEMPLATE, sections_template
@@ -58,6 +62,7 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
     messages = config.messages
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(messages.lookup, messages.nlookup, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_gettext_callables(messages.lookup, messages.nlookup))
     # A label that may come from content (a plain page's title in the nav): translated when the
     # catalog has it, and escaped like any value either way (_() would trust it as catalog text).
     env.globals["tr"] = lambda text: messages.lookup(text) if messages.has(text) else text
@@ -94,7 +99,29 @@ def make_environment(site_dir: Path, config: SiteConfig, nav: tuple[tuple[str, s
                        metric=lambda m: format_value(m.value, m.unit, seps),
                        # the weekly email (layouts/email.html, email.txt): see sitegen/emailhtml.py
                        inline_css=inline_css, plain_text=plain_text, wrap=wrap)
+    for name in CACHED_PARTIALS:  # compiled last: they use the filters above
+        _cache_partial(env, name)
     return env
+
+
+def _gettext_callables(lookup: Callable[[str], str], nlookup: Callable[[str, str, int], str]) -> dict[str, Any]:
+    """What jinja2.ext's newstyle gettext, ngettext and `_` do, in one call each: Jinja's own
+    `_` resolves `gettext` and calls it, which calls `lookup`, each through Context.call, and
+    that was a quarter of rendering a brief page (a page makes 20 to 60 such calls)."""
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, __string: str, **variables: Any) -> str:
+        rv = lookup(__string)
+        return (markupsafe.Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    @jinja2.pass_eval_context
+    def ngettext(eval_ctx: jinja2.nodes.EvalContext, __singular: str, __plural: str, __num: int,
+                 **variables: Any) -> str:
+        variables.setdefault("num", __num)
+        rv = nlookup(__singular, __plural, __num)
+        return (markupsafe.Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 FONT_URL = re.compile(r'url\("([^"]+\.woff2)"\)')
@@ -111,6 +138,83 @@ def _style_version(env: jinja2.Environment) -> str:
     except jinja2.TemplateError:
         return "0"  # the stylesheet's own page job reports the error, with its file and line
     return hashlib.blake2b(css.encode("utf-8"), digest_size=6).hexdigest()
+
+
+CACHED_PARTIALS = ("partials/brief-card.html", "partials/card-meta.html", "partials/tldr-compact.html")
+"""Partials that lists include once per brief, so the same card is rendered again on every list
+showing it (a brief is on 6 to 10 lists): each keeps its output by the values it reads."""
+PARTIAL_CACHE_ENTRIES = 50_000
+"""Bounds a partial's kept outputs (about 1 KB each); serve keeps an Environment across edits."""
+
+_PLAIN = frozenset({str, int, float, bool, type(None), markupsafe.Markup})
+
+
+def _cache_partial(env: jinja2.Environment, name: str) -> None:
+    """Make `name` (as this Environment has it, a site's override too) remember its output by
+    the values of every name it and the templates it reaches read from its context. A value is
+    keyed by its type and value (plain types) or by identity (frozen dataclasses, tuples,
+    dates, functions: what page contexts hold), and kept alive with the output, so an identity
+    is never reused while it is a key. Any other value (a list, a dict, a namespace, a loop)
+    means the partial is rendered as usual."""
+    try:
+        template = env.get_template(name)
+        names = _free_names(env, name)
+    except (jinja2.TemplateError, OSError):
+        return  # missing, or broken: rendering reports it where it is used
+    if names is None:
+        return
+    render = template.root_render_func
+    kept: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+    def cached(context: jinja2.runtime.Context) -> Iterator[str]:
+        values = tuple(context.resolve_or_missing(n) for n in names)
+        key = _key(values)
+        if key is None:
+            yield from render(context)
+            return
+        hit = kept.get(key)
+        if hit is None:
+            if len(kept) >= PARTIAL_CACHE_ENTRIES:
+                kept.clear()
+            hit = kept[key] = (env.concat(render(context)), values)  # type: ignore[attr-defined]
+        yield hit[0]
+
+    template.root_render_func = cached  # type: ignore[method-assign]
+
+
+def _key(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    key: list[Any] = []
+    for v in values:
+        t = type(v)
+        if t in _PLAIN:
+            key.append((t, v))
+        elif (v is jinja2.utils.missing or t is tuple or isinstance(v, (dt.date, Callable))
+              or dataclasses.is_dataclass(v) and v.__dataclass_params__.frozen):  # type: ignore[union-attr]
+            key.append(id(v))
+        else:
+            return None
+    return tuple(key)
+
+
+def _free_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+    """Every name the template and those it includes, imports or extends read from outside
+    themselves (a superset is safe); None when one is chosen by an expression."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        source, _, _ = env.loader.get_source(env, n)  # type: ignore[union-attr]
+        ast = env.parse(source)
+        names |= jinja2.meta.find_undeclared_variables(ast)
+        refs = list(jinja2.meta.find_referenced_templates(ast))
+        if None in refs:
+            return None
+        todo += [r for r in refs if r]
+    return tuple(sorted(names))
 
 
 def format_iso(when: Any) -> str:

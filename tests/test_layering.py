@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "parallel", "collector", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
+    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "collector", "parallel", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
     "assemble", "languages", "emailhtml", "templates", "render",

@@ -117,3 +117,31 @@ def test_site_layouts_link_with_url_for(make_site, cli) -> None:  # type: ignore
     result = cli("build", str(site))
     assert result.returncode == 1
     assert "layouts/partials/brief-share.html:2:1: error: template error: url_for: no URL kind 'breif'" in result.stderr
+
+
+def test_cached_card_partial_follows_every_value_it_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Card partials keep their output by the values they read (templates.CACHED_PARTIALS): a
+    site's override that reads more of the page, or a mutable value, still renders per page."""
+    import dataclasses
+    from pathlib import Path
+
+    from sitegen.config import SiteConfig
+    from sitegen.templates import make_environment
+
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        slug: str
+
+    (tmp_path / "layouts/partials").mkdir(parents=True)
+    (tmp_path / "layouts/partials/brief-card.html").write_text(
+        "{{ item.slug }}|{{ card_level | default(2) }}|{{ page }}|{{ extra.n }}\n")
+    (tmp_path / "layouts/list.html").write_text('{% for item in items %}{% include "partials/brief-card.html" %}{% endfor %}')
+    env = make_environment(Path(tmp_path), SiteConfig())
+    a, b = Item("a"), Item("b")
+    extra = {"n": 1}
+    render = env.get_template("list.html").render
+    assert render(items=(a, b, a), page="p1", extra=extra) == "a|2|p1|1\nb|2|p1|1\na|2|p1|1\n"
+    extra["n"] = 2  # a dict is never a key: the partial is rendered again
+    assert render(items=(a,), page="p2", extra=extra) == "a|2|p2|2\n"
+    assert render(items=(a,), page="p2", extra=extra, card_level=True) == "a|True|p2|2\n"
+    assert render(items=(a,), page="p2", extra=extra, card_level=1) == "a|1|p2|2\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.config import SiteConfig
@@ -181,29 +181,28 @@ def week_digest_html(site: Site, slugs: Sequence[str]) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
-    """Every feed; with a memo, a feed whose briefs are the same objects is not rebuilt."""
+def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
+    """Every feed, one at a time (a build writes and frees each before making the next: together
+    they are 70 MB at 10,000 briefs); with a memo, a feed whose briefs are the same objects is
+    not rebuilt."""
     c = site.config
     newest = tuple(site.briefs[: c.feed_count])
-    files = [
-        memo.get("feed.xml", (c, newest), lambda: brief_feed(site, "feed.xml", c.title, "", newest)),
-        memo.get("feed.json", (c, newest), lambda: json_feed(site, newest)),
-    ]
+    yield memo.get("feed.xml", (c, newest), lambda: brief_feed(site, "feed.xml", c.title, "", newest))
+    yield memo.get("feed.json", (c, newest), lambda: json_feed(site, newest))
     for tax in site.taxonomies:
         if tax.key not in FEED_TAXONOMIES:
             continue
         for term in tax.terms:
             briefs = tuple(site.by_slug[s] for s in term.slugs[: c.feed_count])
             prefix = term_path(tax.key, term.slug)
-            files.append(memo.get(feed_path(prefix), (c, term.name, briefs),
-                                  lambda prefix=prefix, term=term, briefs=briefs: brief_feed(  # type: ignore[misc]
-                                      site, feed_path(prefix), f"{c.title}: {term.name}", prefix, briefs)))
+            yield memo.get(feed_path(prefix), (c, term.name, briefs),
+                           lambda prefix=prefix, term=term, briefs=briefs: brief_feed(  # type: ignore[misc]
+                               site, feed_path(prefix), f"{c.title}: {term.name}", prefix, briefs))
     weeks = site.weeks[: c.feed_count]
     # What the weekly feed shows of each brief: a body edit leaves it alone.
     shown = tuple((b.slug, b.title, b.summary, b.tldr, b.date, b.updated)
                   for w in weeks for b in (site.by_slug[s] for s in w.slugs))
-    files.append(memo.get(WEEKLY_FEED_PATH, (c, weeks, shown), lambda: weekly_feed(site, weeks)))
-    return files
+    yield memo.get(WEEKLY_FEED_PATH, (c, weeks, shown), lambda: weekly_feed(site, weeks))
 
 
 def weekly_feed(site: Site, weeks: Sequence[Week]) -> OutputFile:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +77,7 @@ class Asset:
 
 JobsFn = Callable[[Site, Cards, Memo], list[Job]]
 RemakeFn = Callable[[Site, Cards, Memo, Edit], list[Job]]
-FilesFn = Callable[[Site, Sequence[Job], Memo], list[OutputFile]]
+FilesFn = Callable[[Site, Sequence[Job], Memo], Iterable[OutputFile]]
 AssetsFn = Callable[[Site, Memo], list[Asset]]
 
 

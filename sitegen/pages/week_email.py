@@ -81,7 +81,7 @@ def email_item(c: SiteConfig, b: Brief) -> EmailItem:
                      email_fragment(t.what_to_do_next, url))
 
 
-def _item(c: SiteConfig, b: Brief, made: dict[str, EmailItem]) -> EmailItem:
+def _item(made: dict[str, EmailItem], c: SiteConfig, b: Brief) -> EmailItem:
     item = made.get(b.slug)
     if item is None:
         item = made[b.slug] = email_item(c, b)
@@ -117,7 +117,8 @@ class EmailToDo:
 def email_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     c = site.config
     jobs: list[Job] = []
-    made: dict[str, EmailItem] = {}  # a brief is in its week's email and in each of its audiences': make it once
+    # A brief is in its week's email and in each of its audiences' (2 to 3 emails): one item for all.
+    made: dict[str, EmailItem] = {}
     for week in site.weeks:
         items = tuple(cards[s] for s in week.slugs)
         jobs += memo.get(("week_email", week.key), (c, week, items),
@@ -132,10 +133,10 @@ def email_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
 def email_pair(c: SiteConfig, week: Week, audience: WeekAudience | None, briefs: tuple[Brief, ...],
                made: dict[str, EmailItem] | None = None) -> tuple[Job, Job]:
     """email.html and email.txt of a week, or of one audience's part of it. `made`: the items
-    already made from these very cards (by slug), shared between the emails of one build."""
+    already made for these cards (by slug), within one call of email_jobs."""
     rel = week_path(week.key) if audience is None else week_audience_path(week.key, audience.slug)
     made = {} if made is None else made
-    items = [_item(c, b, made) for b in briefs]
+    items = [_item(made, c, b) for b in briefs]
     shown = cap(items)
     def absolute(path: str) -> str:
         return c.origin + href(c.base_path, path)
