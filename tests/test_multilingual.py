@@ -165,6 +165,13 @@ def test_a_brief_with_no_related_update_in_its_language_gets_them_from_the_other
     # A related: slug in another language is honoured, as the author pinned it.
     pinned = related("zh/briefs/dianwang/index.html")
     assert '<a href="/desk/briefs/grid-prices/" hreflang="en" lang="en">Grid prices</a>' in pinned
+    # `sitegen related` explains a brief of any language, cross-language links included.
+    from conftest import run_cli
+
+    explained = run_cli("related", "chuneng", str(site))
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.startswith("Related candidates for chuneng (content/briefs/chuneng.md, zh)")
+    assert re.search(r"^battery-plant \(English\)\s.*other language\s+yes$", explained.stdout, re.M), explained.stdout
 
 
 def test_each_language_shows_the_site_title_as_its_catalog_translates_it(make_site) -> None:  # type: ignore[no-untyped-def]
