@@ -32,6 +32,7 @@ import jinja2.meta
 from sitegen.content import ParseSettings, SourceFile, discover, rediscover
 from sitegen.errors import Diagnostic
 from sitegen.parallel import map_ordered
+from sitegen.templates import reachable
 
 R = TypeVar("R")
 
@@ -288,18 +289,7 @@ class TemplateDeps:
         return self._sources[name]
 
     def _reachable(self, name: str) -> set[str] | None:
-        seen: set[str] = set()
-        todo = [name]
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            deps = self._source(n)[1]
-            if deps is None:
-                return None
-            todo.extend(deps)
-        return seen
+        return reachable(name, lambda n: self._source(n)[1])
 
     def _all_names(self) -> set[str]:
         return set(self.env.list_templates())

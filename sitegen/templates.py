@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,10 +196,10 @@ def _key(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
     return tuple(key)
 
 
-def _free_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
-    """Every name the template and those it includes, imports or extends read from outside
-    themselves (a superset is safe); None when one is chosen by an expression."""
-    names: set[str] = set()
+def reachable(name: str, refs_of: Callable[[str], Iterable[str] | None]) -> set[str] | None:
+    """The template `name` and every template it includes, imports or extends, through
+    `refs_of` (a template's direct references); None when one is chosen by an expression
+    (refs_of returned None). Shared by the card memo here and the render keys (cache.py)."""
     seen: set[str] = set()
     todo = [name]
     while todo:
@@ -207,14 +207,26 @@ def _free_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
         if n in seen:
             continue
         seen.add(n)
+        refs = refs_of(n)
+        if refs is None:
+            return None
+        todo.extend(refs)
+    return seen
+
+
+def _free_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+    """Every name the template and those it includes, imports or extends read from outside
+    themselves (a superset is safe); None when one is chosen by an expression."""
+    names: set[str] = set()
+
+    def refs_of(n: str) -> list[str] | None:
         source, _, _ = env.loader.get_source(env, n)  # type: ignore[union-attr]
         ast = env.parse(source)
-        names |= jinja2.meta.find_undeclared_variables(ast)
+        names.update(jinja2.meta.find_undeclared_variables(ast))
         refs = list(jinja2.meta.find_referenced_templates(ast))
-        if None in refs:
-            return None
-        todo += [r for r in refs if r]
-    return tuple(sorted(names))
+        return None if None in refs else [r for r in refs if r]
+
+    return None if reachable(name, refs_of) is None else tuple(sorted(names))
 
 
 def format_iso(when: Any) -> str:
