@@ -62,9 +62,7 @@ def main() -> None:
                     if name == "search":
                         page.wait_for_selector(".pagefind-ui__result", timeout=15000)
                         page.wait_for_timeout(500)  # result thumbnails and excerpts settle
-                    path = OUT / f"{name}-{width}.png"
-                    page.screenshot(path=str(path))
-                    print(path.relative_to(REPO))
+                    shoot(page, name, width)
                 page.close()
         finally:
             server.shutdown()
@@ -76,13 +74,17 @@ def main() -> None:
                 # The CJK web font: every face the page uses loaded, not just those requested so far.
                 page.wait_for_function("document.fonts.status === 'loaded' && "
                                        "[...document.fonts].every(f => f.status === 'loaded')")
-                path = OUT / f"{name}-1280.png"
-                page.screenshot(path=str(path))
-                print(path.relative_to(REPO))
+                shoot(page, name, 1280)
                 page.close()
             finally:
                 server.shutdown()
         browser.close()
+
+
+def shoot(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    path = OUT / f"{name}-{width}.png"
+    page.screenshot(path=str(path))
+    print(path.relative_to(REPO))
 
 
 if __name__ == "__main__":
