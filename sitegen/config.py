@@ -33,6 +33,7 @@ class RelatedConfig:
     half_life_days: float = 30.0
     """Closeness in time halves the time signal every this many days."""
     weights: tuple[tuple[str, float], ...] = tuple(zip((*SIGNALS, TIME_SIGNAL), (1.0, 0.3, 0.2, 1.0, 0.5)))
+    """Each at most MAX_WEIGHT in size (scores are summed in whole units, see relatedbatch.UNIT)."""
     """Weight of each signal in the automatic score (SIGNALS, then TIME_SIGNAL)."""
 
     def weight(self, signal: str) -> float:
@@ -132,6 +133,8 @@ SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
 FEED_CONTENT = ("full", "summary")
 MINIMUMS = {"per_page": 1, "feed.count": 0, "feed.max_kb": 16, "related.count": 0}
 """The smallest value each of these keys takes (related.half_life_days must be more than 0)."""
+MAX_WEIGHT = 1000
+"""The largest size of a related-signal weight."""
 CONFIG_DOCS = {
     "title": "Site title.",
     "description": "Meta description of the home page and the feeds.",
@@ -368,6 +371,10 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                                 diag((key, sub, signal), f"unknown related signal '{signal}'",
                                      did_you_mean(str(signal), tuple(weights)), key=True, code=Code.UNKNOWN_KEY)
                             elif typed((key, sub, signal), w, (int, float)):
+                                if not abs(w) <= MAX_WEIGHT:  # NaN too
+                                    diag((key, sub, signal), f"the weight of '{signal}' must be a number from "
+                                         f"-{MAX_WEIGHT:,} to {MAX_WEIGHT:,}, not {w}",
+                                         "weights are relative: 1.0 is the usual scale, 0 turns a signal off")
                                 weights[signal] = float(w)
                         related_kwargs["weights"] = tuple(weights.items())
                     else:

@@ -38,6 +38,28 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*bounds)]
 
 
+def _run_bounds(bounds: tuple[int, int]) -> Sequence[Any]:
+    return _worker_inputs["fn"](*bounds)  # type: ignore[no-any-return]
+
+
+def map_slices(fn: Callable[[int, int], Sequence[R]], size: int, workers: int | None = None,
+               chunk: int = CHUNK) -> Iterator[R]:
+    """fn(lo, hi) over consecutive slices of range(size), `chunk` long: the results of all
+    slices in order. For work that is cheaper done for many items at once (arrays)."""
+    workers = default_workers() if workers is None else workers
+    bounds = [(i, min(i + chunk, size)) for i in range(0, size, chunk)]
+    if workers <= 1 or size < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
+        for lo, hi in bounds:
+            yield from fn(lo, hi)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with collector.frozen_for_fork():
+        pool = ctx.Pool(workers, initializer=_init, initargs=(fn, ()))
+    with pool:
+        for results in pool.imap(_run_bounds, bounds):
+            yield from results
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from sitegen import collector
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
-from sitegen.parallel import map_ordered
+from sitegen.parallel import map_slices
 from sitegen.relatedindex import RelatedIndex, link_chunk
 from sitegen.relatedstate import RelatedState
 
@@ -28,11 +28,16 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     # Scoring allocates millions of short-lived, acyclic objects next to a large live heap:
     # without the pause the cyclic collector rescans that heap again and again (2x slower at 100k).
     with collector.paused():
-        index = RelatedIndex(briefs, config)
-        # Workers send positions and flags back: much cheaper to pickle than RelatedLinks.
-        found = map_ordered(index.linked, range(len(index.briefs)), workers, chunk=link_chunk(len(index.briefs)))
+        index = RelatedIndex(briefs, config, workers)
+        # Workers find candidates for a slice of briefs at once, score them exactly and send
+        # positions and flags back (much cheaper to pickle than RelatedLinks).
+        index.prepare_slices()  # before the fork, once for all workers
+        found = map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs)))
         slugs = [b.slug for b in index.briefs]
-        return {slug: tuple(RelatedLink(slugs[j], later, pinned) for j, later, pinned in links)
+        # Most links point to a brief that several others link to as well: one object each.
+        made: dict[tuple[int, bool, bool], RelatedLink] = {}
+        return {slug: tuple([made.get(link) or made.setdefault(link, RelatedLink(slugs[link[0]], link[1], link[2]))
+                             for link in links])
                 for slug, links in zip(slugs, found)}
 
 
@@ -50,3 +55,4 @@ def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: Rel
         if previous is None or not previous.advance(briefs, config):
             previous = RelatedState.build(briefs, config, workers)
         return dict(previous.result), previous
+

@@ -20,13 +20,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+import numpy as np
+
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
+from sitegen.relatedbatch import SCALE, UNIT, Tables, pair_scores, shortlists, tables, term_ids
 from sitegen.relatedterms import TermCounter, idf_weight, term_vector
 
 MEANINGFUL = ("tags", "text")
@@ -93,33 +95,26 @@ class RelatedIndex:
     so terms first seen in an edit can simply take the next free number.
     """
 
-    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig):
+    def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None):
         self.config = config
         # Oldest first, so every posting list is sorted by date without sorting it.
-        self.briefs = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
+        dated = sorted(((b.date.timestamp(), b.slug, k) for k, b in enumerate(briefs)))
+        self.briefs = [briefs[k] for _, _, k in dated]
         self.position = {b.slug: i for i, b in enumerate(self.briefs)}
-        self.days = [b.date.timestamp() / 86400.0 for b in self.briefs]
-        n = len(self.briefs)
-        # In this process: workers would send every brief's terms back pickled, which cost
-        # more than counting them here.
+        self.days = [stamp / 86400.0 for stamp, _, _ in dated]
         self.terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
         self.ids, self.sig_of = self.terms.ids, self.terms.sig_of
-        self.counts: list[dict[int, int]] = list(map(self.terms.count, self.briefs))
-        held = Counter(itertools.chain.from_iterable(self.counts))
-        self.df: list[int] = [held[tid] for tid in range(len(self.sig_of))]
-        self.idf = [idf_weight(n, d) for d in self.df]
-        self.vectors: list[dict[int, float]] = []
-        postings_idx: list[list[int]] = [[] for _ in self.df]
-        postings_val: list[list[float]] = [[] for _ in self.df]
-        idf = self.idf
-        for i, counts in enumerate(self.counts):
-            vec = term_vector(counts, idf)
-            for tid, v in vec.items():
-                postings_idx[tid].append(i)
-                postings_val[tid].append(v)
-            self.vectors.append(vec)
-        self.postings_idx = postings_idx
-        self.postings_val = postings_val
+        # Weighed all at once in arrays: the numbers of term_vector, to the bit (relatedbatch).
+        self.tables: Tables | None = tables(*term_ids(self.briefs, self.terms, workers), len(self.sig_of))
+        self.df: list[int] = self.tables.df.tolist()
+        self.idf = self.tables.idf
+        self.vectors: list[dict[int, float]]
+        """Each brief's normalised term vector (`term_vector`)."""
+        self.counts: list[dict[int, int]]
+        self.postings_idx: list[list[int]]
+        """Each term's briefs, in date order."""
+        self.postings_val: list[list[float]]
+        """Their values of the term."""
         self.weights = [config.weight(sig) for sig in SIGNALS]
         self.meaningful = {SIGNALS.index(s) for s in MEANINGFUL}
         self.w_time = min(max(config.weight(TIME_SIGNAL), 0.0), 1.0)
@@ -134,6 +129,36 @@ class RelatedIndex:
         self._grow_terms()
         self._scores: dict[int, float] = {}
         """The memo of `linked`'s pass (see `ranked`)."""
+
+    def __getattr__(self, name: str) -> object:
+        # The Python forms of the arrays are made on first use. Linking every brief at once
+        # (`linked_slice`) finds candidates in the arrays and never needs counts or posting
+        # lists; workers make their own vectors: reading dicts made before the fork would
+        # copy every page they sit on (a worker's refcounts write to them), which cost more.
+        tables = self.__dict__.get("tables")
+        if name == "_day_array":
+            self._day_array = np.array(self.days)
+            return self._day_array
+        if name == "_rank":  # by newest, then slug: ranked's tie-breaks, equal for equal briefs
+            order = sorted(range(len(self.briefs)), key=lambda j: (-self.days[j], self.briefs[j].slug))
+            self._rank = [0] * len(order)
+            for place, j in enumerate(order):
+                prev = order[place - 1] if place else -1
+                same = prev >= 0 and self.days[prev] == self.days[j] and self.briefs[prev].slug == self.briefs[j].slug
+                self._rank[j] = self._rank[prev] if same else place
+            return self._rank
+        if name == "_slug_id":
+            ids: dict[str, int] = {}
+            self._slug_id = [ids.setdefault(b.slug, len(ids)) for b in self.briefs]
+            return self._slug_id
+        if name == "vectors" and tables is not None:
+            self.vectors = tables.vectors()
+            return self.vectors
+        if name in ("counts", "postings_idx", "postings_val") and tables is not None:
+            self.counts = tables.counts()
+            self.postings_idx, self.postings_val = tables.postings()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def _grow_terms(self) -> None:
         """Extend the per-term tables to terms numbered since the last call."""
@@ -151,14 +176,14 @@ class RelatedIndex:
 
     def score(self, i: int, j: int) -> float:
         """Σ over shared terms of weight[signal] · a · b, times the time factor; 0 unless they
-        share a tag or a word. Summed exactly (fsum), so neither the numbering of terms nor
-        the order of the two briefs changes a bit of it."""
+        share a tag or a word. Summed exactly in whole UNITs (see `units`), so neither the
+        numbering of terms nor the order of the two briefs changes a bit of it."""
         a, b = self.vectors[i], self.vectors[j]
         common = a.keys() & b.keys()
         if common <= self.plain:
             return 0.0
         tw = self.term_weight
-        return math.fsum([tw[t] * (a[t] * b[t]) for t in common]) * self.time_factor(i, j)
+        return sum([round(tw[t] * (a[t] * b[t]) * SCALE) for t in common]) * UNIT * self.time_factor(i, j)
 
     def exact(self, i: int, j: int) -> Candidate:
         """`score(i, j)` and its parts, for display."""
@@ -213,7 +238,7 @@ class RelatedIndex:
 
         `memo` (for one pass over briefs in increasing order, while no vector changes) keeps
         score(i, j) for j > i until brief j asks for it: most pairs are on each other's shortlist,
-        and score(i, j) is score(j, i) to the bit (a · b = b · a, |Δdays| is symmetric, fsum is exact).
+        and score(i, j) is score(j, i) to the bit (a · b = b · a, |Δdays| is symmetric, units add exactly).
         """
         # score(i, j) for each, inlined (the same operations, so the same bits).
         a, vectors, plain, tw, days = self.vectors[i], self.vectors, self.plain, self.term_weight, self.days
@@ -232,7 +257,7 @@ class RelatedIndex:
                 score = 0.0
             else:
                 decay = 0.5 ** (abs(day - days[j]) / half_life) if half_life > 0 else 1.0
-                score = math.fsum([tw[t] * (a[t] * b[t]) for t in common]) * (w_rest + w_time * decay)
+                score = sum([round(tw[t] * (a[t] * b[t]) * SCALE) for t in common]) * UNIT * (w_rest + w_time * decay)
             if memo is not None and j > i:
                 memo[i * n + j] = score
             scored.append((score, j))
@@ -263,6 +288,63 @@ class RelatedIndex:
                 taken.add(slug)
         return tuple(links[:count])
 
+    def shortlists(self, lo: int, hi: int) -> list[list[int]] | None:
+        """`shortlist` of briefs lo to hi as `links` looks for it, found for all of them at once
+        in arrays (relatedbatch); None if the arrays cannot (after an edit: they are not kept
+        current; with similarities that are not finite)."""
+        if self.tables is None:
+            return None
+        count = self.config.count
+        sizes = np.zeros(hi - lo, dtype=np.int64)
+        for i in range(lo, hi):
+            pins = len(self.pinned(i)) if self.briefs[i].related else 0
+            sizes[i - lo] = 0 if pins >= count else count + pins + SLACK
+        return shortlists(self.tables, lo, hi, self.kind, self.term_weight, sizes, QUERY_TERMS, WINDOW, WHOLE, TEXT)
+
+    def prepare_slices(self) -> None:
+        """Make what `linked_slice` reads in every worker (forked workers would each make it)."""
+        self._day_array, self._rank, self._slug_id  # noqa: B018
+
+    def linked_slice(self, lo: int, hi: int) -> list[tuple[tuple[int, bool, bool], ...]]:
+        """`linked(i)` for i from lo to hi, candidates found and scored for all of them at once
+        in arrays when it can (`shortlists`); the same links, to the bit."""
+        lists = self.shortlists(lo, hi)
+        if lists is None:
+            return [self.linked(i) for i in range(lo, hi)]
+        pi = np.repeat(np.arange(lo, hi), [len(s) for s in lists])
+        pj = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(pi))
+        scores = pair_scores(self.tables, pi, pj, self.term_weight, self.kind, self._day_array, self.config.half_life_days,
+                             self.w_rest, self.w_time)
+        rank = self._rank
+        out = []
+        k = 0
+        for i, shortlist in zip(range(lo, hi), lists):
+            # `ranked`'s order: best first, then the newer brief, then the slug.
+            scored = sorted(zip(scores[k:k + len(shortlist)], shortlist), key=lambda sj: (-sj[0], rank[sj[1]]))
+            k += len(shortlist)
+            out.append(self._chosen(i, scored))
+        return out
+
+    def _chosen(self, i: int, ranked: list[tuple[float, int]]) -> tuple[tuple[int, bool, bool], ...]:
+        """`linked(i)` from the exactly ranked shortlist."""
+        if self.briefs[i].related:
+            links = self.pinned(i)
+            count = self.config.count
+            chosen = links[:count] if len(links) >= count else self.pick(i, links, ranked[:count + len(links)])
+            return tuple((self.position[link.slug], link.later, link.pinned) for link in chosen)
+        return self._automatic(i, ranked[:self.config.count])
+
+    def _automatic(self, i: int, ranked: list[tuple[float, int]]) -> tuple[tuple[int, bool, bool], ...]:
+        """The ranked candidates above the threshold, once per slug, other than i's own."""
+        threshold, slug_id, days = self.config.threshold, self._slug_id, self.days
+        out = []
+        taken = {slug_id[i]}
+        for score, j in ranked:
+            if score >= threshold and slug_id[j] not in taken:
+                out.append((j, days[j] > days[i], False))
+                taken.add(slug_id[j])
+        return tuple(out)
+
     def linked(self, i: int) -> tuple[tuple[int, bool, bool], ...]:
         """`links(i)` as (position, later, pinned), with a position of the same slug. For one
         pass over all briefs in increasing order (it remembers scores for the briefs after i)."""
@@ -270,19 +352,11 @@ class RelatedIndex:
             position = self.position
             return tuple((position[link.slug], link.later, link.pinned) for link in self.links(i))
         # links(i) without pins, returning positions instead of making RelatedLinks.
-        count, threshold, briefs, days = self.config.count, self.config.threshold, self.briefs, self.days
+        count = self.config.count
         if count <= 0:
             return ()
-        acc = self.accumulate(i, self.query(self.vectors[i]))
-        ranked = self.ranked(i, self.shortlist(acc, count + SLACK), self._scores)[:count]
-        out = []
-        taken = {briefs[i].slug}
-        for score, j in ranked:
-            slug = briefs[j].slug
-            if score >= threshold and slug not in taken:
-                out.append((j, days[j] > days[i], False))
-                taken.add(slug)
-        return tuple(out)
+        shortlist = self.shortlist(self.accumulate(i, self.query(self.vectors[i])), count + SLACK)
+        return self._automatic(i, self.ranked(i, shortlist, self._scores)[:count])
 
     def links(self, i: int) -> tuple[RelatedLink, ...]:
         """Pinned related briefs first, then automatic ones above the threshold."""
@@ -322,6 +396,8 @@ class RelatedIndex:
         moved. Returns their previous vectors; posting lists are left to `repost`."""
         n = len(self.briefs)
         self._scores.clear()  # vectors change
+        self.counts, self.postings_idx, self.vectors  # noqa: B018 (made from the arrays, which go stale now)
+        self.tables = None
         delta: dict[int, int] = {}
         for i in edited:
             for tid in self.counts[i]:

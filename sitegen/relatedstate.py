@@ -76,7 +76,7 @@ class RelatedState:
 
     @classmethod
     def build(cls, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None) -> RelatedState:
-        index = RelatedIndex(briefs, config)
+        index = RelatedIndex(briefs, config, workers)
         return cls(index, briefs, list(map_ordered(index.traced, range(len(index.briefs)), workers,
                                       chunk=link_chunk(len(index.briefs)))))
 

@@ -89,18 +89,44 @@ class TermCounter:
         self._written: list[dict[str, int]] = [{} for _ in range(signals)]
         self._tag_words: dict[str, list[int]] = {}
 
+    def vocabulary(self) -> list[tuple[int, str]]:
+        """(signal, name) of every id, in id order (names casefolded)."""
+        out: list[tuple[int, str]] = [(-1, "")] * len(self.sig_of)
+        for sig, table in enumerate(self.ids):
+            for name, tid in table.items():
+                if tid != NOT_A_TERM:
+                    out[tid] = (sig, name)
+        return out
+
+    def intern(self, sig: int, name: str) -> int:
+        """The id of a term of another counter's `vocabulary`, new if this one lacks it."""
+        table = self.ids[sig]
+        tid = table.get(name)
+        if tid is None:
+            tid = table[name] = len(self.sig_of)
+            self.sig_of.append(sig)
+        return tid
+
     def count(self, b: Brief) -> dict[int, int]:
         """Term id -> occurrences in b, signal by signal, in SIGNALS order."""
-        title, summary = _words(b.title), _words(b.summary)
-        counts = self._known(b, title, summary)
-        if counts is None:  # a name or word not seen before
-            self._learn(b, title, summary)
-            counts = self._known(b, title, summary)
-            assert counts is not None
+        # Ids of different signals never collide; counting keeps first-occurrence order.
+        counts = Counter(self.term_ids(b))
+        counts.pop(NOT_A_TERM, None)
         return counts
 
-    def _known(self, b: Brief, title: list[str], summary: list[str]) -> dict[int, int] | None:
-        """`count`, or None if a name or word has no id yet."""
+    def term_ids(self, b: Brief) -> list[int]:
+        """The ids of b's terms, each as often as it occurs, in `count`'s order (NOT_A_TERM
+        for a word that is not a term)."""
+        title, summary = _words(b.title), _words(b.summary)
+        ids = self._known(b, title, summary)
+        if ids is None:  # a name or word not seen before
+            self._learn(b, title, summary)
+            ids = self._known(b, title, summary)
+            assert ids is not None
+        return ids
+
+    def _known(self, b: Brief, title: list[str], summary: list[str]) -> list[int] | None:
+        """`term_ids`, or None if a name or word has no id yet."""
         tags, audience, source = self._written[:3]
         words = self.ids[self.text].get
         ids = [*map(tags.get, b.tags), *map(audience.get, b.audience), source.get(b.source.name)]
@@ -111,12 +137,7 @@ class TermCounter:
         tag_words = self._tag_words.get
         for tag in b.tags:
             ids += tag_words(tag, _UNKNOWN)
-        if None in ids:
-            return None
-        # Ids of different signals never collide; counting keeps first-occurrence order.
-        counts = Counter(ids)
-        counts.pop(NOT_A_TERM, None)
-        return counts
+        return None if None in ids else ids  # type: ignore[return-value]
 
     def _learn(self, b: Brief, title: list[str], summary: list[str]) -> None:
         for sig, names in enumerate((b.tags, b.audience, (b.source.name,))):

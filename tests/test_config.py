@@ -83,6 +83,8 @@ def test_bad_override_is_blamed_on_the_option(tmp_path: Path) -> None:
     ("related: {count: -1}\n", "1:18", "'related.count' must not be negative", ""),
     ("related: {threshold: .nan}\n", "1:22", "'related.threshold' must be a number", ""),
     ("related: {half_life_days: 0}\n", "1:27", "'related.half_life_days' must be more than 0", ""),
+    ("related: {weights: {tags: 5000}}\n", "1:27", "weight of 'tags' must be a number from -1,000 to 1,000", "1.0"),
+    ("related: {weights: {text: .inf}}\n", "1:27", "'related.weights.text' must be a number", ""),
     ("base_url: ftp://example.org/\n", "1:11", "base_url must be an absolute http(s) URL", ""),
     ("base_url: /repo/\n", "1:11", "base_url must be an absolute http(s) URL", ""),
     ("base_url: 'http://[::1'\n", "1:11", "base_url is not a valid URL", ""),
@@ -103,7 +105,7 @@ def test_bad_override_is_blamed_on_the_option(tmp_path: Path) -> None:
     ("brand: {logo: ../sitegen.yaml}\n", "1:15", "is not a file in static/", "static/"),
     ("brand: {colour: '#fff'}\n", "1:9", "unknown key 'brand.colour'", ""),
 ], ids=["typo-title", "typo-per-page", "typo-nested", "title-list", "per-page-text", "per-page-bool", "per-page-zero",
-        "unsafe-html-string", "section-scalar", "negative-count", "nan-threshold", "zero-half-life", "ftp-base-url",
+        "unsafe-html-string", "section-scalar", "negative-count", "nan-threshold", "zero-half-life", "huge-weight", "infinite-weight", "ftp-base-url",
         "relative-base-url", "bad-ipv6", "bad-port", "space", "quote", "query", "password", "unknown-timezone",
         "timezone-path", "not-a-mapping", "invalid-yaml", "alias", "not-utf8", "accent-name",
         "accent-short", "logo-missing", "logo-outside-static", "brand-typo"])

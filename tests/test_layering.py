@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 ORDER = [
     "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "collector", "parallel", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
-    "series", "stories", "relatedterms", "relatedindex", "relatedstate", "related",
+    "series", "stories", "relatedterms", "relatedbatch", "relatedindex", "relatedstate", "related",
     "assemble", "languages", "emailhtml", "templates", "render",
     "pages", "pages.kind", "pages.links", "pages.listing", "pages.feeds", "pages.home", "pages.social", "pages.webfont", "pages.brief", "pages.aliases", "pages.week",
     "pages.week_audience", "pages.week_email",

@@ -1,0 +1,124 @@
+"""The arrays of relatedbatch give the numbers the one-brief-at-a-time Python code gives, to
+the bit: otherwise the live preview's incremental links (Python) would drift from a fresh
+build's (arrays) on near ties."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen import relatedbatch
+from sitegen.config import SIGNALS, RelatedConfig
+from sitegen.model import Brief
+from sitegen.related import compute_related
+from sitegen.relatedbatch import pair_scores
+from sitegen.relatedindex import SLACK, RelatedIndex
+from sitegen.relatedterms import TermCounter, idf_weight, term_vector
+from test_related import make
+from test_related_incremental import AUDIENCES, CONFIGS, SOURCES, TAGS, WORDS
+
+# Latin with accents and capitals, CJK runs (bigrams), numbers and stopwords (not terms).
+EPOCH = make("x", 0, "x").date
+"""The date of day 0 in `make`."""
+EXTRA = ["Énergie", "ÉNERGIE", "量子计算", "芯片", "2026", "the", "x", "naïve", "Straße", "strasse"]
+
+
+def corpus(rng: random.Random, n: int) -> list[Brief]:
+    def text(most: int) -> str:
+        return " ".join(rng.choice(WORDS + EXTRA) for _ in range(rng.randint(1, most)))
+    out = []
+    for k in range(n):
+        tags = tuple(dict.fromkeys(rng.choice(TAGS) for _ in range(rng.randint(0, 3))))
+        # Most briefs carry one common tag: its posting list is longer than WHOLE, so the
+        # windows nearest in time are exercised as well as whole lists.
+        tags += ("news",) if rng.random() < 0.8 and "news" not in tags else ()
+        slugs = [f"b{j}" for j in range(n)] + ["no-such-brief"]
+        related = tuple(rng.sample(slugs, min(len(slugs), rng.randint(1, 3)))) if rng.random() < 0.1 else ()
+        # Now and then a slug twice (an author's mistake the build reports; links must still agree).
+        slug = f"b{k - 1}" if k and rng.random() < 0.03 else f"b{k}"
+        if out and rng.random() < 0.1:  # the same story again, so exact scores tie
+            twin = rng.choice(out)
+            day = (twin.date - EPOCH).days + rng.choice((0, 0, 1))
+            out.append(make(slug, day, twin.title, summary=twin.summary, tags=twin.tags, audience=twin.audience,
+                            source=twin.source.name, related=related))
+            continue
+        out.append(make(slug, rng.randint(0, n // 2), text(6), summary=text(25), tags=tags,
+                        audience=tuple(rng.sample(AUDIENCES, rng.randint(0, 2))),
+                        source=rng.choice(SOURCES), related=related))
+    return out
+
+
+def reference(briefs: list[Brief]) -> tuple[list[dict[int, int]], list[float], list[dict[int, float]]]:
+    """Counts, IDF and vectors made one brief at a time, with the definitions."""
+    index_order = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
+    terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
+    counts = [terms.count(b) for b in index_order]
+    held = Counter(t for c in counts for t in c)
+    idf = [idf_weight(len(briefs), held[t]) for t in range(len(terms.sig_of))]
+    return counts, idf, [term_vector(c, idf) for c in counts]
+
+
+def bits(d: dict[int, float]) -> list[tuple[int, str]]:
+    return [(k, v.hex()) for k, v in d.items()]
+
+
+def check(briefs: list[Brief], config: RelatedConfig) -> None:
+    index = RelatedIndex(briefs, config)
+    shortlists = index.shortlists(0, len(briefs))
+    counts, idf, vectors = reference(briefs)
+    assert [list(c.items()) for c in index.counts] == [list(c.items()) for c in counts]
+    assert [x.hex() for x in index.idf] == [x.hex() for x in idf]
+    assert [bits(v) for v in index.vectors] == [bits(v) for v in vectors]
+    for tid, (rows, values) in enumerate(zip(index.postings_idx, index.postings_val)):
+        assert rows == [i for i, v in enumerate(vectors) if tid in v]
+        assert [x.hex() for x in values] == [vectors[i][tid].hex() for i in rows]
+    assert shortlists is not None
+    for i, b in enumerate(index.briefs):
+        pins = len(index.pinned(i)) if b.related else 0
+        if pins >= config.count:
+            assert shortlists[i] == []
+            continue
+        acc = index.accumulate(i, index.query(index.vectors[i]))
+        assert shortlists[i] == index.shortlist(acc, config.count + pins + SLACK), b.slug
+    # Exact scores of every shortlisted pair, against `score`.
+    pi = np.repeat(np.arange(len(briefs)), [len(x) for x in shortlists])
+    pj = np.array([j for x in shortlists for j in x], dtype=np.int64)
+    scores = pair_scores(index.tables, pi, pj, index.term_weight, index.kind, np.array(index.days),
+                         config.half_life_days, index.w_rest, index.w_time)
+    assert [x.hex() for x in scores] == [index.score(i, j).hex() for i, j in zip(pi.tolist(), pj.tolist())]
+    # And the links: the arrays' shortlists, scored in workers, against Python alone.
+    alone = RelatedIndex(briefs, config)
+    expected = {alone.briefs[i].slug: alone.links(i) for i in range(len(briefs))}
+    assert compute_related(briefs, config, workers=2) == expected
+
+
+def test_a_corpus_of_a_few_hundred_briefs_gets_the_python_numbers_to_the_bit() -> None:
+    for seed, config in enumerate(CONFIGS):
+        check(corpus(random.Random(seed), 300), config)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2 ** 32), st.integers(1, 80), st.sampled_from(CONFIGS))
+def test_random_corpora_get_the_python_numbers_to_the_bit(seed: int, n: int, config: RelatedConfig) -> None:
+    check(corpus(random.Random(seed), n), config)
+
+
+def test_terms_counted_in_two_workers_give_the_same_vectors_by_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Large sites count terms in two processes and merge their vocabularies: the numbering
+    # changes, nothing else may.
+    briefs = corpus(random.Random(11), 500)
+    alone = RelatedIndex(briefs, RelatedConfig(), workers=1)
+    monkeypatch.setattr(relatedbatch, "PARALLEL_FROM", 0)
+    split = RelatedIndex(briefs, RelatedConfig(), workers=2)
+    assert alone.sig_of != split.sig_of or alone.ids != split.ids  # the numbering did change
+
+    def named(index: RelatedIndex) -> list[list[tuple[tuple[int, str], str]]]:
+        names = index.terms.vocabulary()
+        return [[(names[t], v.hex()) for t, v in vec.items()] for vec in index.vectors]
+    assert named(split) == named(alone)
+    assert [index.linked_slice(0, 500) for index in (split,)] == [alone.linked_slice(0, 500)]
