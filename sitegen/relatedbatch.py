@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -101,57 +102,115 @@ Weights are at most 1,000 in size (sitegen.yaml is checked), so a sum stays unde
 SCALE = 2.0 ** 40
 """1 / UNIT."""
 
+@dataclass(frozen=True)
+class Counts:
+    """Every (brief, term) with its occurrences, a brief's terms in order of first occurrence."""
+
+    rows: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    n: int
+
+
 PARALLEL_FROM = 20_000
-"""Briefs from which their terms are counted in two worker processes (merging the two
-vocabularies costs little; forking costs about what 1,000 briefs do)."""
+"""Briefs from which their terms are counted in two worker processes."""
+_FIELD, _BRIEF, _ITEM = "\x1f", "\x1e", "\x1d"
+"""Separators of the fields `TermCounter` reads, packed into one string for the workers."""
 
 
-def term_ids(briefs: Sequence[Brief], counter: TermCounter, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every brief's `counter.term_ids`, flat, and how many each has; `counter` ends up knowing
-    every term. Numbering differs with workers, which nothing depends on (see RelatedIndex)."""
+class _Source(NamedTuple):
+    name: str
+
+
+class _Fields(NamedTuple):
+    """What `TermCounter.term_ids` reads of a brief."""
+
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    audience: tuple[str, ...]
+    source: _Source
+
+
+def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | None = None) -> Counts:
+    """Every brief's `counter.count`, as arrays; `counter` ends up knowing every term. From
+    PARALLEL_FROM briefs on, two workers count half each, with their own numbering, merged
+    here (nothing depends on the numbering, see RelatedIndex)."""
     workers = default_workers() if workers is None else workers
-    if len(briefs) < PARALLEL_FROM or workers < 2:
-        ids = list(map(counter.term_ids, briefs))
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        return np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum())), lengths
-    parts = list(map_slices(partial(_count_slice, briefs, len(counter.ids), counter.text), len(briefs), workers,
-                            chunk=-(-len(briefs) // workers)))
-    flats, lengths = [], []
-    for vocabulary, flat, sizes in parts:
-        # The worker's ids, renumbered in this counter; its NOT_A_TERM (-1) indexes the last.
-        renumber = np.array([*(counter.intern(sig, name) for sig, name in vocabulary), NOT_A_TERM], dtype=np.int64)
-        flats.append(renumber[np.frombuffer(flat, dtype=np.int64)])
-        lengths.append(np.frombuffer(sizes, dtype=np.int64))
-    return np.concatenate(flats), np.concatenate(lengths)
+    packed = _packed(briefs) if len(briefs) >= PARALLEL_FROM and workers > 1 else None
+    if packed is None:
+        with _small_pages():
+            return _counted(list(map(counter.term_ids, briefs)), len(counter.sig_of))
+    parts = map_slices(partial(_count_slice, packed, len(counter.ids), counter.text), len(briefs), workers,
+                       chunk=-(-len(briefs) // workers))
+    rows, ids, counts = [], [], []
+    offset = 0
+    for vocabulary, n, part_rows, part_ids, part_counts in parts:
+        renumber = np.array([counter.intern(sig, name) for sig, name in vocabulary], dtype=np.int64)
+        rows.append(np.frombuffer(part_rows, dtype=np.int64) + offset)
+        ids.append(renumber[np.frombuffer(part_ids, dtype=np.int64)])
+        counts.append(np.frombuffer(part_counts, dtype=np.int64))
+        offset += n
+    return Counts(np.concatenate(rows), np.concatenate(ids), np.concatenate(counts), len(briefs))
 
 
-def _count_slice(briefs: Sequence[Brief], signals: int, text: int, lo: int, hi: int) -> list[tuple[list[tuple[int, str]], bytes, bytes]]:
+def _packed(briefs: Sequence[Brief]) -> str | None:
+    """The fields `TermCounter` reads, of all briefs, in one string: a forked worker that read
+    the briefs themselves would copy every page they sit on (refcounts), which cost a worker
+    half a second at 100,000 briefs; one string is one object. None if a field holds a
+    separator or an empty tag (then the briefs are counted here)."""
+    items = 0
+    records = []
+    for b in briefs:
+        items += max(len(b.tags) - 1, 0) + max(len(b.audience) - 1, 0)
+        if "" in b.tags or "" in b.audience:
+            return None
+        records.append(_FIELD.join((b.title, b.summary, _ITEM.join(b.tags), _ITEM.join(b.audience), b.source.name)))
+    packed = _BRIEF.join(records)
+    if packed.count(_FIELD) != 4 * len(briefs) or packed.count(_BRIEF) != len(briefs) - 1 or packed.count(_ITEM) != items:
+        return None
+    return packed
+
+
+def _count_slice(packed: str, signals: int, text: int, lo: int,
+                 hi: int) -> list[tuple[list[tuple[int, str]], int, bytes, bytes, bytes]]:
     counter = TermCounter(signals, text)
-    flat, lengths = term_ids(briefs[lo:hi], counter, workers=1)
-    return [(counter.vocabulary(), flat.tobytes(), lengths.tobytes())]
+    fields = []
+    for record in packed.split(_BRIEF)[lo:hi]:
+        title, summary, tags, audience, source = record.split(_FIELD)
+        fields.append(_Fields(title, summary, tuple(tags.split(_ITEM)) if tags else (),
+                              tuple(audience.split(_ITEM)) if audience else (), _Source(source)))
+    c = term_counts(fields, counter, workers=1)  # type: ignore[arg-type]
+    return [(counter.vocabulary(), c.n, c.rows.tobytes(), c.ids.tobytes(), c.counts.tobytes())]
 
 
-def tables(flat: np.ndarray, lengths: np.ndarray, terms: int) -> Tables:
-    """The tables of briefs with these `term_ids`; `terms` ids exist."""
-    with _small_pages():
-        return _tables(flat, lengths, terms)
-
-
-def _tables(flat: np.ndarray, lengths: np.ndarray, terms: int) -> Tables:
-    n = len(lengths)
+def _counted(term_ids: list[list[int]], terms: int) -> Counts:
+    """`TermCounter.count` of each of these `term_ids` lists."""
+    n = len(term_ids)
+    lengths = np.fromiter(map(len, term_ids), dtype=np.int64, count=n)
+    flat = np.fromiter(itertools.chain.from_iterable(term_ids), dtype=np.int64, count=int(lengths.sum()))
     row = np.repeat(np.arange(n, dtype=np.int64), lengths)
     place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     real = flat != NOT_A_TERM
     row, flat, place = row[real], flat[real], place[real]
-    # One entry per (brief, term) with its count, in order of first occurrence: sorted by
-    # (brief, term, place), a run's first element is the term's first occurrence.
-    by_term = _stable_order(row * terms + flat)
+    # Sorted by (brief, term, place), a run's first element is the term's first occurrence.
+    by_term = _stable_order(row * max(terms, 1) + flat)
     row, flat, place = row[by_term], flat[by_term], place[by_term]
-    first = _run_starts(row * terms + flat)
+    first = _run_starts(row * max(terms, 1) + flat)
     counts = np.diff(np.append(first, len(row)))
     by_place = _stable_order(row[first] * (int(lengths.max(initial=0)) + 1) + place[first])
     first, counts = first[by_place], counts[by_place]
-    count_rows, count_ids = row[first], flat[first]
+    return Counts(row[first], flat[first], counts, n)
+
+
+def tables(c: Counts, terms: int) -> Tables:
+    """The tables of briefs with these counts; `terms` ids exist."""
+    with _small_pages():
+        return _tables(c, terms)
+
+
+def _tables(c: Counts, terms: int) -> Tables:
+    n, count_rows, count_ids, counts = c.n, c.rows, c.ids, c.counts
     df = np.bincount(count_ids, minlength=terms)
     idf = [idf_weight(n, d) for d in df.tolist()]
     # term_vector: w = idf, times 1 + ln(count) when count > 1, kept if positive.
@@ -218,8 +277,11 @@ def _ranked(run: np.ndarray, x: np.ndarray, first_on_tie: bool) -> np.ndarray:
     # values get the same level, the place of the first of them in sorted order.
     bits = x.view(np.int64)
     bits = bits ^ ((bits >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))
-    level = np.searchsorted(np.sort(bits), bits)
-    levels = size
+    by_bits = np.argsort(bits)
+    ordered = bits[by_bits]
+    level = np.empty(size, dtype=np.int64)
+    level[by_bits] = np.cumsum(np.concatenate(([0], ordered[1:] != ordered[:-1])))
+    levels = int(level.max(initial=0)) + 1
     tie = np.arange(size) if first_on_tie else size - 1 - np.arange(size)
     if int(run[-1]) + 1 > (2 ** 62) // (levels * size):
         return np.lexsort((tie, -x, run))
@@ -294,7 +356,7 @@ def _shortlists(t: Tables, lo: int, hi: int, kind: Sequence[int], term_weight: S
 
 
 def pair_scores(t: Tables, pi: np.ndarray, pj: np.ndarray, term_weight: Sequence[float], kind: Sequence[int],
-                days: np.ndarray, half_life: float, w_rest: float, w_time: float) -> list[float]:
+                days: np.ndarray, half_life: float, w_rest: float, w_time: float) -> np.ndarray:
     """`RelatedIndex.score(i, j)` of each pair, to the bit: shared terms found by sorting the
     terms of both briefs of every pair together, products summed in whole units."""
     with _small_pages():
@@ -302,10 +364,10 @@ def pair_scores(t: Tables, pi: np.ndarray, pj: np.ndarray, term_weight: Sequence
 
 
 def _pair_scores(t: Tables, pi: np.ndarray, pj: np.ndarray, term_weight: Sequence[float], kind: Sequence[int],
-                 days: np.ndarray, half_life: float, w_rest: float, w_time: float) -> list[float]:
+                 days: np.ndarray, half_life: float, w_rest: float, w_time: float) -> np.ndarray:
     pairs = len(pi)
     if not pairs:
-        return []
+        return np.zeros(0)
     entries = len(t.ids)
     both = np.concatenate((pi, pj))
     begin, size = t.row_start[both], t.row_start[both + 1] - t.row_start[both]
@@ -328,4 +390,4 @@ def _pair_scores(t: Tables, pi: np.ndarray, pj: np.ndarray, term_weight: Sequenc
     apart = (np.abs(days[pi] - days[pj]) / half_life).tolist() if half_life > 0 else None
     decay = np.array([0.5 ** x for x in apart]) if apart is not None else 1.0  # Python's pow, as score()
     score = total.astype(np.float64) * UNIT * (w_rest + w_time * decay)
-    return np.where(meaningful, score, 0.0).tolist()  # type: ignore[no-any-return]
+    return np.where(meaningful, score, 0.0)

@@ -28,7 +28,7 @@ import numpy as np
 
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
-from sitegen.relatedbatch import SCALE, UNIT, Tables, pair_scores, shortlists, tables, term_ids
+from sitegen.relatedbatch import SCALE, UNIT, Tables, pair_scores, shortlists, tables, term_counts
 from sitegen.relatedterms import TermCounter, idf_weight, term_vector
 
 MEANINGFUL = ("tags", "text")
@@ -105,7 +105,7 @@ class RelatedIndex:
         self.terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
         self.ids, self.sig_of = self.terms.ids, self.terms.sig_of
         # Weighed all at once in arrays: the numbers of term_vector, to the bit (relatedbatch).
-        self.tables: Tables | None = tables(*term_ids(self.briefs, self.terms, workers), len(self.sig_of))
+        self.tables: Tables | None = tables(term_counts(self.briefs, self.terms, workers), len(self.sig_of))
         self.df: list[int] = self.tables.df.tolist()
         self.idf = self.tables.idf
         self.vectors: list[dict[int, float]]
@@ -139,14 +139,20 @@ class RelatedIndex:
         if name == "_day_array":
             self._day_array = np.array(self.days)
             return self._day_array
-        if name == "_rank":  # by newest, then slug: ranked's tie-breaks, equal for equal briefs
+        if name == "_rank_array":  # by newest, then slug: ranked's tie-breaks, equal for equal briefs
             order = sorted(range(len(self.briefs)), key=lambda j: (-self.days[j], self.briefs[j].slug))
-            self._rank = [0] * len(order)
+            rank = [0] * len(order)
             for place, j in enumerate(order):
                 prev = order[place - 1] if place else -1
                 same = prev >= 0 and self.days[prev] == self.days[j] and self.briefs[prev].slug == self.briefs[j].slug
-                self._rank[j] = self._rank[prev] if same else place
-            return self._rank
+                rank[j] = rank[prev] if same else place
+            self._rank_array = np.array(rank, dtype=np.int64)
+            return self._rank_array
+        if name in ("_pins", "_pinning"):  # per brief: pinned links found; whether it names any
+            self._pinning = [bool(b.related) for b in self.briefs]
+            self._pins = np.array([len(self.pinned(i)) if pin else 0 for i, pin in enumerate(self._pinning)],
+                                  dtype=np.int64)
+            return self.__dict__[name]
         if name == "_slug_id":
             ids: dict[str, int] = {}
             self._slug_id = [ids.setdefault(b.slug, len(ids)) for b in self.briefs]
@@ -294,16 +300,13 @@ class RelatedIndex:
         current; with similarities that are not finite)."""
         if self.tables is None:
             return None
-        count = self.config.count
-        sizes = np.zeros(hi - lo, dtype=np.int64)
-        for i in range(lo, hi):
-            pins = len(self.pinned(i)) if self.briefs[i].related else 0
-            sizes[i - lo] = 0 if pins >= count else count + pins + SLACK
+        count, pins = self.config.count, self._pins[lo:hi]
+        sizes = np.where(pins >= count, 0, count + pins + SLACK)
         return shortlists(self.tables, lo, hi, self.kind, self.term_weight, sizes, QUERY_TERMS, WINDOW, WHOLE, TEXT)
 
     def prepare_slices(self) -> None:
         """Make what `linked_slice` reads in every worker (forked workers would each make it)."""
-        self._day_array, self._rank, self._slug_id  # noqa: B018
+        self._day_array, self._rank_array, self._slug_id, self._pins  # noqa: B018
 
     def linked_slice(self, lo: int, hi: int) -> list[tuple[tuple[int, bool, bool], ...]]:
         """`linked(i)` for i from lo to hi, candidates found and scored for all of them at once
@@ -315,14 +318,23 @@ class RelatedIndex:
         pj = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(pi))
         scores = pair_scores(self.tables, pi, pj, self.term_weight, self.kind, self._day_array, self.config.half_life_days,
                              self.w_rest, self.w_time)
-        rank = self._rank
-        out = []
-        k = 0
-        for i, shortlist in zip(range(lo, hi), lists):
-            # `ranked`'s order: best first, then the newer brief, then the slug.
-            scored = sorted(zip(scores[k:k + len(shortlist)], shortlist), key=lambda sj: (-sj[0], rank[sj[1]]))
-            k += len(shortlist)
-            out.append(self._chosen(i, scored))
+        # `ranked`'s order within each brief: best first, then the newer brief, then the slug
+        # (equal briefs keep the shortlist's order, as the stable sort does).
+        order = np.lexsort((np.arange(len(pi)), self._rank_array[pj], -scores, pi))
+        pi, pj, scores = pi[order], pj[order], scores[order]
+        cut = np.searchsorted(pi, np.arange(lo, hi + 1))
+        # `_automatic` for the briefs without pins, when no two briefs share a slug (so none is skipped).
+        shown = ((np.arange(len(pi)) - cut[pi - lo] < self.config.count) & (scores >= self.config.threshold)).tolist()
+        later = (self._day_array[pj] > self._day_array[pi]).tolist()
+        js, ss, bounds = pj.tolist(), scores.tolist(), cut.tolist()
+        plain = len(self.position) == len(self.briefs)
+        pinning = self._pinning
+        out: list[tuple[tuple[int, bool, bool], ...]] = []
+        for i, a, b in zip(range(lo, hi), bounds, bounds[1:]):
+            if pinning[i] or not plain:
+                out.append(self._chosen(i, list(zip(ss[a:b], js[a:b]))))
+            else:
+                out.append(tuple([(js[k], later[k], False) for k in range(a, b) if shown[k]]))
         return out
 
     def _chosen(self, i: int, ranked: list[tuple[float, int]]) -> tuple[tuple[int, bool, bool], ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def check(briefs: list[Brief], config: RelatedConfig) -> None:
     pj = np.array([j for x in shortlists for j in x], dtype=np.int64)
     scores = pair_scores(index.tables, pi, pj, index.term_weight, index.kind, np.array(index.days),
                          config.half_life_days, index.w_rest, index.w_time)
-    assert [x.hex() for x in scores] == [index.score(i, j).hex() for i, j in zip(pi.tolist(), pj.tolist())]
+    assert [x.hex() for x in scores.tolist()] == [index.score(i, j).hex() for i, j in zip(pi.tolist(), pj.tolist())]
     # And the links: the arrays' shortlists, scored in workers, against Python alone.
     alone = RelatedIndex(briefs, config)
     expected = {alone.briefs[i].slug: alone.links(i) for i in range(len(briefs))}
@@ -108,6 +109,7 @@ def test_random_corpora_get_the_python_numbers_to_the_bit(seed: int, n: int, con
     check(corpus(random.Random(seed), n), config)
 
 
+
 def test_terms_counted_in_two_workers_give_the_same_vectors_by_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # Large sites count terms in two processes and merge their vocabularies: the numbering
     # changes, nothing else may.
@@ -117,8 +119,13 @@ def test_terms_counted_in_two_workers_give_the_same_vectors_by_name(monkeypatch)
     split = RelatedIndex(briefs, RelatedConfig(), workers=2)
     assert alone.sig_of != split.sig_of or alone.ids != split.ids  # the numbering did change
 
-    def named(index: RelatedIndex) -> list[list[tuple[tuple[int, str], str]]]:
+    def named(index: RelatedIndex) -> tuple[list[list[tuple[tuple[int, str], str]]], list[list[tuple[tuple[int, str], int]]]]:
         names = index.terms.vocabulary()
-        return [[(names[t], v.hex()) for t, v in vec.items()] for vec in index.vectors]
+        return ([[(names[t], v.hex()) for t, v in vec.items()] for vec in index.vectors],
+                [[(names[t], c) for t, c in counts.items()] for counts in index.counts])
     assert named(split) == named(alone)
-    assert [index.linked_slice(0, 500) for index in (split,)] == [alone.linked_slice(0, 500)]
+    assert split.linked_slice(0, 500) == alone.linked_slice(0, 500)
+    # A tag holding one of the separators the fields travel to the workers with: counted here.
+    odd = [replace(briefs[0], tags=("a\x1fb",)), *briefs[1:]]
+    assert relatedbatch._packed(odd) is None
+    assert named(RelatedIndex(odd, RelatedConfig(), workers=2)) == named(RelatedIndex(odd, RelatedConfig(), workers=1))
