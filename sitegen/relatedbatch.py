@@ -375,8 +375,11 @@ def _pair_scores(t: Tables, pi: np.ndarray, pj: np.ndarray, term_weight: Sequenc
     entry = np.arange(int(ends[-1])) + np.repeat(begin - (ends - size), size)
     pair = np.repeat(np.tile(np.arange(pairs), 2), size)
     # Sorted by (pair, term), a term both briefs hold is two neighbours (one entry of each).
-    key = np.sort((pair * t.terms + t.ids[entry]) * entries + entry)
-    pair_term, entry = np.divmod(key, entries)
+    if pairs * t.terms < (2 ** 62) // entries:
+        pair_term, entry = np.divmod(np.sort((pair * t.terms + t.ids[entry]) * entries + entry), entries)
+    else:  # the key would overflow (a million briefs and more): the same order, slower
+        order = np.lexsort((entry, t.ids[entry], pair))
+        pair_term, entry = pair[order] * t.terms + t.ids[entry[order]], entry[order]
     shared = np.flatnonzero(pair_term[1:] == pair_term[:-1])
     a, b = entry[shared], entry[shared + 1]
     term = t.ids[a]

@@ -129,3 +129,19 @@ def test_terms_counted_in_two_workers_give_the_same_vectors_by_name(monkeypatch)
     odd = [replace(briefs[0], tags=("a\x1fb",)), *briefs[1:]]
     assert relatedbatch._packed(odd) is None
     assert named(RelatedIndex(odd, RelatedConfig(), workers=2)) == named(RelatedIndex(odd, RelatedConfig(), workers=1))
+
+
+def test_pair_scores_without_the_packed_sort_key_are_the_same() -> None:
+    # At a million briefs the one-integer sort key of pair_scores would overflow; the fallback
+    # must give the same scores.
+    briefs = corpus(random.Random(5), 200)
+    index = RelatedIndex(briefs, RelatedConfig())
+    lists = index.shortlists(0, len(briefs))
+    assert lists is not None
+    pi = np.repeat(np.arange(len(briefs)), [len(x) for x in lists])
+    pj = np.array([j for x in lists for j in x], dtype=np.int64)
+    args = (index.term_weight, index.kind, np.array(index.days), 30.0, index.w_rest, index.w_time)
+    packed = pair_scores(index.tables, pi, pj, *args)
+    wide = replace(index.tables, terms=2 ** 40)  # as if there were 2^40 terms: the key cannot fit
+    assert len(pi) * wide.terms >= (2 ** 62) // len(index.tables.ids)
+    assert [x.hex() for x in pair_scores(wide, pi, pj, *args).tolist()] == [x.hex() for x in packed.tolist()]
