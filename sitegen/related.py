@@ -12,6 +12,7 @@ with exactly `compute_related`'s result. The parts, in import order:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from sitegen import collector
@@ -32,13 +33,11 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
         # Workers find candidates for a slice of briefs at once, score them exactly and send
         # positions and flags back (much cheaper to pickle than RelatedLinks).
         index.prepare_slices()  # before the fork, once for all workers
-        found = map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs)))
+        found = list(map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))))
         slugs = [b.slug for b in index.briefs]
         # Most links point to a brief that several others link to as well: one object each.
-        made: dict[tuple[int, bool, bool], RelatedLink] = {}
-        return {slug: tuple([made.get(link) or made.setdefault(link, RelatedLink(slugs[link[0]], link[1], link[2]))
-                             for link in links])
-                for slug, links in zip(slugs, found)}
+        made = {link: RelatedLink(slugs[link[0]], link[1], link[2]) for link in set(itertools.chain.from_iterable(found))}
+        return {slug: tuple(map(made.__getitem__, links)) for slug, links in zip(slugs, found)}
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,

@@ -140,13 +140,16 @@ class RelatedIndex:
             self._day_array = np.array(self.days)
             return self._day_array
         if name == "_rank_array":  # by newest, then slug: ranked's tie-breaks, equal for equal briefs
-            order = sorted(range(len(self.briefs)), key=lambda j: (-self.days[j], self.briefs[j].slug))
-            rank = [0] * len(order)
-            for place, j in enumerate(order):
-                prev = order[place - 1] if place else -1
-                same = prev >= 0 and self.days[prev] == self.days[j] and self.briefs[prev].slug == self.briefs[j].slug
-                rank[j] = rank[prev] if same else place
-            self._rank_array = np.array(rank, dtype=np.int64)
+            slugs = [b.slug for b in self.briefs]
+            alphabetical = {slug: k for k, slug in enumerate(sorted(set(slugs)))}
+            slug_rank = np.array([alphabetical[slug] for slug in slugs], dtype=np.int64)
+            day = np.array(self.days)
+            order = np.lexsort((slug_rank, -day))
+            day, slug_rank = day[order], slug_rank[order]
+            new = np.ones(len(order), dtype=bool)
+            new[1:] = (day[1:] != day[:-1]) | (slug_rank[1:] != slug_rank[:-1])
+            self._rank_array = np.empty(len(order), dtype=np.int64)
+            self._rank_array[order] = np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))
             return self._rank_array
         if name in ("_pins", "_pinning"):  # per brief: pinned links found; whether it names any
             self._pinning = [bool(b.related) for b in self.briefs]
