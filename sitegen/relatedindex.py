@@ -319,8 +319,12 @@ class RelatedIndex:
             return [self.linked(i) for i in range(lo, hi)]
         pi = np.repeat(np.arange(lo, hi), [len(s) for s in lists])
         pj = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(pi))
-        scores = pair_scores(self.tables, pi, pj, self.term_weight, self.kind, self._day_array, self.config.half_life_days,
-                             self.w_rest, self.w_time)
+        # A third of the pairs are another brief's pair the other way round: each scored once
+        # (score(i, j) is score(j, i) to the bit, see `ranked`).
+        both, back = np.unique(np.minimum(pi, pj) * len(self.briefs) + np.maximum(pi, pj), return_inverse=True)
+        first, second = np.divmod(both, len(self.briefs))
+        scores = pair_scores(self.tables, first, second, self.term_weight, self.kind, self._day_array,
+                             self.config.half_life_days, self.w_rest, self.w_time)[back.reshape(-1)]
         # `ranked`'s order within each brief: best first, then the newer brief, then the slug
         # (equal briefs keep the shortlist's order, as the stable sort does).
         order = np.lexsort((np.arange(len(pi)), self._rank_array[pj], -scores, pi))
