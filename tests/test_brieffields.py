@@ -150,3 +150,22 @@ def test_the_readme_reference_is_the_table() -> None:
 def test_every_section_partial_of_the_table_exists_in_the_theme() -> None:
     for f in brieffields.BRIEF_FIELDS:
         assert not f.partial or (REPO / "layouts" / f.partial).is_file(), f.name
+
+
+def test_a_parsed_body_is_kept_packed_and_reads_back_exactly() -> None:
+    """Bodies are most of a parsed site's memory: a brief keeps its body's HTML packed
+    (model.PackedHtml); it reads back as the same text, equals it, and survives pickling
+    (parse results cross processes and the build cache that way). Its card has no body."""
+    import pickle
+
+    from sitegen.model import PackedHtml
+
+    text = brief("Packed", body="Body with **bold**, 华为 and café.\n\n## Later\n\nMore.")
+    item = parse_file("brief", "content/briefs/a.md", text.encode(), ParseSettings("UTC", False)).item
+    assert isinstance(item, Brief) and isinstance(item.body_html, PackedHtml)
+    html = str(item.body_html)
+    assert "<strong>bold</strong>" in html and "华为" in html and "café" in html
+    assert item.body_html == html and item.body_html.strip() == html.strip() and hash(item.body_html) == hash(html)
+    again = pickle.loads(pickle.dumps(item))
+    assert again == item and str(again.body_html) == html
+    assert card(item).body_html == ""

@@ -55,7 +55,7 @@ def _brief_html(b: Brief, c: SiteConfig, full: bool = True) -> str:
             rows = "".join(f"<li>{esc(x.label)}: <strong>{esc(format_value(x.value, x.unit, seps) if x.value else '')}</strong>"
                            f"{' (' + esc(x.change) + ')' if x.change else ''}</li>" for x in b.metrics)
             parts.append(f"{h2('Key metrics')}<ul>{rows}</ul>")
-        parts.append(b.body_html)
+        parts.append(str(b.body_html))
         if b.takeaways:
             parts.append(h2("Key takeaways") + "<ul>" + "".join(f"<li>{t}</li>" for t in b.takeaways) + "</ul>")
         if b.comparison:

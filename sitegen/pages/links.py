@@ -9,7 +9,7 @@ from sitegen.model import Brief
 from sitegen.urls import term_path_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermLink:
     name: str
     rel: str

@@ -14,7 +14,7 @@ from sitegen.render import Job, PageMeta
 from sitegen.urls import list_path, output_file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     number: int
     total: int

@@ -43,14 +43,14 @@ GMAIL_CLIP_BYTES = 102 * 1024
 METRICS_SHOWN = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmailMetric:
     label: str
     value: str
     change: Change | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmailItem:
     """One brief as the email shows it: its fragments made email-safe, its links absolute."""
 
