@@ -231,6 +231,7 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         except (ZoneInfoNotFoundError, ValueError):
             diag(marks["timezone"], f"unknown timezone '{values['timezone']}'",
                  "use an IANA name such as 'UTC', 'Europe/Berlin' or 'Asia/Shanghai'")
+            del values["timezone"]
     if "language" in values and parse_language(values["language"]) is None:
         diag(marks["language"], f"unknown language code '{values['language']}'", language_hint(values["language"]))
         del values["language"]
@@ -250,10 +251,23 @@ def load_config(site_dir: Path, base_url_override: str | None = None) -> SiteCon
         others.append(other)
         diags += other_diags
     values["other_messages"] = tuple(others)
-    if diags:
-        raise BuildFailed(diags)
     related = values.pop("related", RelatedConfig())
+    if diags:
+        # The keys that were right still count (languages above all), so the rest of the build
+        # checks the content against them rather than reporting every Chinese brief too.
+        raise ConfigFailed(diags, replace(SiteConfig(), related=related, messages=messages, **values))
     return replace(SiteConfig(), related=related, messages=messages, **values)
+
+
+class ConfigFailed(BuildFailed):
+    """sitegen.yaml's problems, with the configuration its correct keys make."""
+
+    def __init__(self, diagnostics: list[Diagnostic], config: SiteConfig):
+        super().__init__(diagnostics)
+        self.config = config
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (BuildFailed, (self.diagnostics,))
 
 
 def _brand_problem(site_dir: Path, sub: str, value: str) -> tuple[str, str] | None:
@@ -375,7 +389,8 @@ def _read(doc: Located, shown: str, text: str, site_dir: Path) -> tuple[dict[str
                                     diag((key, sub, signal), f"the weight of '{signal}' must be a number from "
                                          f"-{MAX_WEIGHT:,} to {MAX_WEIGHT:,}, not {w}",
                                          "weights are relative: 1.0 is the usual scale, 0 turns a signal off")
-                                weights[signal] = float(w)
+                                else:
+                                    weights[signal] = float(w)
                         related_kwargs["weights"] = tuple(weights.items())
                     else:
                         related_kwargs[sub] = subvalue

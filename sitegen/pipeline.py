@@ -21,7 +21,7 @@ from sitegen.assets import make_assets, prune
 from sitegen.buildcache import Store, StoredParse, TreeStore, key_of, link_tree
 from sitegen.cache import Fingerprinter, ParseCache, TemplateDeps, digest, render_key
 from sitegen.clock import build_now, stable_window
-from sitegen.config import SiteConfig, load_config
+from sitegen.config import ConfigFailed, SiteConfig, load_config
 from sitegen.content import MAX_FILE_BYTES, ParseSettings, too_large, SourceFile, discover, parse_file
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.codes import Code
@@ -174,9 +174,10 @@ def load_site(options: BuildOptions, cache: ParseCache | None = None, memo: Memo
     try:
         config = load_config(site_dir, options.base_url)
     except BuildFailed as e:
-        # Keep going with the defaults so content errors are reported in the same run.
+        # Keep going with the keys that were right (or the defaults) so content errors are
+        # reported in the same run.
         errors.extend(e.diagnostics)
-        config = SiteConfig()
+        config = e.config if isinstance(e, ConfigFailed) else SiteConfig()
     config = memo.same("config", config)
     try:
         now = build_now(options.now, config.tz)

@@ -194,3 +194,15 @@ def test_each_language_shows_the_site_title_as_its_catalog_translates_it(make_si
     assert "<title>电网观察</title>" in zh and '<meta name="description" content="电力新闻。">' in zh
     assert "<title>Grid Desk</title>" in en and "电网观察" not in en
     assert "<title>电网观察</title>" in _read(site / "public", "zh/feed.xml").replace('<title type="text">', "<title>")
+
+
+def test_a_config_mistake_is_the_only_error_not_every_brief_in_a_second_language(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.errors import BuildFailed
+
+    site = make_site({"sitegen.yaml": "languages: [en, zh]\nper_page: 0\ntimezone: Mars/Olympus\n",
+                      "content/briefs/a.md": brief(), "content/briefs/b.md": brief(extra="lang: zh")})
+    with pytest.raises(BuildFailed) as info:
+        build(BuildOptions(site, workers=1))
+    # Before: the defaults stood in for the whole file, so b.md was "not one of the site's languages".
+    assert [d.format().split(": error: ")[0] for d in info.value.diagnostics] == [
+        "sitegen.yaml:2:11", "sitegen.yaml:3:11"]
