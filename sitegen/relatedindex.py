@@ -53,9 +53,9 @@ SLACK = 2
 
 
 def link_chunk(n: int) -> int:
-    """Briefs a worker process links per task: 1,024 from 16,384 briefs (100 tasks at 100,000;
-    with 64 a task, the parent spent seconds taking in results, and `linked` reused fewer
-    scores, see `ranked`), a sixteenth of them below, so that small sites still share out."""
+    """Briefs a worker process links per task (a slice of `linked_slice`): 1,024 from 16,384
+    briefs (100 tasks at 100,000; with 64 a task, the parent spent seconds taking in results),
+    a sixteenth of them below, so that small sites still share out."""
     return max(64, min(1024, n // 16))
 
 
@@ -136,30 +136,9 @@ class RelatedIndex:
         # lists; workers make their own vectors: reading dicts made before the fork would
         # copy every page they sit on (a worker's refcounts write to them), which cost more.
         tables = self.__dict__.get("tables")
-        if name == "_day_array":
-            self._day_array = np.array(self.days)
-            return self._day_array
-        if name == "_rank_array":  # by newest, then slug: ranked's tie-breaks, equal for equal briefs
-            slugs = [b.slug for b in self.briefs]
-            alphabetical = {slug: k for k, slug in enumerate(sorted(set(slugs)))}
-            slug_rank = np.array([alphabetical[slug] for slug in slugs], dtype=np.int64)
-            day = np.array(self.days)
-            order = np.lexsort((slug_rank, -day))
-            day, slug_rank = day[order], slug_rank[order]
-            new = np.ones(len(order), dtype=bool)
-            new[1:] = (day[1:] != day[:-1]) | (slug_rank[1:] != slug_rank[:-1])
-            self._rank_array = np.empty(len(order), dtype=np.int64)
-            self._rank_array[order] = np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))
-            return self._rank_array
-        if name in ("_pins", "_pinning"):  # per brief: pinned links found; whether it names any
-            self._pinning = [bool(b.related) for b in self.briefs]
-            self._pins = np.array([len(self.pinned(i)) if pin else 0 for i, pin in enumerate(self._pinning)],
-                                  dtype=np.int64)
+        if name in SLICE_TABLES:
+            self.prepare_slices()
             return self.__dict__[name]
-        if name == "_slug_id":
-            ids: dict[str, int] = {}
-            self._slug_id = [ids.setdefault(b.slug, len(ids)) for b in self.briefs]
-            return self._slug_id
         if name == "vectors" and tables is not None:
             self.vectors = tables.vectors()
             return self.vectors
@@ -308,8 +287,24 @@ class RelatedIndex:
         return shortlists(self.tables, lo, hi, self.kind, self.term_weight, sizes, QUERY_TERMS, WINDOW, WHOLE, TEXT)
 
     def prepare_slices(self) -> None:
-        """Make what `linked_slice` reads in every worker (forked workers would each make it)."""
-        self._day_array, self._rank_array, self._slug_id, self._pins  # noqa: B018
+        """Make the per-brief tables `linked_slice` reads (SLICE_TABLES). Called before the fork,
+        so the workers share them instead of each making its own."""
+        slugs = [b.slug for b in self.briefs]
+        ids: dict[str, int] = {}
+        self._slug_id = [ids.setdefault(slug, len(ids)) for slug in slugs]
+        self._pinning = [bool(b.related) for b in self.briefs]
+        self._pins = np.array([len(self.pinned(i)) if pin else 0 for i, pin in enumerate(self._pinning)],
+                              dtype=np.int64)
+        self._day_array = day = np.array(self.days)
+        # `ranked`'s tie-breaks as one number: newest first, then the slug; equal for equal briefs.
+        alphabetical = {slug: k for k, slug in enumerate(sorted(ids))}
+        slug_rank = np.array([alphabetical[slug] for slug in slugs], dtype=np.int64)
+        order = np.lexsort((slug_rank, -day))
+        day, slug_rank = day[order], slug_rank[order]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (day[1:] != day[:-1]) | (slug_rank[1:] != slug_rank[:-1])
+        self._rank_array = np.empty(len(order), dtype=np.int64)
+        self._rank_array[order] = np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))
 
     def linked_slice(self, lo: int, hi: int) -> list[tuple[tuple[int, bool, bool], ...]]:
         """`linked(i)` for i from lo to hi, candidates found and scored for all of them at once
@@ -495,6 +490,8 @@ class RelatedIndex:
 
 _BY_VALUE = itemgetter(1)
 PLAIN, OTHER, TEXT = 0, 1, 2
+SLICE_TABLES = ("_slug_id", "_pinning", "_pins", "_day_array", "_rank_array")
+"""What `prepare_slices` makes."""
 """`RelatedIndex.kind` of a term."""
 
 
