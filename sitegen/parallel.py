@@ -60,6 +60,24 @@ def map_slices(fn: Callable[[int, int], Sequence[R]], size: int, workers: int | 
             yield from results
 
 
+def _call() -> Any:
+    return _worker_inputs["fn"]()
+
+
+def beside(fn: Callable[[], R], mine: Callable[[], T]) -> tuple[R, T]:
+    """(fn(), mine()): fn in one forked worker while this process runs mine. Two processes
+    for two halves of a job, where the caller's half needs no copy of its inputs."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn(), mine()
+    ctx = multiprocessing.get_context("fork")
+    with collector.frozen_for_fork():
+        pool = ctx.Pool(1, initializer=_init, initargs=(fn, ()))
+    with pool:
+        theirs = pool.apply_async(_call)
+        own = mine()
+        return theirs.get(), own
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

@@ -32,7 +32,6 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
         index = RelatedIndex(briefs, config, workers)
         # Workers find candidates for a slice of briefs at once, score them exactly and send
         # positions and flags back (much cheaper to pickle than RelatedLinks).
-        index.prepare_slices()  # before the fork, once for all workers
         found = list(map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))))
         slugs = [b.slug for b in index.briefs]
         # Most links point to a brief that several others link to as well: one object each.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sitegen.model import Brief
-from sitegen.parallel import default_workers, map_slices
+from sitegen.parallel import beside, default_workers
 from sitegen.relatedterms import FLOOR_NORM, NOT_A_TERM, TermCounter, idf_weight
 
 
@@ -132,26 +132,34 @@ class _Fields(NamedTuple):
     source: _Source
 
 
-def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | None = None) -> Counts:
+OWN_SHARE = 0.45
+"""The share of the briefs this process counts when a worker counts the rest: a little less
+than half, as it also runs `meanwhile`."""
+
+
+def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | None = None,
+                meanwhile: Callable[[], None] = lambda: None) -> Counts:
     """Every brief's `counter.count`, as arrays; `counter` ends up knowing every term. From
-    PARALLEL_FROM briefs on, two workers count half each, with their own numbering, merged
-    here (nothing depends on the numbering, see RelatedIndex)."""
+    PARALLEL_FROM briefs on, a worker counts the last briefs with its own numbering while this
+    process counts the first and then calls `meanwhile`; the worker's terms are then numbered
+    in its order, which is the numbering counting alone would have given."""
     workers = default_workers() if workers is None else workers
-    packed = _packed(briefs) if len(briefs) >= PARALLEL_FROM and workers > 1 else None
-    if packed is None:
-        with _small_pages():
-            return _counted(list(map(counter.term_ids, briefs)), len(counter.sig_of))
-    parts = map_slices(partial(_count_slice, packed, len(counter.ids), counter.text), len(briefs), workers,
-                       chunk=-(-len(briefs) // workers))
-    rows, ids, counts = [], [], []
-    offset = 0
-    for vocabulary, n, part_rows, part_ids, part_counts in parts:
+    own = int(len(briefs) * OWN_SHARE)
+    packed = _packed(briefs[own:]) if len(briefs) >= PARALLEL_FROM and workers > 1 else None
+    with _small_pages():
+        if packed is None:
+            counts = _counted(list(map(counter.term_ids, briefs)))
+            meanwhile()
+            return counts
+
+        def mine() -> Counts:
+            counts = _counted(list(map(counter.term_ids, briefs[:own])))
+            meanwhile()
+            return counts
+        (vocabulary, theirs), first = beside(partial(_count_packed, packed, len(counter.ids), counter.text), mine)
         renumber = np.array([counter.intern(sig, name) for sig, name in vocabulary], dtype=np.int64)
-        rows.append(np.frombuffer(part_rows, dtype=np.int64) + offset)
-        ids.append(renumber[np.frombuffer(part_ids, dtype=np.int64)])
-        counts.append(np.frombuffer(part_counts, dtype=np.int64))
-        offset += n
-    return Counts(np.concatenate(rows), np.concatenate(ids), np.concatenate(counts), len(briefs))
+        return Counts(np.concatenate((first.rows, theirs.rows + own)), np.concatenate((first.ids, renumber[theirs.ids])),
+                      np.concatenate((first.counts, theirs.counts)), len(briefs))
 
 
 def _packed(briefs: Sequence[Brief]) -> str | None:
@@ -172,35 +180,37 @@ def _packed(briefs: Sequence[Brief]) -> str | None:
     return packed
 
 
-def _count_slice(packed: str, signals: int, text: int, lo: int,
-                 hi: int) -> list[tuple[list[tuple[int, str]], int, bytes, bytes, bytes]]:
+def _count_packed(packed: str, signals: int, text: int) -> tuple[list[tuple[int, str]], Counts]:
+    """The counts of the briefs packed by `_packed`, with a counter of their own, and its vocabulary."""
     counter = TermCounter(signals, text)
     fields = []
-    for record in packed.split(_BRIEF)[lo:hi]:
+    for record in packed.split(_BRIEF):
         title, summary, tags, audience, source = record.split(_FIELD)
         fields.append(_Fields(title, summary, tuple(tags.split(_ITEM)) if tags else (),
                               tuple(audience.split(_ITEM)) if audience else (), _Source(source)))
-    c = term_counts(fields, counter, workers=1)  # type: ignore[arg-type]
-    return [(counter.vocabulary(), c.n, c.rows.tobytes(), c.ids.tobytes(), c.counts.tobytes())]
+    counts = _counted(list(map(counter.term_ids, fields)))  # type: ignore[arg-type]
+    return counter.vocabulary(), counts
 
 
-def _counted(term_ids: list[list[int]], terms: int) -> Counts:
+def _counted(term_ids: list[list[int]]) -> Counts:
     """`TermCounter.count` of each of these `term_ids` lists."""
     n = len(term_ids)
     lengths = np.fromiter(map(len, term_ids), dtype=np.int64, count=n)
     flat = np.fromiter(itertools.chain.from_iterable(term_ids), dtype=np.int64, count=int(lengths.sum()))
     row = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    place = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     real = flat != NOT_A_TERM
-    row, flat, place = row[real], flat[real], place[real]
-    # Sorted by (brief, term, place), a run's first element is the term's first occurrence.
-    by_term = _stable_order(row * max(terms, 1) + flat)
-    row, flat, place = row[by_term], flat[by_term], place[by_term]
-    first = _run_starts(row * max(terms, 1) + flat)
-    counts = np.diff(np.append(first, len(row)))
-    by_place = _stable_order(row[first] * (int(lengths.max(initial=0)) + 1) + place[first])
-    first, counts = first[by_place], counts[by_place]
-    return Counts(row[first], flat[first], counts, n)
+    row, flat = row[real], flat[real]
+    # Sorted stably by (brief, term), a run's first element is the term's first occurrence;
+    # marking those in place keeps each brief's terms in order of first occurrence.
+    key = row * (int(flat.max(initial=0)) + 1) + flat
+    by_key = _stable_order(key)
+    first = _run_starts(key[by_key])
+    at = by_key[first]
+    kept = np.zeros(len(flat), dtype=bool)
+    kept[at] = True
+    counts = np.zeros(len(flat), dtype=np.int64)
+    counts[at] = np.diff(np.append(first, len(key)))
+    return Counts(row[kept], flat[kept], counts[kept], n)
 
 
 def tables(c: Counts, terms: int) -> Tables:

@@ -105,7 +105,10 @@ class RelatedIndex:
         self.terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
         self.ids, self.sig_of = self.terms.ids, self.terms.sig_of
         # Weighed all at once in arrays: the numbers of term_vector, to the bit (relatedbatch).
-        self.tables: Tables | None = tables(term_counts(self.briefs, self.terms, workers), len(self.sig_of))
+        # The slice tables are made while a worker counts terms (before the fork of `linked_slice`'s
+        # workers, so that they share them).
+        self.tables: Tables | None = tables(term_counts(self.briefs, self.terms, workers, self.prepare_slices),
+                                            len(self.sig_of))
         self.df: list[int] = self.tables.df.tolist()
         self.idf = self.tables.idf
         self.vectors: list[dict[int, float]]
@@ -136,9 +139,6 @@ class RelatedIndex:
         # lists; workers make their own vectors: reading dicts made before the fork would
         # copy every page they sit on (a worker's refcounts write to them), which cost more.
         tables = self.__dict__.get("tables")
-        if name in SLICE_TABLES:
-            self.prepare_slices()
-            return self.__dict__[name]
         if name == "vectors" and tables is not None:
             self.vectors = tables.vectors()
             return self.vectors
@@ -287,8 +287,8 @@ class RelatedIndex:
         return shortlists(self.tables, lo, hi, self.kind, self.term_weight, sizes, QUERY_TERMS, WINDOW, WHOLE, TEXT)
 
     def prepare_slices(self) -> None:
-        """Make the per-brief tables `linked_slice` reads (SLICE_TABLES). Called before the fork,
-        so the workers share them instead of each making its own."""
+        """Make the per-brief tables `linked_slice` reads (and `_automatic` its `_slug_id`).
+        Made once, before the fork of `linked_slice`'s workers, so that they share them."""
         slugs = [b.slug for b in self.briefs]
         ids: dict[str, int] = {}
         self._slug_id = [ids.setdefault(slug, len(ids)) for slug in slugs]
@@ -490,8 +490,6 @@ class RelatedIndex:
 
 _BY_VALUE = itemgetter(1)
 PLAIN, OTHER, TEXT = 0, 1, 2
-SLICE_TABLES = ("_slug_id", "_pinning", "_pins", "_day_array", "_rank_array")
-"""What `prepare_slices` makes."""
 """`RelatedIndex.kind` of a term."""
 
 

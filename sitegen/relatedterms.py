@@ -42,6 +42,19 @@ def _words(text: str) -> list[str]:
     return words
 
 
+_ASCII_WORDS = bytes((ord(chr(c).lower()) if chr(c).isalnum() else 32) if c < 128 else 32 for c in range(256))
+"""Lowercases ASCII letters, keeps digits, makes every other byte a space."""
+
+
+def _fast_words(text: str) -> list[str] | list[bytes]:
+    """`_words`, as ASCII bytes when the text is ASCII: translating and splitting bytes is
+    three times as fast as the regular expression (a word of ASCII text is a run of letters
+    and digits, lowercased), and most text is ASCII."""
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORDS).split()
+    return _words(text)
+
+
 def _is_term(word: str) -> bool:
     return len(word) > 1 and word not in _STOPWORDS and not word.isdigit()
 
@@ -88,6 +101,8 @@ class TermCounter:
         self.text = text
         self._written: list[dict[str, int]] = [{} for _ in range(signals)]
         self._tag_words: dict[str, list[int]] = {}
+        self._word_ids: dict[str | bytes, int] = {}
+        """Text words as `_fast_words` gives them (str or ASCII bytes) -> id."""
 
     def vocabulary(self) -> list[tuple[int, str]]:
         """(signal, name) of every id, in id order (names casefolded)."""
@@ -117,7 +132,7 @@ class TermCounter:
     def term_ids(self, b: Brief) -> list[int]:
         """The ids of b's terms, each as often as it occurs, in `count`'s order (NOT_A_TERM
         for a word that is not a term)."""
-        title, summary = _words(b.title), _words(b.summary)
+        title, summary = _fast_words(b.title), _fast_words(b.summary)
         ids = self._known(b, title, summary)
         if ids is None:  # a name or word not seen before
             self._learn(b, title, summary)
@@ -125,10 +140,10 @@ class TermCounter:
             assert ids is not None
         return ids
 
-    def _known(self, b: Brief, title: list[str], summary: list[str]) -> list[int] | None:
+    def _known(self, b: Brief, title: list[str] | list[bytes], summary: list[str] | list[bytes]) -> list[int] | None:
         """`term_ids`, or None if a name or word has no id yet."""
         tags, audience, source = self._written[:3]
-        words = self.ids[self.text].get
+        words = self._word_ids.get
         ids = [*map(tags.get, b.tags), *map(audience.get, b.audience), source.get(b.source.name)]
         ids += list(map(words, title)) * TITLE_COUNT
         ids += map(words, summary)
@@ -139,12 +154,12 @@ class TermCounter:
             ids += tag_words(tag, _UNKNOWN)
         return None if None in ids else ids  # type: ignore[return-value]
 
-    def _learn(self, b: Brief, title: list[str], summary: list[str]) -> None:
+    def _learn(self, b: Brief, title: list[str] | list[bytes], summary: list[str] | list[bytes]) -> None:
         for sig, names in enumerate((b.tags, b.audience, (b.source.name,))):
             for name in names:
                 self._name(sig, name)
         for word in (*title, *summary):
-            self._word(word)
+            self._word_ids[word] = self._word(word.decode() if isinstance(word, bytes) else word)
         for tag in b.tags:
             if tag not in self._tag_words:
                 self._tag_words[tag] = [self._word(w) for w in _words(tag)]

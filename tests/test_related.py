@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.config import RelatedConfig
 from sitegen.errors import SourceLocation
 from sitegen.model import Brief, Source
 from sitegen.related import compute_related
 from sitegen.relatedindex import RelatedIndex
-from sitegen.relatedterms import FLOOR_NORM, idf_weight, tokenize
+from sitegen.relatedterms import FLOOR_NORM, _fast_words, _words, idf_weight, tokenize
 
 
 def make(slug: str, day: int, title: str, summary: str = "", tags: tuple[str, ...] = (),
@@ -145,6 +147,14 @@ def test_ties_break_by_newer_date_then_slug() -> None:
 def test_tokenize_is_unicode_aware() -> None:
     assert tokenize("The Foundry's WAFER prices") == ["foundry", "wafer", "prices"]
     assert tokenize("ＡＩ芯片价格上涨") == ["ai", "芯片", "片价", "价格", "格上", "上涨"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_ascii_text_is_split_into_the_same_words_as_bytes(text: str) -> None:
+    # Most text is ASCII, and is split as bytes (faster) rather than by the regular expression.
+    fast = _fast_words(text)
+    assert [w.decode() if isinstance(w, bytes) else w for w in fast] == _words(text)
+    assert all(isinstance(w, bytes) == text.isascii() for w in fast)
 
 
 @pytest.mark.parametrize("slug", ["chip-a", "vote-b"])
