@@ -20,7 +20,6 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 
@@ -113,25 +112,7 @@ class Counts:
 
 
 PARALLEL_FROM = 20_000
-"""Briefs from which their terms are counted in two worker processes."""
-_FIELD, _BRIEF, _ITEM = "\x1f", "\x1e", "\x1d"
-"""Separators of the fields `TermCounter` reads, packed into one string for the workers."""
-
-
-class _Source(NamedTuple):
-    name: str
-
-
-class _Fields(NamedTuple):
-    """What `TermCounter.term_ids` reads of a brief."""
-
-    title: str
-    summary: str
-    tags: tuple[str, ...]
-    audience: tuple[str, ...]
-    source: _Source
-
-
+"""Briefs from which a worker process counts the terms of some of them."""
 OWN_SHARE = 0.45
 """The share of the briefs this process counts when a worker counts the rest: a little less
 than half, as it also runs `meanwhile`."""
@@ -144,51 +125,27 @@ def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | No
     process counts the first and then calls `meanwhile`; the worker's terms are then numbered
     in its order, which is the numbering counting alone would have given."""
     workers = default_workers() if workers is None else workers
-    own = int(len(briefs) * OWN_SHARE)
-    packed = _packed(briefs[own:]) if len(briefs) >= PARALLEL_FROM and workers > 1 else None
     with _small_pages():
-        if packed is None:
+        if len(briefs) < PARALLEL_FROM or workers < 2:
             counts = _counted(list(map(counter.term_ids, briefs)))
             meanwhile()
             return counts
+        own = int(len(briefs) * OWN_SHARE)
 
         def mine() -> Counts:
             counts = _counted(list(map(counter.term_ids, briefs[:own])))
             meanwhile()
             return counts
-        (vocabulary, theirs), first = beside(partial(_count_packed, packed, len(counter.ids), counter.text), mine)
+        (vocabulary, theirs), first = beside(partial(_count_alone, briefs[own:], len(counter.ids), counter.text), mine)
         renumber = np.array([counter.intern(sig, name) for sig, name in vocabulary], dtype=np.int64)
         return Counts(np.concatenate((first.rows, theirs.rows + own)), np.concatenate((first.ids, renumber[theirs.ids])),
                       np.concatenate((first.counts, theirs.counts)), len(briefs))
 
 
-def _packed(briefs: Sequence[Brief]) -> str | None:
-    """The fields `TermCounter` reads, of all briefs, in one string: a forked worker that read
-    the briefs themselves would copy every page they sit on (refcounts), which cost a worker
-    half a second at 100,000 briefs; one string is one object. None if a field holds a
-    separator or an empty tag (then the briefs are counted here)."""
-    items = 0
-    records = []
-    for b in briefs:
-        items += max(len(b.tags) - 1, 0) + max(len(b.audience) - 1, 0)
-        if "" in b.tags or "" in b.audience:
-            return None
-        records.append(_FIELD.join((b.title, b.summary, _ITEM.join(b.tags), _ITEM.join(b.audience), b.source.name)))
-    packed = _BRIEF.join(records)
-    if packed.count(_FIELD) != 4 * len(briefs) or packed.count(_BRIEF) != len(briefs) - 1 or packed.count(_ITEM) != items:
-        return None
-    return packed
-
-
-def _count_packed(packed: str, signals: int, text: int) -> tuple[list[tuple[int, str]], Counts]:
-    """The counts of the briefs packed by `_packed`, with a counter of their own, and its vocabulary."""
+def _count_alone(briefs: Sequence[Brief], signals: int, text: int) -> tuple[list[tuple[int, str]], Counts]:
+    """The counts of these briefs with a counter of their own, and its vocabulary."""
     counter = TermCounter(signals, text)
-    fields = []
-    for record in packed.split(_BRIEF):
-        title, summary, tags, audience, source = record.split(_FIELD)
-        fields.append(_Fields(title, summary, tuple(tags.split(_ITEM)) if tags else (),
-                              tuple(audience.split(_ITEM)) if audience else (), _Source(source)))
-    counts = _counted(list(map(counter.term_ids, fields)))  # type: ignore[arg-type]
+    counts = _counted(list(map(counter.term_ids, briefs)))
     return counter.vocabulary(), counts
 
 
