@@ -15,6 +15,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
+from itertools import chain
 
 from sitegen.model import Brief
 
@@ -40,19 +43,6 @@ def _words(text: str) -> list[str]:
     if _CJK.search(text):
         words = [part for word in words for part in _split_cjk(word)]
     return words
-
-
-_ASCII_WORDS = bytes((ord(chr(c).lower()) if chr(c).isalnum() else 32) if c < 128 else 32 for c in range(256))
-"""Lowercases ASCII letters, keeps digits, makes every other byte a space."""
-
-
-def _fast_words(text: str) -> list[str] | list[bytes]:
-    """`_words`, as ASCII bytes when the text is ASCII: translating and splitting bytes is
-    three times as fast as the regular expression (a word of ASCII text is a run of letters
-    and digits, lowercased), and most text is ASCII."""
-    if text.isascii():
-        return text.encode().translate(_ASCII_WORDS).split()
-    return _words(text)
 
 
 def _is_term(word: str) -> bool:
@@ -81,7 +71,19 @@ TITLE_COUNT = 2
 
 NOT_A_TERM = -1
 """The id of a word that is never a term (a stopword, a single letter, a number)."""
-_UNKNOWN = (None,)
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """A dict that makes a missing value with `make(key)` and keeps it: looking up known
+    keys with `map(memo.__getitem__, keys)` runs in C."""
+
+    def __init__(self, make: Callable[[str], object]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> object:
+        value = self[key] = self.make(key)
+        return value
 
 
 class TermCounter:
@@ -90,8 +92,8 @@ class TermCounter:
 
     A brief's terms: its tags, audience and source by name; its text words, from the title
     (TITLE_COUNT times), the summary and the words of its tags, in first-occurrence order.
-    New terms get the next id. Names as written, a tag's words and words that are not terms
-    are remembered, so the strings of most briefs are only split into words and looked up.
+    New terms get the next id. Names as written, tags and the space-separated tokens of text
+    are remembered with their ids, so most briefs' text is only split at spaces and looked up.
     """
 
     def __init__(self, signals: int, text: int):
@@ -99,10 +101,12 @@ class TermCounter:
         """Each signal's table, name -> id (casefolded; words that are not terms: NOT_A_TERM)."""
         self.sig_of: list[int] = []
         self.text = text
-        self._written: list[dict[str, int]] = [{} for _ in range(signals)]
-        self._tag_words: dict[str, list[int]] = {}
-        self._word_ids: dict[str | bytes, int] = {}
-        """Text words as `_fast_words` gives them (str or ASCII bytes) -> id."""
+        self._names = [_Memo(partial(self._name, sig)) for sig in range(signals)]
+        """Each signal's names as written -> id."""
+        self._tokens = _Memo(self._token)
+        """A token of text (split at whitespace) -> the ids of its words."""
+        self._tag_words = _Memo(self._token)
+        """A tag -> the ids of its words."""
 
     def vocabulary(self) -> list[tuple[int, str]]:
         """(signal, name) of every id, in id order (names casefolded)."""
@@ -132,37 +136,20 @@ class TermCounter:
     def term_ids(self, b: Brief) -> list[int]:
         """The ids of b's terms, each as often as it occurs, in `count`'s order (NOT_A_TERM
         for a word that is not a term)."""
-        title, summary = _fast_words(b.title), _fast_words(b.summary)
-        ids = self._known(b, title, summary)
-        if ids is None:  # a name or word not seen before
-            self._learn(b, title, summary)
-            ids = self._known(b, title, summary)
-            assert ids is not None
+        # Text split at whitespace first gives the same words as `_words` of the whole text:
+        # no word, NFKC composition or CJK run crosses a space (tests/test_related.py).
+        tags, audience, source = self._names[:3]
+        tokens = self._tokens.__getitem__
+        ids = [*map(tags.__getitem__, b.tags), *map(audience.__getitem__, b.audience), source[b.source.name]]
+        title = list(chain.from_iterable(map(tokens, b.title.split())))
+        for _ in range(TITLE_COUNT):
+            ids += title
+        ids += chain.from_iterable(map(tokens, b.summary.split()))
+        ids += chain.from_iterable(map(self._tag_words.__getitem__, b.tags))
         return ids
 
-    def _known(self, b: Brief, title: list[str] | list[bytes], summary: list[str] | list[bytes]) -> list[int] | None:
-        """`term_ids`, or None if a name or word has no id yet."""
-        tags, audience, source = self._written[:3]
-        words = self._word_ids.get
-        ids = [*map(tags.get, b.tags), *map(audience.get, b.audience), source.get(b.source.name)]
-        ids += list(map(words, title)) * TITLE_COUNT
-        ids += map(words, summary)
-        # The same words as tokenising summary and tags joined by spaces: no word, NFKC
-        # composition or CJK run crosses a space.
-        tag_words = self._tag_words.get
-        for tag in b.tags:
-            ids += tag_words(tag, _UNKNOWN)
-        return None if None in ids else ids  # type: ignore[return-value]
-
-    def _learn(self, b: Brief, title: list[str] | list[bytes], summary: list[str] | list[bytes]) -> None:
-        for sig, names in enumerate((b.tags, b.audience, (b.source.name,))):
-            for name in names:
-                self._name(sig, name)
-        for word in (*title, *summary):
-            self._word_ids[word] = self._word(word.decode() if isinstance(word, bytes) else word)
-        for tag in b.tags:
-            if tag not in self._tag_words:
-                self._tag_words[tag] = [self._word(w) for w in _words(tag)]
+    def _token(self, token: str) -> list[int]:
+        return [self._word(w) for w in _words(token)]
 
     def _name(self, sig: int, name: str) -> int:
         key = name.casefold()
@@ -171,7 +158,6 @@ class TermCounter:
         if tid is None:
             tid = table[key] = len(self.sig_of)
             self.sig_of.append(sig)
-        self._written[sig][name] = tid
         return tid
 
     def _word(self, word: str) -> int:
