@@ -12,8 +12,9 @@ with exactly `compute_related`'s result. The parts, in import order:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
+
+import numpy as np
 
 from sitegen import collector
 from sitegen.config import RelatedConfig
@@ -31,12 +32,17 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     with collector.paused():
         index = RelatedIndex(briefs, config, workers)
         # Workers find candidates for a slice of briefs at once, score them exactly and send
-        # positions and flags back (much cheaper to pickle than RelatedLinks).
-        found = list(map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))))
-        slugs = [b.slug for b in index.briefs]
+        # positions and flags back, coded in arrays (much cheaper to pickle than RelatedLinks).
+        parts = list(map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))))
+        sizes = np.concatenate([s for s, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        codes = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
         # Most links point to a brief that several others link to as well: one object each.
-        made = {link: RelatedLink(slugs[link[0]], link[1], link[2]) for link in set(itertools.chain.from_iterable(found))}
-        return {slug: tuple(map(made.__getitem__, links)) for slug, links in zip(slugs, found)}
+        slugs = [b.slug for b in index.briefs]
+        distinct, which = np.unique(codes, return_inverse=True)
+        made = [RelatedLink(slugs[code >> 2], bool(code & 2), bool(code & 1)) for code in distinct.tolist()]
+        links = list(map(made.__getitem__, which.reshape(-1).tolist()))
+        ends = np.cumsum(sizes).tolist()
+        return {slug: tuple(links[end - size:end]) for slug, size, end in zip(slugs, sizes.tolist(), ends)}
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,

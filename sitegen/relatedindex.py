@@ -306,12 +306,14 @@ class RelatedIndex:
         self._rank_array = np.empty(len(order), dtype=np.int64)
         self._rank_array[order] = np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))
 
-    def linked_slice(self, lo: int, hi: int) -> list[tuple[tuple[int, bool, bool], ...]]:
+    def linked_slice(self, lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """`linked(i)` for i from lo to hi, candidates found and scored for all of them at once
-        in arrays when it can (`shortlists`); the same links, to the bit."""
+        in arrays when it can (`shortlists`); the same links, to the bit. As one pair of arrays
+        (cheap to send from a worker): each brief's number of links, and the links in turn,
+        coded `link_code(position, later, pinned)`."""
         lists = self.shortlists(lo, hi)
         if lists is None:
-            return [self.linked(i) for i in range(lo, hi)]
+            return [_coded([self.linked(i) for i in range(lo, hi)])]
         pi = np.repeat(np.arange(lo, hi), [len(s) for s in lists])
         pj = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(pi))
         # A third of the pairs are another brief's pair the other way round: each scored once
@@ -326,18 +328,22 @@ class RelatedIndex:
         pi, pj, scores = pi[order], pj[order], scores[order]
         cut = np.searchsorted(pi, np.arange(lo, hi + 1))
         # `_automatic` for the briefs without pins, when no two briefs share a slug (so none is skipped).
-        shown = ((np.arange(len(pi)) - cut[pi - lo] < self.config.count) & (scores >= self.config.threshold)).tolist()
-        later = (self._day_array[pj] > self._day_array[pi]).tolist()
+        shown = (np.arange(len(pi)) - cut[pi - lo] < self.config.count) & (scores >= self.config.threshold)
+        codes = link_code(pj, self._day_array[pj] > self._day_array[pi], False)
+        # The others (pins; slugs twice) the Python way, from the exactly ranked shortlist.
+        special = [i for i in range(lo, hi) if self._pinning[i]] if len(self.position) == len(self.briefs) \
+            else list(range(lo, hi))
+        if not special:
+            return [(np.diff(np.searchsorted(pi[shown], np.arange(lo, hi + 1))), codes[shown])]
         js, ss, bounds = pj.tolist(), scores.tolist(), cut.tolist()
-        plain = len(self.position) == len(self.briefs)
-        pinning = self._pinning
-        out: list[tuple[tuple[int, bool, bool], ...]] = []
-        for i, a, b in zip(range(lo, hi), bounds, bounds[1:]):
-            if pinning[i] or not plain:
-                out.append(self._chosen(i, list(zip(ss[a:b], js[a:b]))))
-            else:
-                out.append(tuple([(js[k], later[k], False) for k in range(a, b) if shown[k]]))
-        return out
+        chosen = {i: self._chosen(i, list(zip(ss[bounds[i - lo]:bounds[i - lo + 1]], js[bounds[i - lo]:bounds[i - lo + 1]])))
+                  for i in special}
+        shown[np.isin(pi, special)] = False
+        sizes = np.diff(np.searchsorted(pi[shown], np.arange(lo, hi + 1)))
+        sizes[np.array(special) - lo] = [len(links) for links in chosen.values()]
+        owner = np.concatenate((pi[shown], np.repeat(special, [len(links) for links in chosen.values()])))
+        extra = _coded(list(chosen.values()))[1]
+        return [(sizes, np.concatenate((codes[shown], extra))[np.argsort(owner, kind="stable")])]
 
     def _chosen(self, i: int, ranked: list[tuple[float, int]]) -> tuple[tuple[int, bool, bool], ...]:
         """`linked(i)` from the exactly ranked shortlist."""
@@ -491,6 +497,18 @@ class RelatedIndex:
 _BY_VALUE = itemgetter(1)
 PLAIN, OTHER, TEXT = 0, 1, 2
 """`RelatedIndex.kind` of a term."""
+
+
+def link_code(position: np.ndarray | int, later: np.ndarray | bool, pinned: bool) -> np.ndarray | int:
+    """One integer for a link (the position of the brief linked to, and its two flags)."""
+    return position * 4 + np.multiply(later, 2) + int(pinned)
+
+
+def _coded(linked: list[tuple[tuple[int, bool, bool], ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """`linked` results as `linked_slice` sends them."""
+    sizes = np.array([len(links) for links in linked], dtype=np.int64)
+    codes = np.array([j * 4 + later * 2 + pinned for links in linked for j, later, pinned in links], dtype=np.int64)
+    return sizes, codes
 
 
 def _top(acc: dict[int, float], size: int) -> list[tuple[float, int]]:
