@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from sitegen import collector
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
@@ -32,17 +30,23 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
     with collector.paused():
         index = RelatedIndex(briefs, config, workers)
         # Workers find candidates for a slice of briefs at once, score them exactly and send
-        # positions and flags back, coded in arrays (much cheaper to pickle than RelatedLinks).
-        parts = list(map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))))
-        sizes = np.concatenate([s for s, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-        codes = np.concatenate([c for _, c in parts]) if parts else np.zeros(0, dtype=np.int64)
-        # Most links point to a brief that several others link to as well: one object each.
+        # positions and flags back, coded in arrays (much cheaper to pickle than RelatedLinks);
+        # the links of a slice are made here while the workers go on with the next ones.
         slugs = [b.slug for b in index.briefs]
-        distinct, which = np.unique(codes, return_inverse=True)
-        made = [RelatedLink(slugs[code >> 2], bool(code & 2), bool(code & 1)) for code in distinct.tolist()]
-        links = list(map(made.__getitem__, which.reshape(-1).tolist()))
-        ends = np.cumsum(sizes).tolist()
-        return {slug: tuple(links[end - size:end]) for slug, size, end in zip(slugs, sizes.tolist(), ends)}
+        made: dict[int, RelatedLink] = {}  # most links point to a brief others link to as well
+        out: dict[str, tuple[RelatedLink, ...]] = {}
+        done = 0
+        for sizes, codes in map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))):
+            listed = codes.tolist()
+            for code in set(listed).difference(made):
+                made[code] = RelatedLink(slugs[code >> 2], bool(code & 2), bool(code & 1))
+            links = list(map(made.__getitem__, listed))
+            end = 0
+            for slug, size in zip(slugs[done:done + len(sizes)], sizes.tolist()):
+                out[slug] = tuple(links[end:end + size])
+                end += size
+            done += len(sizes)
+        return out
 
 
 def update_related(briefs: Sequence[Brief], config: RelatedConfig, previous: RelatedState | None,
