@@ -136,17 +136,22 @@ def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | No
             counts = _counted(list(map(counter.term_ids, briefs[:own])))
             meanwhile()
             return counts
-        (vocabulary, theirs), first = beside(partial(_count_alone, briefs[own:], len(counter.ids), counter.text), mine)
+        (vocabulary, sizes, ids, counts), first = beside(
+            partial(_count_alone, briefs[own:], len(counter.ids), counter.text), mine)
         renumber = np.array([counter.intern(sig, name) for sig, name in vocabulary], dtype=np.int64)
-        return Counts(np.concatenate((first.rows, theirs.rows + own)), np.concatenate((first.ids, renumber[theirs.ids])),
-                      np.concatenate((first.counts, theirs.counts)), len(briefs))
+        rows = np.repeat(np.arange(own, len(briefs), dtype=np.int64), sizes)
+        return Counts(np.concatenate((first.rows, rows)), np.concatenate((first.ids, renumber[ids])),
+                      np.concatenate((first.counts, counts)), len(briefs))
 
 
-def _count_alone(briefs: Sequence[Brief], signals: int, text: int) -> tuple[list[tuple[int, str]], Counts]:
-    """The counts of these briefs with a counter of their own, and its vocabulary."""
+def _count_alone(briefs: Sequence[Brief], signals: int,
+                 text: int) -> tuple[list[tuple[int, str]], np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of these briefs with a counter of their own, and its vocabulary; sent back
+    compact (how many terms each brief has, and 32-bit ids and counts): a third of the bytes."""
     counter = TermCounter(signals, text)
-    counts = _counted(list(map(counter.term_ids, briefs)))
-    return counter.vocabulary(), counts
+    c = _counted(list(map(counter.term_ids, briefs)))
+    return (counter.vocabulary(), np.bincount(c.rows, minlength=len(briefs)).astype(np.int32),
+            c.ids.astype(np.int32), c.counts.astype(np.int32))
 
 
 def _counted(term_ids: list[list[int]]) -> Counts:
