@@ -175,6 +175,18 @@ def _counted(term_ids: list[list[int]]) -> Counts:
     return Counts(row[kept], flat[kept], counts[kept], n)
 
 
+def reordered(c: Counts, order: Sequence[int]) -> Counts:
+    """The counts of the briefs in another order: brief k of the result is brief order[k] of c."""
+    with _small_pages():
+        sizes = np.bincount(c.rows, minlength=c.n)
+        starts = np.cumsum(sizes) - sizes
+        take = np.asarray(order, dtype=np.int64)
+        sizes = sizes[take]
+        ends = np.cumsum(sizes)
+        entry = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts[take] - (ends - sizes), sizes)
+        return Counts(np.repeat(np.arange(c.n, dtype=np.int64), sizes), c.ids[entry], c.counts[entry], c.n)
+
+
 def tables(c: Counts, terms: int) -> Tables:
     """The tables of briefs with these counts; `terms` ids exist."""
     with _small_pages():

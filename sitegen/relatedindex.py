@@ -28,7 +28,7 @@ import numpy as np
 
 from sitegen.config import SIGNALS, TIME_SIGNAL, RelatedConfig
 from sitegen.model import Brief, RelatedLink
-from sitegen.relatedbatch import SCALE, UNIT, Tables, pair_scores, shortlists, tables, term_counts
+from sitegen.relatedbatch import SCALE, UNIT, Tables, pair_scores, reordered, shortlists, tables, term_counts
 from sitegen.relatedterms import TermCounter, idf_weight, term_vector
 
 MEANINGFUL = ("tags", "text")
@@ -97,18 +97,15 @@ class RelatedIndex:
 
     def __init__(self, briefs: Sequence[Brief], config: RelatedConfig, workers: int | None = None):
         self.config = config
-        # Oldest first, so every posting list is sorted by date without sorting it.
-        dated = sorted(((b.date.timestamp(), b.slug, k) for k, b in enumerate(briefs)))
-        self.briefs = [briefs[k] for _, _, k in dated]
-        self.position = {b.slug: i for i, b in enumerate(self.briefs)}
-        self.days = [stamp / 86400.0 for stamp, _, _ in dated]
         self.terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
         self.ids, self.sig_of = self.terms.ids, self.terms.sig_of
+        # Terms are counted in the order given, a worker starting at once on some of them, while
+        # this process puts the briefs in date order and makes the slice tables (before the fork
+        # of `linked_slice`'s workers, so that they share them); the counts then follow.
+        order: list[int] = []
+        counts = term_counts(briefs, self.terms, workers, lambda: order.extend(self._date_order(briefs)))
         # Weighed all at once in arrays: the numbers of term_vector, to the bit (relatedbatch).
-        # The slice tables are made while a worker counts terms (before the fork of `linked_slice`'s
-        # workers, so that they share them).
-        self.tables: Tables | None = tables(term_counts(self.briefs, self.terms, workers, self.prepare_slices),
-                                            len(self.sig_of))
+        self.tables: Tables | None = tables(reordered(counts, order), len(self.sig_of))
         self.df: list[int] = self.tables.df.tolist()
         self.idf = self.tables.idf
         self.vectors: list[dict[int, float]]
@@ -285,6 +282,16 @@ class RelatedIndex:
         count, pins = self.config.count, self._pins[lo:hi]
         sizes = np.where(pins >= count, 0, count + pins + SLACK)
         return shortlists(self.tables, lo, hi, self.kind, self.term_weight, sizes, QUERY_TERMS, WINDOW, WHOLE, TEXT)
+
+    def _date_order(self, briefs: Sequence[Brief]) -> list[int]:
+        """Put the briefs oldest first (so every posting list is sorted by date without sorting
+        it), make the slice tables, and return where each brief was in `briefs`."""
+        dated = sorted(((b.date.timestamp(), b.slug, k) for k, b in enumerate(briefs)))
+        self.briefs = [briefs[k] for _, _, k in dated]
+        self.position = {b.slug: i for i, b in enumerate(self.briefs)}
+        self.days = [stamp / 86400.0 for stamp, _, _ in dated]
+        self.prepare_slices()
+        return [k for _, _, k in dated]
 
     def prepare_slices(self) -> None:
         """Make the per-brief tables `linked_slice` reads (and `_automatic` its `_slug_id`).

@@ -55,30 +55,35 @@ def corpus(rng: random.Random, n: int) -> list[Brief]:
     return out
 
 
-def reference(briefs: list[Brief]) -> tuple[list[dict[int, int]], list[float], list[dict[int, float]]]:
-    """Counts, IDF and vectors made one brief at a time, with the definitions."""
+def reference(briefs: list[Brief]) -> tuple[list[dict[int, int]], list[float], list[dict[int, float]], list[tuple[int, str]]]:
+    """Counts, IDF and vectors made one brief at a time, with the definitions, and the names of the terms."""
     index_order = sorted(briefs, key=lambda b: (b.date.timestamp(), b.slug))
     terms = TermCounter(len(SIGNALS), SIGNALS.index("text"))
     counts = [terms.count(b) for b in index_order]
     held = Counter(t for c in counts for t in c)
     idf = [idf_weight(len(briefs), held[t]) for t in range(len(terms.sig_of))]
-    return counts, idf, [term_vector(c, idf) for c in counts]
+    return counts, idf, [term_vector(c, idf) for c in counts], terms.vocabulary()
 
 
-def bits(d: dict[int, float]) -> list[tuple[int, str]]:
-    return [(k, v.hex()) for k, v in d.items()]
+def bits(d: dict[int, float], names: list[tuple[int, str]]) -> list[tuple[tuple[int, str], str]]:
+    return [(names[k], v.hex()) for k, v in d.items()]
 
 
 def check(briefs: list[Brief], config: RelatedConfig) -> None:
     index = RelatedIndex(briefs, config)
     shortlists = index.shortlists(0, len(briefs))
-    counts, idf, vectors = reference(briefs)
-    assert [list(c.items()) for c in index.counts] == [list(c.items()) for c in counts]
-    assert [x.hex() for x in index.idf] == [x.hex() for x in idf]
-    assert [bits(v) for v in index.vectors] == [bits(v) for v in vectors]
+    counts, idf, vectors, names = reference(briefs)
+    # Terms are numbered in another order (nothing depends on it): compared by name.
+    mine = index.terms.vocabulary()
+    theirs = {name: tid for tid, name in enumerate(names)}
+    assert [[(mine[k], c) for k, c in d.items()] for d in index.counts] == \
+        [[(names[k], c) for k, c in d.items()] for d in counts]
+    assert sorted((mine[t], x.hex()) for t, x in enumerate(index.idf)) == sorted((names[t], x.hex()) for t, x in enumerate(idf))
+    assert [bits(v, mine) for v in index.vectors] == [bits(v, names) for v in vectors]
     for tid, (rows, values) in enumerate(zip(index.postings_idx, index.postings_val)):
-        assert rows == [i for i, v in enumerate(vectors) if tid in v]
-        assert [x.hex() for x in values] == [vectors[i][tid].hex() for i in rows]
+        ref = theirs[mine[tid]]
+        assert rows == [i for i, v in enumerate(vectors) if ref in v]
+        assert [x.hex() for x in values] == [vectors[i][ref].hex() for i in rows]
     assert shortlists is not None
     for i, b in enumerate(index.briefs):
         pins = len(index.pinned(i)) if b.related else 0
