@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -136,20 +136,36 @@ def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | No
             counts = _counted(list(map(counter.term_ids, briefs[:own])))
             meanwhile()
             return counts
-        (vocabulary, sizes, ids, counts), first = beside(
-            partial(_count_alone, briefs[own:], len(counter.ids), counter.text), mine)
+        fields = [(b.title, b.summary, b.tags, b.audience, b.source.name) for b in briefs[own:]]
+        (vocabulary, sizes, ids, counts), first = beside(_count_alone, (fields, len(counter.ids), counter.text), mine)
         renumber = np.array([counter.intern(sig, name) for sig, name in vocabulary], dtype=np.int64)
         rows = np.repeat(np.arange(own, len(briefs), dtype=np.int64), sizes)
         return Counts(np.concatenate((first.rows, rows)), np.concatenate((first.ids, renumber[ids])),
                       np.concatenate((first.counts, counts)), len(briefs))
 
 
-def _count_alone(briefs: Sequence[Brief], signals: int,
+class _Source(NamedTuple):
+    name: str
+
+
+class _Fields(NamedTuple):
+    """What `TermCounter.term_ids` reads of a brief."""
+
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    audience: tuple[str, ...]
+    source: _Source
+
+
+def _count_alone(fields: list[tuple[str, str, tuple[str, ...], tuple[str, ...], str]], signals: int,
                  text: int) -> tuple[list[tuple[int, str]], np.ndarray, np.ndarray, np.ndarray]:
-    """The counts of these briefs with a counter of their own, and its vocabulary; sent back
-    compact (how many terms each brief has, and 32-bit ids and counts): a third of the bytes."""
+    """The counts of the briefs with these fields (title, summary, tags, audience, source name),
+    with a counter of their own, and its vocabulary; sent back compact (how many terms each
+    brief has, and 32-bit ids and counts)."""
     counter = TermCounter(signals, text)
-    c = _counted(list(map(counter.term_ids, briefs)))
+    briefs = [_Fields(title, summary, tags, audience, _Source(source)) for title, summary, tags, audience, source in fields]
+    c = _counted(list(map(counter.term_ids, briefs)))  # type: ignore[arg-type]
     return (counter.vocabulary(), np.bincount(c.rows, minlength=len(briefs)).astype(np.int32),
             c.ids.astype(np.int32), c.counts.astype(np.int32))
 

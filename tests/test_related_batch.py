@@ -122,10 +122,10 @@ def test_terms_counted_in_two_workers_give_the_same_vectors_by_name(monkeypatch)
     briefs = corpus(random.Random(11), 500)
     alone = RelatedIndex(briefs, RelatedConfig(), workers=1)
     monkeypatch.setattr(relatedbatch, "PARALLEL_FROM", 0)
-    forked = []
-    monkeypatch.setattr(relatedbatch, "beside", lambda fn, mine: forked.append(fn) or beside(fn, mine))
+    spawned = []
+    monkeypatch.setattr(relatedbatch, "beside", lambda fn, args, mine: spawned.append(fn) or beside(fn, args, mine))
     split = RelatedIndex(briefs, RelatedConfig(), workers=2)
-    assert forked, "the second half was not counted in a worker"
+    assert spawned, "the last briefs were not counted in another process"
     assert (split.sig_of, split.terms.ids) == (alone.sig_of, alone.terms.ids)
 
     def named(index: RelatedIndex) -> tuple[list[list[tuple[tuple[int, str], str]]], list[list[tuple[tuple[int, str], int]]]]:
