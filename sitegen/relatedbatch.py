@@ -112,18 +112,19 @@ class Counts:
 
 
 PARALLEL_FROM = 20_000
-"""Briefs from which a worker process counts the terms of some of them."""
-OWN_SHARE = 0.45
-"""The share of the briefs this process counts when a worker counts the rest: a little less
-than half, as it also runs `meanwhile`."""
+"""Briefs from which another process counts the terms of half of them."""
+OWN_SHARE = 0.5
+"""The share of the briefs this process counts when another process counts the rest: half, as
+this one also orders the briefs by date and makes the slice tables (`meanwhile`), about as
+long as the other takes to start Python and take in its share."""
 
 
 def term_counts(briefs: Sequence[Brief], counter: TermCounter, workers: int | None = None,
                 meanwhile: Callable[[], None] = lambda: None) -> Counts:
     """Every brief's `counter.count`, as arrays; `counter` ends up knowing every term. From
-    PARALLEL_FROM briefs on, a worker counts the last briefs with its own numbering while this
-    process counts the first and then calls `meanwhile`; the worker's terms are then numbered
-    in its order, which is the numbering counting alone would have given."""
+    PARALLEL_FROM briefs on, another process (`parallel.beside`) counts the last briefs with its
+    own numbering while this one counts the first and then calls `meanwhile`; the other's terms
+    are then numbered in its order, which is the numbering counting alone would have given."""
     workers = default_workers() if workers is None else workers
     with _small_pages():
         if len(briefs) < PARALLEL_FROM or workers < 2:
