@@ -18,7 +18,7 @@ from sitegen.model import OutputFile, Site
 from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, social, stories,
                            stylesheet, term, term_index, webfont, week, week_audience, week_email, weekly_archive)
 from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
-from sitegen.render import Job, cards_of
+from sitegen.render import Job, PageEntry, cards_of
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,13 @@ class Registry:
             out += kind.after(site, cards, memo, edit)
         return out
 
-    def files(self, site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
-        """Every output that is not a page job (feeds, sitemap, robots.txt, ...). A generator:
-        a kind's files can be written and freed before the next kind makes its own."""
+    def files(self, site: Site, pages: Sequence[PageEntry], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
+        """Every output that is not a page job (feeds, sitemap, robots.txt, ...), given every page
+        (render.page_entries of the jobs). A generator: a kind's files can be written and freed
+        before the next kind makes its own."""
         for kind in self.kinds:
             if kind.files is not None:
-                yield from kind.files(site, jobs, memo)
+                yield from kind.files(site, pages, memo)
 
     def assets(self, site: Site, memo: Memo = NO_MEMO) -> list[Asset]:
         """Every cached binary output (social cards), in registry order."""
