@@ -135,7 +135,8 @@ class PageKind:
     files: FilesFn | None = None
     """Outputs made as bytes (feeds, sitemap), after every page job, from the site and the
     pages (path and noindex of each job); a file wins its path over a page job. serve makes them
-    on every rebuild, through the memo, and so does a build after a small edit."""
+    on every rebuild, through the memo. A build's memo (lastbuild.FileMemo) may hand back a file
+    as a LinkedFile to the cached bytes: pass memo results on, never read them."""
     assets: AssetsFn | None = None
     """Binary outputs made once and cached in the site's .sitegen/ folder (see Asset); serve
     asks for them on every rebuild, through the memo, and writes only those whose key changed."""
