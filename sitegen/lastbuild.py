@@ -9,12 +9,13 @@ identity); a build is a new process, so it compares digests with a record the la
   weeks, taxonomies, series, stories, translations, the briefs' order, the date, and sitegen's
   own code;
 - each brief's digest and its card's (pipeline.known_digests: by parse entry, not by pickling);
-- the related links, and every page job's output path, page key and sitemap entry, in order.
+- the related links, and every page job's output path, page key, kind and sitemap entry, in order.
 
 When the shape is the same, the briefs whose digests differ make an `Edit`, as serve's shape
 path makes one, and each page kind makes again the jobs that edit reaches (PageKind.after);
-every other page keeps its key from the record. Anything else (a brief added or removed, a
-template or the config edited) is a full build. A property test (tests/test_buildcache.py)
+every other page keeps its key from the record. A kind without a `remake` that the edit touches
+makes all of its jobs, and they must be at the paths it had (an alias removed is a page gone).
+Anything else (a brief added or removed, a template or the config edited) is a full build. A property test (tests/test_buildcache.py)
 checks that builds taking this path give the bytes of a clean build.
 """
 
@@ -54,6 +55,8 @@ class BuildRecord:
     related: dict[str, tuple[RelatedLink, ...]]
     pages: tuple[tuple[str, str], ...]
     """(output path, page key) of every page job, in order; no path twice."""
+    kinds: tuple[str, ...]
+    """The page kind that made each of them."""
     entries: tuple[PageEntry, ...]
     """The same jobs as the sitemap reads them."""
 
@@ -77,12 +80,12 @@ def save(store: Store, record: BuildRecord) -> None:
 
 
 def keep(old: BuildRecord | None, shape: str, site: Site, known: Known, pages: Sequence[tuple[str, str]],
-         entries: tuple[PageEntry, ...]) -> BuildRecord | None:
+         kinds: Sequence[str], entries: tuple[PageEntry, ...]) -> BuildRecord | None:
     """The record of this build, or None when the next build could not use it: a brief not loaded
     from a parse entry has no digest, and a path made twice has no one job to make again."""
     if len(known) != len(site.briefs) or len({p for p, _ in pages}) != len(pages):
         return None
-    record = BuildRecord(shape, dict(known), dict(site.related), tuple(pages), entries)
+    record = BuildRecord(shape, dict(known), dict(site.related), tuple(pages), tuple(kinds), entries)
     return None if record == old else record
 
 
@@ -130,7 +133,15 @@ def patch(record: BuildRecord | None, shape: str, site: Site, cards: Cards, know
     edit = edit_since(record, site, known)
     if edit is None:
         return None
-    jobs = kinds.after(site, cards, NO_MEMO, edit)
+    recorded: dict[str, set[str]] = {}
+    for (path, _), kind_name in zip(record.pages, record.kinds):
+        recorded.setdefault(kind_name, set()).add(path)
+    jobs: list[Job] = []
+    for kind in kinds.kinds:
+        made = kind.after(site, cards, NO_MEMO, edit)
+        if kind.remake is None and kind.touched(edit) and {j.path for j in made} != recorded.get(kind.name, set()):
+            return None  # the kind has other pages now (an alias removed, the last prediction gone)
+        jobs += made
     fresh = {job.path for job in jobs}
     if len(fresh) != len(jobs) or not fresh <= {p for p, _ in record.pages}:
         return None

@@ -348,7 +348,12 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
                                            fingerprints.digest(renderer.globals_key), deps.everything())
             record = lastbuild.load(store)
             patched = lastbuild.patch(record, shape, site, cards, known, kinds, store)
-        jobs = patched.jobs if patched is not None else kinds.jobs(site, cards)
+        if patched is not None:
+            jobs, made_by = patched.jobs, list(patched.record.kinds)
+        else:
+            by_kind = kinds.jobs_by_kind(site, cards)
+            jobs = [job for _, some in by_kind for job in some]
+            made_by = [kind.name for kind, some in by_kind for _ in some]
     errors: list[Diagnostic] = []
     todo: Sequence[Job] = jobs
     pages: list[tuple[str, str]] = []
@@ -380,7 +385,7 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
     entries = patched.entries(page_entries(jobs)) if patched is not None else page_entries(jobs)
     if recorded:
         assert store is not None
-        kept = lastbuild.keep(record, shape, site, known, pages, entries)
+        kept = lastbuild.keep(record, shape, site, known, pages, made_by, entries)
         if kept is not None:
             lastbuild.save(store, kept)
     listed = kinds.assets(site) if assets is None else assets

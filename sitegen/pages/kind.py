@@ -153,7 +153,10 @@ class PageKind:
             return []
         if self.remake is not None:
             return self.remake(site, cards, memo, edit)
-        if ((Reads.BODIES in self.reads and edit.briefs) or (Reads.CARDS in self.reads and edit.cards)
-                or (Reads.RELATED in self.reads and edit.relinked)):
-            return self.jobs(site, cards, memo)
-        return []
+        return self.jobs(site, cards, memo) if self.touched(edit) else []
+
+    def touched(self, edit: Edit) -> bool:
+        """Whether `edit` changed what this kind reads (without a `remake`, `after` then makes
+        all of its jobs: which pages it has may have changed too, an alias or a ledger gone)."""
+        return bool((Reads.BODIES in self.reads and edit.briefs) or (Reads.CARDS in self.reads and edit.cards)
+                    or (Reads.RELATED in self.reads and edit.relinked))

@@ -59,12 +59,13 @@ class Registry:
     # --- the loops ----------------------------------------------------------------------------
     def jobs(self, site: Site, cards: Cards | None = None, memo: Memo = NO_MEMO) -> list[Job]:
         """Every page job of the site, in registry order (a later job wins a path)."""
+        return [job for _, jobs in self.jobs_by_kind(site, cards, memo) for job in jobs]
+
+    def jobs_by_kind(self, site: Site, cards: Cards | None = None, memo: Memo = NO_MEMO,
+                     ) -> list[tuple[PageKind, list[Job]]]:
+        """The page jobs of each kind that has any, in registry order."""
         cards = cards_of(site, memo) if cards is None else cards
-        out: list[Job] = []
-        for kind in self.kinds:
-            if kind.jobs is not None:
-                out += kind.jobs(site, cards, memo)
-        return out
+        return [(kind, kind.jobs(site, cards, memo)) for kind in self.kinds if kind.jobs is not None]
 
     def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
         """serve's patch paths: the jobs that `edit` may have changed, of every kind."""
