@@ -37,10 +37,15 @@ from sitegen.pages.kind import Cards, Edit, index_links, term_members, terms_lis
 from sitegen.pages.registry import Registry
 from sitegen.render import Job, PageEntry
 
-RECORD = "build-record"
-"""The parse entry holding the last build's BuildRecord (one per cache folder: the last build)."""
-FILES = "file-record"
-"""The parse entry holding FileMemo's table of the last build's generated files."""
+def record_key() -> str:
+    """The parse entry holding the last build's BuildRecord (one per cache folder). Keyed by
+    sitegen's code, as every entry is: a record of another version's shape is never read."""
+    return key_of(b"build-record")
+
+
+def files_key() -> str:
+    """The parse entry holding FileMemo's table of the last build's generated files."""
+    return key_of(b"file-record")
 
 R = TypeVar("R")
 
@@ -71,12 +76,12 @@ def shape_digest(site: Site, fingerprints: Fingerprinter, *more: object) -> str:
 
 
 def load(store: Store) -> BuildRecord | None:
-    record = store.load("parse", RECORD)
+    record = store.load("parse", record_key())
     return record if isinstance(record, BuildRecord) else None
 
 
 def save(store: Store, record: BuildRecord) -> None:
-    store.save("parse", RECORD, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    store.save("parse", record_key(), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def keep(old: BuildRecord | None, shape: str, site: Site, known: Known, pages: Sequence[tuple[str, str]],
@@ -162,7 +167,7 @@ class FileMemo(Memo):
         super().__init__()
         self.store = store
         self.fingerprints = fingerprints
-        loaded = store.load("parse", FILES)
+        loaded = store.load("parse", files_key())
         self.before: dict[Hashable, tuple[str, str, str]] = loaded if isinstance(loaded, dict) else {}
         """Memo name -> (digest of the name and dependencies, output path, files key)."""
         self.now: dict[Hashable, tuple[str, str, str]] = {}
@@ -188,4 +193,4 @@ class FileMemo(Memo):
     def save(self) -> None:
         """Keep this build's table (only the files it made or linked) when it changed."""
         if self.now != self.before:
-            self.store.save("parse", FILES, pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
+            self.store.save("parse", files_key(), pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))

@@ -291,7 +291,7 @@ def test_a_build_after_a_small_edit_makes_only_the_pages_it_reaches(make_site, t
     write_site(site, edit)
     some = keyed()
     assert site_bytes(site / "public") == clean(site, tmp_path / "clean")
-    (site / ".sitegen/parse" / lastbuild.RECORD).unlink()
+    (site / ".sitegen/parse" / lastbuild.record_key()).unlink()
     shutil.rmtree(site / ".sitegen/builds")  # nor the stamp or manifest: a build, not a replay
     every = keyed()  # without the record: every job
     assert (some < every) == patched

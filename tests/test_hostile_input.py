@@ -83,13 +83,12 @@ def audit_output(out: Path) -> list[str]:
     return problems
 
 
-CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?|parse/[0-9a-f]{40}"
-                    r"|parse/(?:card-digests|build-record|file-record)"
+CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?|parse/[0-9a-f]{40}|parse/card-digests"
                     r"|pages/[0-9a-f]{40}\.html|files/[0-9a-f]{40}|trees/search/[0-9a-f]{40}/.+"
                     r"|builds/[0-9a-f]{16}\.json|builds/content-[0-9a-f]{40}\.json)")
 """What a build may keep in a site's cache folder: cards, fonts, parse results, pages, other files,
 the search bundle, its stamp and manifest, each named by its key (Pagefind names its own files),
-the one table of card digests and the last build's records (sitegen/lastbuild.py)."""
+and the one table of card digests."""
 
 
 def files_outside(root: Path, output: Path) -> dict[str, bytes]:
