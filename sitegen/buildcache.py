@@ -34,6 +34,7 @@ from typing import Any
 
 from sitegen.codes import Code
 from sitegen.errors import BuildFailed, Diagnostic, SourceLocation
+from sitegen.model import LinkedFile, OutputFile
 from sitegen.sitecache import write_atomic
 from sitegen.writer import link_or_copy
 
@@ -62,6 +63,10 @@ def key_of(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+def _name(kind: str, key: str) -> str:
+    return f"{key}.html" if kind == "pages" else key
+
+
 MAX_ORIGINS = 1_000_000
 """Parse results remembered by identity per Store (one per build; serve keeps its one)."""
 
@@ -79,12 +84,26 @@ class Store:
         object is exactly what its entry holds, so its render-key digest is the key's (see `origin`)."""
 
     def path(self, kind: str, key: str) -> Path:
-        return self.root / kind / (f"{key}.html" if kind == "pages" else key)
+        return self.root / kind / _name(kind, key)
 
     def has(self, kind: str, key: str) -> bool:
         found = self.path(kind, key).is_file()
         self._count(kind, key, found)
         return found
+
+    def has_all(self, kind: str, keys: Sequence[str]) -> bool:
+        """Whether every one of these entries is there, from one listing of the folder rather than
+        a stat each (a build's 23,000 pages); they count as used."""
+        try:
+            present = set(os.listdir(self.root / kind))
+        except OSError:
+            return False
+        names = [_name(kind, key) for key in keys]
+        if not present.issuperset(names):
+            return False
+        self.used[kind].update(names)
+        self.hits += len(names)
+        return True
 
     def load(self, kind: str, key: str) -> Any:
         """The object stored under `key`, or None when it is missing or damaged."""
@@ -110,6 +129,13 @@ class Store:
             pass
         self.used[kind].add(path.name)
         return path
+
+    def keep_file(self, f: OutputFile) -> LinkedFile:
+        """A generated file (a feed, the sitemap) kept by its path and bytes, linked from here."""
+        key = key_of(f.path.encode(), f.data)
+        if not self.has("files", key):
+            self.save("files", key, f.data, pickled=False)
+        return LinkedFile(f.path, self.path("files", key), key)
 
     def note_origin(self, obj: object, key: str) -> None:
         if len(self.origins) < MAX_ORIGINS:  # serve's store lives long: its first build is what gains

@@ -273,6 +273,18 @@ class TemplateDeps:
             self._closure[name] = h.digest()
         return self._closure[name]
 
+    def everything(self) -> bytes:
+        """A digest of every template's name and source: while it is the same, so is every
+        template's closure (render keys kept from an earlier build stay exact)."""
+        h = hashlib.blake2b(digest_size=16)
+        for n in sorted(self._all_names()):
+            try:  # the sources alone: parsing them all would cost more than the digest saves
+                source = self.env.loader.get_source(self.env, n)[0]  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                source = "\0missing"
+            h.update(n.encode() + b"\0" + source.encode() + b"\0")
+        return h.digest()
+
     def _source(self, name: str) -> tuple[str, tuple[str, ...] | None]:
         if name not in self._sources:
             try:

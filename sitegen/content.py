@@ -23,6 +23,7 @@ from sitegen.frontmatter import FrontMatterError, decode, split
 from sitegen.markdown import MarkdownRenderer, make_markdown
 from sitegen.model import TAXONOMY_KINDS, Brief, PackedHtml, Page
 from sitegen.schema import validate_brief, validate_page
+from sitegen.slotted import fast_state
 from sitegen.urls import SLUG_RE
 from sitegen.paths import escapes, real_root
 from sitegen.fonts import cjk_in
@@ -43,6 +44,7 @@ class ParseSettings:
     unsafe_html: bool
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     kind: str

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sitegen.codes import Code
+from sitegen.slotted import fast_state
 
 
+@fast_state
 @dataclass(frozen=True, order=True, slots=True)  # slots: a site holds ~8 per brief (tags, sources)
 class SourceLocation:
     path: str

@@ -12,6 +12,7 @@ from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.errors import SourceLocation
+from sitegen.slotted import fast_state
 
 
 class PackedHtml:
@@ -61,6 +62,7 @@ class PackedHtml:
         return f"PackedHtml.pack({str(self)!r})"
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Source:
     name: str
@@ -69,6 +71,7 @@ class Source:
     published: dt.datetime | None = None
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Tldr:
     """Each part is inline HTML (rendered from inline Markdown), '' when absent."""
@@ -81,6 +84,7 @@ class Tldr:
         return bool(self.what_changed or self.why_it_matters or self.what_to_do_next)
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Metric:
     label: str
@@ -93,6 +97,7 @@ class Metric:
     series_location: SourceLocation | None = field(default=None, compare=False)
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Comparison:
     title: str
@@ -100,6 +105,7 @@ class Comparison:
     rows: tuple[tuple[str, ...], ...]
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Prediction:
     claim: str
@@ -126,6 +132,7 @@ OUTCOMES = ("pending", "hit", "miss", "partial")
 SETTLED = ("hit", "miss", "partial")
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Correction:
     date: dt.datetime
@@ -133,6 +140,7 @@ class Correction:
     """Inline HTML."""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     date: str
@@ -141,6 +149,7 @@ class TimelineEntry:
     """Inline HTML."""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class FieldValues:
     """Values of brief fields that Brief has no typed attribute for, in table order."""
@@ -159,6 +168,7 @@ class FieldValues:
         return self if len(kept) == len(self.items) else FieldValues(kept)
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Brief:
     source_path: str
@@ -221,6 +231,7 @@ class Brief:
         raise AttributeError(f"brief has no field '{name}' (a card has only the fields lists show)")
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Page:
     """A plain page from content/*.md."""
@@ -233,6 +244,7 @@ class Page:
     body_html: str
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class OutputFile:
     path: str
@@ -240,6 +252,7 @@ class OutputFile:
     data: bytes
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class LinkedFile:
     """An output file whose bytes are already in a file of the site's cache (a social card).
@@ -253,6 +266,7 @@ class LinkedFile:
     """What its bytes were made from (their cache key): equal keys, equal bytes."""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Week:
     key: str
@@ -267,6 +281,7 @@ class Week:
     """Briefs of the week, most important first (weight, then newest)."""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class RelatedLink:
     slug: str
@@ -280,6 +295,7 @@ class RelatedLink:
     language: str = ""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Term:
     name: str

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sitegen.slotted import fast_state
+
 MINUS = "\u2212"
 """The true minus sign: a hyphen is shorter than a plus and breaks lines."""
 
@@ -98,6 +100,7 @@ _SCALE = re.compile(r"/|(?:[kKMBT]|bn|mn|tn)\b")
 """What follows a currency symbol without a space: a scale ($37.6B, €2bn) or a rate ($19/month)."""
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Change:
     direction: str

@@ -59,7 +59,7 @@ def map_slices(fn: Callable[[int, int], Sequence[R]], size: int, workers: int | 
             yield from fn(lo, hi)
         return
     ctx = multiprocessing.get_context("fork")
-    with collector.frozen_for_fork():
+    with collector.frozen():
         pool = ctx.Pool(workers, initializer=_init, initargs=(fn, ()))
     with pool:
         for results in pool.imap(_run_bounds, bounds):
@@ -134,7 +134,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], workers: int | None = 
         return
     bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     ctx = multiprocessing.get_context("fork")
-    with collector.frozen_for_fork():
+    with collector.frozen():
         pool = ctx.Pool(workers, initializer=_init, initargs=(fn, items))
     with pool:
         for results in pool.imap(_run_slice, bounds):

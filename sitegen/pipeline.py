@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import collector, lastbuild
 from sitegen.assemble import assemble
 from sitegen.assets import make_assets, prune
 from sitegen.buildcache import Store, StoredParse, TreeStore, key_of, link_tree
@@ -33,10 +34,11 @@ from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
-from sitegen.render import Job, cards_of
+from sitegen.render import Job, cards_of, page_entries
 from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
+from sitegen.pages.social import cards_on
 from sitegen.languages import check_languages, link_translations, split_languages
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
@@ -134,13 +136,14 @@ def parse_pairs_stored(pairs: Iterable[tuple[SourceFile, bytes]], settings: Pars
     found: list[ParsedSource | None] = []
     keys: list[str] = []
     misses: list[tuple[SourceFile, bytes, str]] = []
-    for f, data in pairs:
-        key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
-        keys.append(key)
-        hit = store.load("parse", key)
-        found.append(None if hit is None else (f, *hit[1:]))  # the stored SourceFile may name another checkout
-        if hit is None:
-            misses.append((f, data, key))
+    with collector.paused():  # unpickling 10,000 briefs: collections would rescan them as they come
+        for f, data in pairs:
+            key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
+            keys.append(key)
+            hit = store.load("parse", key)
+            found.append(None if hit is None else (f, *hit[1:]))  # the stored SourceFile may name another checkout
+            if hit is None:
+                misses.append((f, data, key))
     parse = StoredParse(functools.partial(parse_source, settings))
     made = zip(misses, map_ordered(parse, [(f, d) for f, d, _ in misses], workers))
     for result, key in zip(found, keys):
@@ -296,7 +299,7 @@ def render_site(site: Site, options: BuildOptions, notes: list[str] | None = Non
     are linked from it rather than rendered, and pages it lacks are rendered into it.
     A multilingual site's other languages follow, under /<lang>/."""
     progress = progress if progress is not None else Progress()
-    yield from _render_one(site, options, notes, assets, progress, store, asset_root)
+    yield from _render_one(site, options, notes, assets, progress, store, asset_root, recorded=not site.editions)
     listed = () if assets is not None and not assets else None
     yield from render_editions(site, options, notes, listed, progress, store, asset_root)
 
@@ -325,26 +328,48 @@ def all_assets(site: Site, kinds: Registry) -> list[Asset]:
 
 
 def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, assets: Sequence[Asset] | None,
-                progress: Progress, store: Store | None, asset_root: Path | None,
+                progress: Progress, store: Store | None, asset_root: Path | None, recorded: bool = False,
                 ) -> Iterator[OutputFile | LinkedFile]:
+    """One language's files. `recorded`: this is the site's only language, so with a store it may
+    patch the last build's record (sitegen/lastbuild.py) and keeps its own for the next build."""
     kinds = page_kinds(options)
+    renderer = page_renderer(site, options.site_dir, kinds)
+    recorded = recorded and store is not None and options.page_kinds is None
+    fingerprints = Fingerprinter()
     with progress.timed("jobs"):
         cards = cards_of(site)
-        jobs = kinds.jobs(site, cards)
+        known = known_digests(site, cards, store) if store is not None else {}
+        seed_known(fingerprints, site, cards, known)
+        shape, patched, record = "", None, None
+        if recorded:
+            assert store is not None
+            deps = TemplateDeps(renderer.env)
+            shape = lastbuild.shape_digest(site, fingerprints, kinds.names, cards_on(),
+                                           fingerprints.digest(renderer.globals_key), deps.everything())
+            record = lastbuild.load(store)
+            patched = lastbuild.patch(record, shape, site, cards, known, kinds, store)
+        if patched is not None:
+            jobs, made_by = patched.jobs, list(patched.record.kinds)
+        else:
+            by_kind = kinds.jobs_by_kind(site, cards)
+            jobs = [job for _, some in by_kind for job in some]
+            made_by = [kind.name for kind, some in by_kind for _ in some]
     errors: list[Diagnostic] = []
-    renderer = page_renderer(site, options.site_dir, kinds)
     todo: Sequence[Job] = jobs
-    keys: list[str] = []
+    pages: list[tuple[str, str]] = []
     if store is not None:
         with progress.timed("page keys", len(jobs)):
-            keys = page_keys(renderer, jobs, known_digests(site, cards, store))
+            keys = page_keys(renderer, jobs, fingerprints)
+        fresh = {job.path: job for job in jobs}
+        pages = patched.pages(keys) if patched is not None else [(job.path, key) for job, key in zip(jobs, keys)]
         todo = []
-        for job, key in zip(jobs, keys):
-            if store.has("pages", key):
-                yield LinkedFile(job.path, store.path("pages", key), key)
+        for i, (path, key) in enumerate(pages):
+            # A patch checked that every page it does not make again is in the cache.
+            if (patched is not None and path not in fresh) or store.has("pages", key):
+                yield LinkedFile(path, store.path("pages", key), key)
             else:
-                todo.append(job)
-        key_at = {job.path: key for job, key in zip(jobs, keys)}
+                todo.append(jobs[i] if patched is None else fresh[path])
+        key_at = dict(pages)
     rendered = map_ordered(CollectErrors(renderer), todo, options.workers)
     for f, diags in progress.stage("render+write", rendered, len(todo)):
         errors.extend(diags)
@@ -357,6 +382,12 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
             yield f
     if errors:
         raise BuildFailed(errors)
+    entries = patched.entries(page_entries(jobs)) if patched is not None else page_entries(jobs)
+    if recorded:
+        assert store is not None
+        kept = lastbuild.keep(record, shape, site, known, pages, made_by, entries)
+        if kept is not None:
+            lastbuild.save(store, kept)
     listed = kinds.assets(site) if assets is None else assets
     if listed:
         with progress.timed("assets", len(listed)):
@@ -364,27 +395,20 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
         if notes is not None:
             notes.extend(f"not made: {note}" for note in made.notes)
         yield from made.files
-    files = kinds.files(site, jobs)
+    memo = lastbuild.FileMemo(store, fingerprints) if recorded and store is not None else None
+    files = kinds.files(site, entries, NO_MEMO if memo is None else memo)
     if store is not None:
-        files = (_stored_file(store, f) for f in files)
+        files = (f if isinstance(f, LinkedFile) else store.keep_file(f) for f in files)
     yield from progress.stage("feeds+files", files)
+    if memo is not None:
+        memo.save()
 
 
-def _stored_file(store: Store, f: OutputFile) -> LinkedFile:
-    """A generated file (a feed, the sitemap) kept in the cache by its bytes, linked from there."""
-    key = key_of(f.path.encode(), f.data)
-    if not store.has("files", key):
-        store.save("files", key, f.data, pickled=False)
-    return LinkedFile(f.path, store.path("files", key), key)
-
-
-def page_keys(renderer: _Renderer, jobs: Sequence[Job], known: Iterable[tuple[object, bytes]] = ()) -> list[str]:
+def page_keys(renderer: _Renderer, jobs: Sequence[Job], fingerprints: Fingerprinter | None = None) -> list[str]:
     """Each job's render key: its template and every template that one reaches, the
-    Environment's globals and the job's context (sitegen/cache.py). `known`: (object,
-    digest) of objects whose digest is known without pickling them (known_digests)."""
-    fingerprints = Fingerprinter()
-    for obj, d in known:
-        fingerprints.seed(obj, d)
+    Environment's globals and the job's context (sitegen/cache.py). `fingerprints`: may hold
+    digests of objects known without pickling them (seed_known)."""
+    fingerprints = fingerprints if fingerprints is not None else Fingerprinter()
     deps = TemplateDeps(renderer.env)
     env_digest = fingerprints.digest(renderer.globals_key)
     return [key_of(render_key(job, fingerprints, deps, env_digest)) for job in jobs]
@@ -394,30 +418,39 @@ CARD_DIGESTS = "card-digests"
 """The parse entry holding {parse key: the digest of that brief's card}."""
 
 
-def known_digests(site: Site, cards: Mapping[str, Brief], store: Store) -> list[tuple[object, bytes]]:
-    """Digests of briefs and cards known without pickling them (pickling 10,000 of each took most
-    of a one-brief rebuild's render keys). A brief that is the very object loaded from a parse
-    entry is digested by that entry's key, which covers the file's bytes, path, settings and
-    sitegen's code. Its card is digested by value, as before, but once: the digest is kept by
-    parse key, so a body edit that leaves the card as it was leaves every list page's key too.
-    A brief assemble replaced is not the loaded object: it is pickled as before."""
+def known_digests(site: Site, cards: Mapping[str, Brief], store: Store) -> dict[str, tuple[bytes, bytes]]:
+    """Slug -> digests of the brief and its card, known without pickling them (pickling 10,000 of
+    each took most of a one-brief rebuild's render keys). A brief that is the very object loaded
+    from a parse entry is digested by that entry's key, which covers the file's bytes, path,
+    settings and sitegen's code. Its card is digested by value, as before, but once: the digest
+    is kept by parse key, so a body edit that leaves the card as it was leaves every list page's
+    key too. A brief assemble replaced is not the loaded object: it is left out (pickled as before)."""
     table: dict[str, bytes] = store.load("parse", CARD_DIGESTS) or {}
     fresh: dict[str, bytes] = {}
     fingerprints = Fingerprinter()
-    out: list[tuple[object, bytes]] = []
+    out: dict[str, tuple[bytes, bytes]] = {}
     for b in site.briefs:
         key = store.origin(b)
         if key is None:
             continue
-        card = cards[b.slug]
-        d = table.get(key) or fingerprints.digest(card)
+        d = table.get(key) or fingerprints.digest(cards[b.slug])
         fresh[key] = d
-        out += [(b, digest(b"brief\0" + key.encode())), (card, d)]
+        out[b.slug] = (digest(b"brief\0" + key.encode()), d)
     if fresh.keys() - table.keys():
         # Other languages' briefs stay listed; the table is trimmed when it outgrows the site.
         kept = {**table, **fresh} if len(table) < 2 * len(fresh) + 1000 else fresh
         store.save("parse", CARD_DIGESTS, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return out
+
+
+def seed_known(fingerprints: Fingerprinter, site: Site, cards: Mapping[str, Brief],
+               known: Mapping[str, tuple[bytes, bytes]]) -> None:
+    """Have `fingerprints` take the known digests of these briefs and cards (by identity)."""
+    for b in site.briefs:
+        if b.slug in known:
+            brief_digest, card_digest = known[b.slug]
+            fingerprints.seed(b, brief_digest)
+            fingerprints.seed(cards[b.slug], card_digest)
 
 
 def static_dirs(site_dir: Path) -> list[Path]:
@@ -467,6 +500,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
     assets = page_kinds(options).assets(site)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(collector.frozen())  # the site lives until the end: no collection rescans it
         # --no-cache: cards are made in a temporary folder, deleted after the build
         asset_root = cache_dir(options) if store is not None else Path(stack.enter_context(
             tempfile.TemporaryDirectory(prefix="sitegen-nocache-")))
@@ -486,10 +520,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                                              valid[1].timestamp(), counter.pages, files, tuple(notes), config.timezone))
         if content and counter.manifest is not None:
             save_manifest(store.root, content, Manifest(
-                tuple((path, os.path.relpath(source, store.root)) for path, source in counter.manifest),
+                tuple((path, _relative(source, store.root)) for path, source in counter.manifest),
                 counter.search_tree, valid[0].timestamp(), valid[1].timestamp(), counter.pages, tuple(notes),
                 config.timezone))
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root`; most are inside it, and os.path.relpath was a second per 24,000 files."""
+    prefix, text = f"{root}/", str(path)
+    return text[len(prefix):] if text.startswith(prefix) and "/../" not in text else os.path.relpath(path, root)
 
 
 REPLAYED_NOTE = "these files were built before: the output was linked from the build cache"

@@ -8,14 +8,17 @@ jobs a site has is decided by the page kinds in sitegen/pages/.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import brieffields
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, Site
+from sitegen.slotted import fast_state
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class PageMeta:
     """What base.html needs for every page: <title>, description, canonical, social tags."""
@@ -41,6 +44,24 @@ class Job:
     context: dict[str, Any] = field(hash=False)
     rendering: str
     """Shown in template errors: what was being rendered."""
+
+
+class PageEntry(NamedTuple):
+    """What outputs made after the pages (the sitemap) may read of a page job: small enough that a
+    build can keep it for every page (lastbuild.BuildRecord) instead of making the jobs again."""
+
+    path: str
+    noindex: bool
+    """For people only (the 404 page, redirects): not in the sitemap."""
+
+
+def page_entries(jobs: Iterable[Job]) -> tuple[PageEntry, ...]:
+    return tuple([PageEntry(job.path, _noindex(job)) for job in jobs])
+
+
+def _noindex(job: Job) -> bool:
+    page = job.context.get("page")
+    return bool(page is not None and page.noindex)
 
 
 def cards_of(site: Site, memo: Memo = NO_MEMO) -> dict[str, Brief]:

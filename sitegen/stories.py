@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Brief, RelatedLink, TimelineEntry
+from sitegen.slotted import fast_state
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def auto_groups(briefs: Sequence[Brief], related: Mapping[str, Sequence[RelatedL
     return [g for g in groups.values() if MIN_AUTO <= len(g) <= MAX_AUTO]
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Event:
     date: str

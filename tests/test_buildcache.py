@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, brief, cli_env, site_bytes, write_site
+from sitegen import lastbuild
 from sitegen.errors import BuildFailed
+from sitegen.pages import feeds
+from sitegen.pages.feeds import brief_feed
 from sitegen.pipeline import REPLAYED_NOTE, UNCHANGED_NOTE, BuildOptions, build
 from sitegen.progress import Progress
 from test_incremental import apply, operation
@@ -244,3 +248,56 @@ def test_concurrent_builds_sharing_one_cache_both_equal_a_clean_build(tmp_path: 
         assert p.returncode == 0, err
     for i in range(2):
         assert site_bytes(tmp_path / f"out-{i}") == expected
+
+
+RELATED = {
+    "sitegen.yaml": "title: Patched\nbase_url: https://example.org/\n",
+    **{f"content/briefs/b{i}.md": brief(f"Brief number {i} on chips", date=f"2026-04-{10 + i}T08:00:00+00:00",
+                                        extra=f"tags: [chips, {'ai' if i % 2 else 'cloud'}]\naudience: [engineers]"
+                                              + ("\naliases: [old-b5]" if i == 5 else ""),
+                                        body=f"Body {i}.")
+       for i in range(6)},
+}
+
+
+@pytest.mark.parametrize("edit, patched", [
+    ({"content/briefs/b2.md": brief("Brief number 2 on chips", date="2026-04-12T08:00:00+00:00",
+                                    extra="tags: [chips, cloud]\naudience: [engineers]", body="Body 2, longer now.")},
+     True),
+    ({"content/briefs/b3.md": brief("Brief three, renamed", date="2026-04-13T08:00:00+00:00",
+                                    extra="tags: [chips, ai]\naudience: [engineers]", body="Body 3.")},
+     True),
+    ({"content/briefs/b4.md": brief("Brief number 4 on chips", date="2026-04-14T08:00:00+00:00",
+                                    extra="tags: [chips, security]\naudience: [engineers]", body="Body 4.")},
+     False),
+    ({"layouts/partials/brief-share.html": "<p>share</p>\n"}, False),
+    ({"content/briefs/b5.md": brief("Brief number 5 on chips", date="2026-04-15T08:00:00+00:00",
+                                    extra="tags: [chips, ai]\naudience: [engineers]", body="Body 5.")},
+     False),  # its redirect page goes: the aliases kind has other pages now
+], ids=["body", "title", "tags", "layout", "alias-removed"])
+def test_a_build_after_a_small_edit_makes_only_the_pages_it_reaches(make_site, tmp_path: Path, edit: dict[str, str],
+                                                                    patched: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last build's record (sitegen/lastbuild.py): a body or card edit makes again only the
+    pages showing that brief, anything that changes the site's shape makes them all, and only the
+    feeds listing an edited brief are made again; the bytes are a clean build's either way."""
+    def keyed() -> int:
+        """Builds the site; returns how many page jobs it made and digested."""
+        progress = Progress()
+        build(BuildOptions(site, workers=1), progress)
+        return {t.name: t.count for t in progress.timings}["page keys"]
+
+    site = make_site(RELATED)
+    keyed()
+    write_site(site, edit)
+    some = keyed()
+    assert site_bytes(site / "public") == clean(site, tmp_path / "clean")
+    (site / ".sitegen/parse" / lastbuild.record_key()).unlink()
+    shutil.rmtree(site / ".sitegen/builds")  # nor the stamp or manifest: a build, not a replay
+    every = keyed()  # without the record: every job
+    assert (some < every) == patched
+    made: list[str] = []
+    monkeypatch.setattr(feeds, "brief_feed", lambda site, rel, *a: made.append(rel) or brief_feed(site, rel, *a))
+    write_site(site, {"content/briefs/b0.md": RELATED["content/briefs/b0.md"].replace("Body 0.", "Body zero.")})
+    assert keyed() < every / 2  # a body edit: its page, and the pages of its story
+    assert "tags/ai/feed.xml" not in made and "tags/cloud/feed.xml" in made  # b0 is filed under cloud
+    assert site_bytes(site / "public") == clean(site, tmp_path / "clean-again")

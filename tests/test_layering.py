@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 ORDER = [
-    "codes", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "collector", "parallel", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
+    "codes", "slotted", "errors", "progress", "reports", "jsonrecords", "clock", "hints", "numbers", "localize", "reading", "colors", "paths", "sitecache", "fonts", "socialcard", "webfont", "collector", "parallel", "memo", "yamlnodes", "messages", "urls", "config", "model", "frontmatter",
     "fieldreader", "briefshapes", "brieffields", "schema", "contract", "markdown", "content", "weekly", "taxonomy",
     "series", "stories", "relatedterms", "relatedbatch", "relatedindex", "relatedstate", "related",
     "assemble", "languages", "emailhtml", "templates", "render",
@@ -21,7 +21,7 @@ ORDER = [
     "pages.week_audience", "pages.week_email",
     "pages.weekly_archive", "pages.stories", "pages.predictions", "pages.term", "pages.term_index", "pages.plain", "pages.not_found", "pages.search", "pages.stylesheet", "pages.extras",
     "pages.registry",
-    "writer", "cache", "buildcache", "uptodate", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "briefimport", "serve", "cli",
+    "writer", "cache", "buildcache", "uptodate", "lastbuild", "assets", "search", "pipeline", "explain", "digest", "deploy", "check", "scaffold", "briefimport", "serve", "cli",
 ]
 """Top to bottom. `serve` is a package: every module in it counts as `serve`. `pages` is a
 package whose modules have places of their own ('pages.home'): its __init__ (a docstring) first,

@@ -10,16 +10,16 @@ from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, FieldsOf, Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.pages.kind import PageKind, Reads
-from sitegen.render import Job, rel_of
+from sitegen.render import PageEntry, rel_of
 from sitegen.urls import brief_path, href, is_email
 
 
-def extra_files(site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> list[OutputFile]:
+def extra_files(site: Site, pages: Sequence[PageEntry], memo: Memo = NO_MEMO) -> list[OutputFile]:
     c = site.config
-    sitemap_file = memo.get("sitemap.xml", (c, FieldsOf(tuple(jobs), _job_path), FieldsOf(site.briefs, _lastmod)),
-                            lambda: sitemap(site, [rel_of(j.path) for j in jobs
-                                                   if j.path.endswith(".html") and not _noindex(j)
-                                                   and not is_email(j.path)],
+    sitemap_file = memo.get("sitemap.xml", (c, tuple(pages), FieldsOf(site.briefs, _lastmod)),
+                            lambda: sitemap(site, [rel_of(p.path) for p in pages
+                                                   if p.path.endswith(".html") and not p.noindex
+                                                   and not is_email(p.path)],
                                             {brief_path(b.slug): b.updated or b.date for b in site.briefs}))
     sitemap_url = c.origin + href(c.base_path, "sitemap.xml")
     files = [
@@ -52,20 +52,10 @@ def sitemap(site: Site, rels: list[str], lastmod: dict[str, dt.datetime]) -> Out
     return OutputFile("sitemap.xml", "\n".join(lines).encode())
 
 
-def _noindex(job: Job) -> bool:
-    """Pages for people only (the 404 page, redirects): not in the sitemap."""
-    page = job.context.get("page")
-    return bool(page is not None and page.noindex)
-
-
-def _job_path(job: Job) -> str:
-    return job.path
-
-
 def _lastmod(b: Brief) -> tuple[str, dt.datetime]:
     return b.slug, b.updated or b.date
 
 
-# "assets" stays free for a site's static files.
-KIND = PageKind("extras", Reads.SHAPE | Reads.JOBS, files=extra_files,
+# "assets" stays free for a site's static files. CARDS: the sitemap's lastmod is each brief's date.
+KIND = PageKind("extras", Reads.SHAPE | Reads.CARDS | Reads.JOBS, files=extra_files,
                 reserved=("sitemap.xml", "robots.txt", "assets"))

@@ -17,7 +17,7 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import TAXONOMY_KINDS, Brief, OutputFile, Site, Week
 from sitegen.numbers import format_value
 from sitegen.pages.kind import PageKind, Reads
-from sitegen.render import Job
+from sitegen.render import PageEntry
 from sitegen.urls import WEEKLY_FEED_PATH, WEEKLY_PATH, brief_path, feed_path, href, term_path, week_path
 from sitegen.weekly import brief_count, week_label, week_range
 
@@ -181,7 +181,7 @@ def week_digest_html(site: Site, slugs: Sequence[str]) -> str:
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def all_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
+def all_feeds(site: Site, pages: Sequence[PageEntry] = (), memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
     """Every feed, one at a time (a build writes and frees each before making the next: together
     they are 70 MB at 10,000 briefs); with a memo, a feed whose briefs are the same objects is
     not rebuilt."""

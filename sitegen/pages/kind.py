@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.memo import Memo
-from sitegen.model import Brief, OutputFile, Site, Term
-from sitegen.render import Job
+from sitegen.model import Brief, OutputFile, RelatedLink, Site, Taxonomy, Term
+from sitegen.render import Job, PageEntry
 
 Cards = Mapping[str, Brief]
 """Slug -> the brief's card (render.card): what lists show."""
@@ -34,7 +34,7 @@ class Reads(enum.Flag):
     RELATED = enum.auto()
     """A brief's related links (site.related)."""
     JOBS = enum.auto()
-    """The page jobs of every kind (only for `files`: the sitemap)."""
+    """The pages of every kind, as render.PageEntry (only for `files`: the sitemap)."""
 
 
 def _no_terms(taxonomy: str) -> Sequence[Term]:
@@ -53,6 +53,33 @@ class Edit:
     """Briefs whose related links changed, or that show a related card that changed."""
     terms_with: Callable[[str], Sequence[Term]] = _no_terms
     """The terms of a taxonomy ('tags') that list a brief whose card changed."""
+
+
+def index_links(related: Mapping[str, tuple[RelatedLink, ...]]) -> dict[str, list[str]]:
+    """Slug -> the briefs whose related links show it."""
+    out: dict[str, list[str]] = {}
+    for slug, links in related.items():
+        for link in links:
+            out.setdefault(link.slug, []).append(slug)
+    return out
+
+
+def term_members(taxonomies: Sequence[Taxonomy]) -> dict[str, dict[str, list[Term]]]:
+    """Taxonomy key -> brief slug -> the terms of that taxonomy listing the brief."""
+    out: dict[str, dict[str, list[Term]]] = {}
+    for tax in taxonomies:
+        by_brief: dict[str, list[Term]] = {}
+        for term in tax.terms:
+            for s in term.slugs:
+                by_brief.setdefault(s, []).append(term)
+        out[tax.key] = by_brief
+    return out
+
+
+def terms_listing(members: Mapping[str, Mapping[str, Sequence[Term]]], key: str, slugs: Iterable[str]) -> list[Term]:
+    """The terms of taxonomy `key` that list any of these briefs (Edit.terms_with), each once."""
+    by_brief = members.get(key, {})
+    return list({id(t): t for s in slugs for t in by_brief.get(s, ())}.values())
 
 
 @dataclass(frozen=True)
@@ -77,7 +104,7 @@ class Asset:
 
 JobsFn = Callable[[Site, Cards, Memo], list[Job]]
 RemakeFn = Callable[[Site, Cards, Memo, Edit], list[Job]]
-FilesFn = Callable[[Site, Sequence[Job], Memo], Iterable[OutputFile]]
+FilesFn = Callable[[Site, Sequence[PageEntry], Memo], Iterable[OutputFile]]
 AssetsFn = Callable[[Site, Memo], list[Asset]]
 
 
@@ -106,8 +133,10 @@ class PageKind:
     the edited briefs' pages, not 10,000). Default: every job when the edit touches what
     `reads` declares, none otherwise."""
     files: FilesFn | None = None
-    """Outputs made as bytes (feeds, sitemap), after every page job; a file wins its path
-    over a page job. serve makes them on every rebuild, through the memo."""
+    """Outputs made as bytes (feeds, sitemap), after every page job, from the site and the
+    pages (path and noindex of each job); a file wins its path over a page job. serve makes them
+    on every rebuild, through the memo. A build's memo (lastbuild.FileMemo) may hand back a file
+    as a LinkedFile to the cached bytes: pass memo results on, never read them."""
     assets: AssetsFn | None = None
     """Binary outputs made once and cached in the site's .sitegen/ folder (see Asset); serve
     asks for them on every rebuild, through the memo, and writes only those whose key changed."""
@@ -124,7 +153,10 @@ class PageKind:
             return []
         if self.remake is not None:
             return self.remake(site, cards, memo, edit)
-        if ((Reads.BODIES in self.reads and edit.briefs) or (Reads.CARDS in self.reads and edit.cards)
-                or (Reads.RELATED in self.reads and edit.relinked)):
-            return self.jobs(site, cards, memo)
-        return []
+        return self.jobs(site, cards, memo) if self.touched(edit) else []
+
+    def touched(self, edit: Edit) -> bool:
+        """Whether `edit` changed what this kind reads (without a `remake`, `after` then makes
+        all of its jobs: which pages it has may have changed too, an alias or a ledger gone)."""
+        return bool((Reads.BODIES in self.reads and edit.briefs) or (Reads.CARDS in self.reads and edit.cards)
+                    or (Reads.RELATED in self.reads and edit.relinked))

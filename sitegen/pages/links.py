@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Brief
+from sitegen.slotted import fast_state
 from sitegen.urls import term_path_of
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class TermLink:
     name: str

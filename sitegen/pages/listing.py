@@ -11,9 +11,11 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.messages import Messages
 from sitegen.model import Brief
 from sitegen.render import Job, PageMeta
+from sitegen.slotted import fast_state
 from sitegen.urls import list_path, output_file
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class Pager:
     number: int

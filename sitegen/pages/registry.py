@@ -18,7 +18,7 @@ from sitegen.model import OutputFile, Site
 from sitegen.pages import (aliases, brief, extras, feeds, home, not_found, plain, predictions, search, social, stories,
                            stylesheet, term, term_index, webfont, week, week_audience, week_email, weekly_archive)
 from sitegen.pages.kind import Asset, Cards, Edit, NavLinks, PageKind
-from sitegen.render import Job, cards_of
+from sitegen.render import Job, PageEntry, cards_of
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,13 @@ class Registry:
     # --- the loops ----------------------------------------------------------------------------
     def jobs(self, site: Site, cards: Cards | None = None, memo: Memo = NO_MEMO) -> list[Job]:
         """Every page job of the site, in registry order (a later job wins a path)."""
+        return [job for _, jobs in self.jobs_by_kind(site, cards, memo) for job in jobs]
+
+    def jobs_by_kind(self, site: Site, cards: Cards | None = None, memo: Memo = NO_MEMO,
+                     ) -> list[tuple[PageKind, list[Job]]]:
+        """The page jobs of each kind that has any, in registry order."""
         cards = cards_of(site, memo) if cards is None else cards
-        out: list[Job] = []
-        for kind in self.kinds:
-            if kind.jobs is not None:
-                out += kind.jobs(site, cards, memo)
-        return out
+        return [(kind, kind.jobs(site, cards, memo)) for kind in self.kinds if kind.jobs is not None]
 
     def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
         """serve's patch paths: the jobs that `edit` may have changed, of every kind."""
@@ -73,12 +74,13 @@ class Registry:
             out += kind.after(site, cards, memo, edit)
         return out
 
-    def files(self, site: Site, jobs: Sequence[Job], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
-        """Every output that is not a page job (feeds, sitemap, robots.txt, ...). A generator:
-        a kind's files can be written and freed before the next kind makes its own."""
+    def files(self, site: Site, pages: Sequence[PageEntry], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:
+        """Every output that is not a page job (feeds, sitemap, robots.txt, ...), given every page
+        (render.page_entries of the jobs). A generator: a kind's files can be written and freed
+        before the next kind makes its own."""
         for kind in self.kinds:
             if kind.files is not None:
-                yield from kind.files(site, jobs, memo)
+                yield from kind.files(site, pages, memo)
 
     def assets(self, site: Site, memo: Memo = NO_MEMO) -> list[Asset]:
         """Every cached binary output (social cards), in registry order."""

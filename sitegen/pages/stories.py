@@ -9,9 +9,9 @@ from sitegen.config import SiteConfig
 from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, Site
 from sitegen.pages.feeds import brief_feed
-from sitegen.pages.kind import Cards, PageKind, Reads
+from sitegen.pages.kind import Cards, Edit, PageKind, Reads
 from sitegen.messages import N_
-from sitegen.render import Job, PageMeta
+from sitegen.render import Job, PageEntry, PageMeta
 from sitegen.series import Series, sparkline
 from sitegen.stories import Story, merged_timeline
 from sitegen.urls import STORIES_PATH, feed_path, output_file, story_path
@@ -26,17 +26,32 @@ def story_series(site: Site, story: Story) -> tuple[Series, ...]:
 def stories_jobs(site: Site, cards: Cards, memo: Memo) -> list[Job]:
     if not site.stories:
         return []
+    return [stories_index_job(site, cards, memo), *(story_page_job(site, cards, story, memo) for story in site.stories)]
+
+
+def remake_stories_jobs(site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
+    """The pages of the stories an edited brief is part of (they show its card and timeline), and
+    the index when a card changed (it shows each story's latest)."""
+    if not site.stories:
+        return []
+    index = [stories_index_job(site, cards, memo)] if edit.cards else []
+    return index + [story_page_job(site, cards, story, memo) for story in site.stories
+                    if not edit.briefs.isdisjoint(story.slugs)]
+
+
+def stories_index_job(site: Site, cards: Cards, memo: Memo) -> Job:
     c = site.config
     latest = tuple(cards[s.slugs[0]] for s in site.stories)
-    jobs = [memo.get("stories", (c, site.stories, latest), lambda: index_job(c, site.stories, latest))]
-    for story in site.stories:
-        items = tuple(cards[s] for s in story.slugs)
-        timelines = tuple(site.by_slug[s].timeline for s in story.slugs)
-        series = story_series(site, story)
-        jobs.append(memo.get(("stories", story.slug), (c, story, items, timelines, series),
-                             lambda story=story, items=items, timelines=timelines, series=series:  # type: ignore[misc]
-                             story_job(c, story, items, dict(zip(story.slugs, timelines)), series)))
-    return jobs
+    return memo.get("stories", (c, site.stories, latest), lambda: index_job(c, site.stories, latest))
+
+
+def story_page_job(site: Site, cards: Cards, story: Story, memo: Memo) -> Job:
+    c = site.config
+    items = tuple(cards[s] for s in story.slugs)
+    timelines = tuple(site.by_slug[s].timeline for s in story.slugs)
+    series = story_series(site, story)
+    return memo.get(("stories", story.slug), (c, story, items, timelines, series),
+                    lambda: story_job(c, story, items, dict(zip(story.slugs, timelines)), series))
 
 
 def index_job(c: SiteConfig, stories: tuple[Story, ...], latest: tuple[Brief, ...]) -> Job:
@@ -67,7 +82,7 @@ def story_job(c: SiteConfig, story: Story, items: tuple[Brief, ...], timelines: 
     return Job(output_file(rel), "story.html", context, f"story {story.slug}")
 
 
-def story_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
+def story_feeds(site: Site, pages: Sequence[PageEntry] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
     c = site.config
     files = []
     for story in site.stories:
@@ -83,5 +98,6 @@ def _nav(site: Site) -> tuple[tuple[str, str], ...]:
     return ((N_("Stories"), STORIES_PATH),) if site.stories else ()
 
 
-KIND = PageKind("stories", Reads.SHAPE | Reads.CARDS | Reads.BODIES, jobs=stories_jobs, files=story_feeds,
+KIND = PageKind("stories", Reads.SHAPE | Reads.CARDS | Reads.BODIES, jobs=stories_jobs, remake=remake_stories_jobs,
+                files=story_feeds,
                 reserved=("stories",), nav=_nav)

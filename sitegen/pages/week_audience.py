@@ -13,7 +13,7 @@ from sitegen.memo import NO_MEMO, Memo
 from sitegen.model import Brief, OutputFile, Site, Week
 from sitegen.pages.feeds import atom
 from sitegen.pages.kind import Cards, PageKind, Reads
-from sitegen.render import Job, PageMeta
+from sitegen.render import Job, PageEntry, PageMeta
 from sitegen.urls import (audience_weekly_feed_path, brief_path, email_path, href, output_file, taxonomy_slug,
                           term_path, week_audience_path, week_path)
 from sitegen.weekly import brief_count, week_label, week_range
@@ -103,7 +103,7 @@ def audience_digest_job(c: SiteConfig, week: Week, audience: WeekAudience, items
 
 # --- each audience's weekly feed --------------------------------------------------------------------
 
-def audience_weekly_feeds(site: Site, jobs: Sequence[Job] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
+def audience_weekly_feeds(site: Site, pages: Sequence[PageEntry] = (), memo: Memo = NO_MEMO) -> list[OutputFile]:
     """One Atom feed per audience: an entry per week it has briefs in, newest first."""
     c = site.config
     per_audience: dict[str, list[tuple[Week, WeekAudience]]] = {}

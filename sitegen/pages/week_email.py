@@ -25,6 +25,7 @@ from sitegen.numbers import Change, format_value, parse_change
 from sitegen.pages.kind import Cards, PageKind, Reads
 from sitegen.pages.week_audience import WeekAudience, week_audiences
 from sitegen.render import Job
+from sitegen.slotted import fast_state
 from sitegen.urls import (WEEKLY_FEED_PATH, audience_weekly_feed_path, brief_path, email_path, href, term_path,
                           week_audience_path, week_path)
 from sitegen.weekly import brief_count, week_heading, week_label, week_range
@@ -43,6 +44,7 @@ GMAIL_CLIP_BYTES = 102 * 1024
 METRICS_SHOWN = 3
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class EmailMetric:
     label: str
@@ -50,6 +52,7 @@ class EmailMetric:
     change: Change | None
 
 
+@fast_state
 @dataclass(frozen=True, slots=True)
 class EmailItem:
     """One brief as the email shows it: its fragments made email-safe, its links absolute."""

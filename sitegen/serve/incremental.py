@@ -27,16 +27,16 @@ from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, rend
 from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
-from sitegen.pages.kind import Edit
+from sitegen.pages.kind import Edit, index_links
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
                               render_editions, searchable, source_parser)
 from sitegen.memo import Memo
 from sitegen.assets import make_assets
 from sitegen.model import Brief, LinkedFile, OutputFile, Site
 from sitegen.sitecache import cache_root
-from sitegen.render import Job, card, card_of, cards_of
+from sitegen.render import Job, card, card_of, cards_of, page_entries
 from sitegen.serve.output import LiveOutput, Staged, walk_files
-from sitegen.serve.rounds import Round, index_links
+from sitegen.serve.rounds import Round
 from sitegen.serve.watch import ChangeBatch, ChangeKind
 from sitegen.templates import builtin_theme_dir
 
@@ -329,7 +329,8 @@ class LiveSite:
                     job_at.pop(a.path, None)
         # The other languages of a multilingual site, whole (a file whose bytes did not change
         # is not written again); then the default language's files.
-        for f in [*render_editions(site, self.options, store=self.store), *kinds.files(site, jobs, self.memo)]:
+        for f in [*render_editions(site, self.options, store=self.store),
+                  *kinds.files(site, page_entries(jobs), self.memo)]:
             generated[f.path] = f
             wanted_keys.pop(f.path, None)
             if job_at is not None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.model import Brief, RelatedLink, Site, Term
+from sitegen.model import Brief, Site, Term
+from sitegen.pages.kind import index_links, term_members, terms_listing
 from sitegen.render import Job
 
 
@@ -29,8 +29,7 @@ class Round:
 
     def terms_with(self, key: str, slugs: set[str]) -> list[Term]:
         """The terms of taxonomy `key` that list any of these briefs."""
-        members = self._members.get(key, {})
-        return list({id(t): t for s in slugs for t in members.get(s, ())}.values())
+        return terms_listing(self._members, key, slugs)
 
     @functools.cached_property
     def linked_from(self) -> dict[str, list[str]]:
@@ -47,25 +46,10 @@ class Round:
 
     @functools.cached_property
     def _members(self) -> dict[str, dict[str, list[Term]]]:
-        out: dict[str, dict[str, list[Term]]] = {}
-        for tax in self.site.taxonomies:
-            by_brief: dict[str, list[Term]] = {}
-            for term in tax.terms:
-                for s in term.slugs:
-                    by_brief.setdefault(s, []).append(term)
-            out[tax.key] = by_brief
-        return out
+        return term_members(self.site.taxonomies)
 
     @functools.cached_property
     def by_path(self) -> dict[str, Brief]:
         """Source path -> published brief (made when the fast path first needs it)."""
         return {b.source_path: b for b in self.site.briefs}
 
-
-def index_links(related: Mapping[str, tuple[RelatedLink, ...]]) -> dict[str, list[str]]:
-    """Slug -> the briefs whose related links show it."""
-    out: dict[str, list[str]] = {}
-    for slug, links in related.items():
-        for link in links:
-            out.setdefault(link.slug, []).append(slug)
-    return out
