@@ -18,7 +18,7 @@ from sitegen import collector
 from sitegen.config import RelatedConfig
 from sitegen.model import Brief, RelatedLink
 from sitegen.parallel import map_slices
-from sitegen.relatedindex import RelatedIndex, link_chunk
+from sitegen.relatedindex import RelatedIndex, link_chunk, link_of
 from sitegen.relatedstate import RelatedState
 
 
@@ -39,7 +39,8 @@ def compute_related(briefs: Sequence[Brief], config: RelatedConfig,
         for sizes, codes in map_slices(index.linked_slice, len(index.briefs), workers, chunk=link_chunk(len(index.briefs))):
             listed = codes.tolist()
             for code in set(listed).difference(made):
-                made[code] = RelatedLink(slugs[code >> 2], bool(code & 2), bool(code & 1))
+                position, later, pinned = link_of(code)
+                made[code] = RelatedLink(slugs[position], later, pinned)
             links = list(map(made.__getitem__, listed))
             end = 0
             for slug, size in zip(slugs[done:done + len(sizes)], sizes.tolist()):

@@ -511,10 +511,17 @@ def link_code(position: np.ndarray | int, later: np.ndarray | bool, pinned: bool
     return position * 4 + np.multiply(later, 2) + int(pinned)
 
 
+def link_of(code: int) -> tuple[int, bool, bool]:
+    """The (position, later, pinned) of a `link_code`."""
+    return code >> 2, bool(code & 2), bool(code & 1)
+
+
 def _coded(linked: list[tuple[tuple[int, bool, bool], ...]]) -> tuple[np.ndarray, np.ndarray]:
     """`linked` results as `linked_slice` sends them."""
     sizes = np.array([len(links) for links in linked], dtype=np.int64)
-    codes = np.array([j * 4 + later * 2 + pinned for links in linked for j, later, pinned in links], dtype=np.int64)
+    flat = [link for links in linked for link in links]
+    codes = link_code(np.array([j for j, _, _ in flat], dtype=np.int64), np.array([later for _, later, _ in flat], dtype=bool),
+                      False) + np.array([pinned for _, _, pinned in flat], dtype=np.int64)
     return sizes, codes
 
 
