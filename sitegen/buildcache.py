@@ -204,8 +204,9 @@ class TreeStore:
     KEEP = 2
     """Folders kept per kind: this build's and the one before (a branch switch back is free)."""
 
-    def __init__(self, root: Path, kind: str):
+    def __init__(self, root: Path, kind: str, keep: int = KEEP):
         self.folder = root / "trees" / kind
+        self.keep = keep
 
     def relative(self, key: str) -> str:
         """The folder of `key`, relative to the cache folder."""
@@ -241,7 +242,7 @@ class TreeStore:
                     shutil.rmtree(e.path, ignore_errors=True)
                 continue
             kept += 1
-            if kept > self.KEEP and e.name != key:
+            if kept > self.keep and e.name != key:
                 shutil.rmtree(e.path, ignore_errors=True)
 
 

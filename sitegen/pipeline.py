@@ -35,7 +35,7 @@ from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
 from sitegen.render import Job, cards_of, page_entries
-from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, find_binary, index_site
+from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, Shard, find_binary, index_shards, pages_per_index, shard_plan
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.pages.social import cards_on
@@ -494,7 +494,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     def finish(staging: Path) -> None:
         if searchable(site, page_kinds(options)):
             with progress.timed("search"):
-                result, counter.search_tree = index_cached(staging, counter.search_key(), store)
+                result, counter.search_tree = index_cached(staging, shard_plan(site), counter.searched, store)
             if result.note:
                 notes.append(result.note)
 
@@ -593,22 +593,44 @@ def searchable(site: Site, kinds: Registry) -> bool:
     return "search" in kinds.names and any(not b.draft for b in site.briefs)
 
 
-def index_cached(staging: Path, key: str | None, store: Store | None) -> tuple[SearchIndex, str | None]:
+def index_cached(staging: Path, plan: Sequence[Shard], keys: Mapping[str, str] | None,
+                 store: Store | None) -> tuple[SearchIndex, str | None]:
     """Pagefind's bundle for the staged site: from the cache when the pages it reads are the
-    same as a build before (their keys make `key`), else made and kept. Pagefind's own output
-    is not reproducible (its file names vary run to run), so this also keeps a rebuild's
-    bundle byte-identical when no brief page changed. Also returns where the cache keeps the
-    bundle (relative to the cache folder), for the build's manifest."""
-    if key is None or store is None:
-        return index_site(staging), None
+    same as a build before (by their keys, `keys`: output path -> page key), else made, each
+    shard of `plan` linked from the cache when its pages are as before, and kept. Pagefind's
+    own output is not reproducible (its file names vary run to run), so this also keeps a
+    rebuild's bundle byte-identical when no brief page changed. Also returns where the cache
+    keeps the bundle (relative to the cache folder), for the build's manifest."""
+    stamp = _pagefind_stamp()
+    if keys is None or store is None or stamp is None:
+        return index_shards(staging, plan), None
     trees = TreeStore(store.root, "search")
     bundle = staging / SEARCH_BUNDLE
-    if trees.get(key, bundle):
-        return SearchIndex(True), trees.relative(key)
-    result = index_site(staging)
+    whole = key_of(b"pagefind", stamp, str(pages_per_index()).encode(),
+                   "\n".join(f"{path}\0{k}" for path, k in sorted(keys.items())).encode())
+    if trees.get(whole, bundle):
+        return SearchIndex(True), trees.relative(whole)
+
+    def shard_key(shard: Shard) -> str | None:
+        if any(p not in keys for p in shard.pages):
+            return None  # a page without a key: the shard cannot be looked up
+        return key_of(b"pagefind-shard", stamp, "\n".join(f"{p}\0{keys[p]}" for p in shard.pages).encode())
+
+    # this build's shards and the last build's (a branch switch back is free)
+    shards = TreeStore(store.root, "search-shards", keep=2 * len(plan) + 2)
+    result = index_shards(staging, plan, trees=shards, key=shard_key)
     if result.indexed:
-        trees.put(key, bundle)
-    return result, trees.relative(key) if result.indexed else None
+        trees.put(whole, bundle)
+    return result, trees.relative(whole) if result.indexed else None
+
+
+def _pagefind_stamp() -> bytes | None:
+    """Which Pagefind indexes (its path, size and time): part of every search bundle's key."""
+    binary, _ = find_binary()
+    if binary is None:
+        return None
+    st = os.stat(binary)
+    return f"{binary}\0{st.st_size}\0{st.st_mtime_ns}".encode()
 
 
 class _Counter:
@@ -617,7 +639,8 @@ class _Counter:
 
     def __init__(self) -> None:
         self.pages = 0
-        self.searched: list[str] | None = []
+        self.searched: dict[str, str] | None = {}
+        """Output path -> page key of each page Pagefind reads (None once one has no key)."""
         self.manifest: list[tuple[str, Path]] | None = []
         self.search_tree: str | None = None
 
@@ -632,17 +655,7 @@ class _Counter:
                     self.manifest = None
             if self.searched is not None and fnmatch.fnmatchcase(f.path, SEARCH_GLOB):
                 if isinstance(f, LinkedFile):
-                    self.searched.append(f"{f.path}\0{f.key}")
+                    self.searched[f.path] = f.key
                 else:
                     self.searched = None  # a page without a key: the bundle cannot be looked up
             yield f
-
-    def search_key(self) -> str | None:
-        if self.searched is None:
-            return None
-        binary, _ = find_binary()
-        if binary is None:
-            return None
-        st = os.stat(binary)
-        return key_of(b"pagefind", f"{binary}\0{st.st_size}\0{st.st_mtime_ns}".encode(),
-                      "\n".join(sorted(self.searched)).encode())

@@ -35,7 +35,7 @@ from sitegen.sitecache import write_atomic
 from sitegen.templates import builtin_theme_dir
 
 RACY_NS = 2_000_000_000
-ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SOURCE_DATE_EPOCH")
+ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SITEGEN_SEARCH_SHARD", "SOURCE_DATE_EPOCH")
 """Environment variables that change what a build makes (SOURCE_DATE_EPOCH: only through
 the clock window, but a changed value is a deliberate rebuild)."""
 

@@ -20,7 +20,7 @@ from conftest import REPO, brief, run_cli, tree_bytes, write_site
 from judges.server import make_server, serving
 from test_browser import browser  # noqa: F401 - the fixture: Debian's Chromium through Playwright
 
-from sitegen.search import ENV, find_binary
+from sitegen.search import ENV, SHARD_ENV, find_binary
 
 BODY_ONLY = "quetzalcoatlus"
 """A word only in one brief's body: not in any title, summary, tag or list page."""
@@ -46,20 +46,24 @@ def _site(root: Path) -> Path:
     })
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The site built with drafts, under /repo/, served on loopback: (output folder, site URL)."""
+def _built_and_served(site: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[tuple[Path, str]]:
+    """`site` built under /repo/ with the real Pagefind, served on loopback: (output folder, site URL)."""
     _require_pagefind()
-    site = _site(tmp_path_factory.mktemp("search") / "site")
     out = site / "public"
     server = make_server(out, "/repo/")
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/repo/"
-    r = run_cli("build", str(site), "--drafts", "--base-url", url, env={ENV: ""})
+    r = run_cli("build", str(site), *options, "--base-url", url, env={ENV: "", **(env or {})})
     assert r.returncode == 0, r.stderr
     assert "search is off" not in r.stderr
     with serving(server):
         yield out, url
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The site built with drafts."""
+    yield from _built_and_served(_site(tmp_path_factory.mktemp("search") / "site"), "--drafts")
 
 
 def _results(page, url: str, query: str):  # type: ignore[no-untyped-def]
@@ -191,19 +195,19 @@ def test_a_failed_build_leaves_the_site_and_its_index_as_they_were(tmp_path: Pat
 def test_the_index_is_made_in_the_staging_folder_before_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind sees the complete staged site, never public/ itself."""
     _require_pagefind()
-    from sitegen import pipeline
+    from sitegen import pipeline, search
 
     site = _site(tmp_path / "site")
     seen: list[Path] = []
-    real = pipeline.index_site
+    real = search.index_site
 
-    def spy(folder: Path, output: Path | None = None):  # type: ignore[no-untyped-def]
+    def spy(folder: Path, output: Path | None = None, background: bool = False):  # type: ignore[no-untyped-def]
         seen.append(folder)
         assert (folder / "briefs/alpha/index.html").is_file() and (folder / "search/index.html").is_file()
         assert not (site / "public").exists()  # nothing swapped in yet
-        return real(folder, output)
+        return real(folder, output, background)
 
-    monkeypatch.setattr(pipeline, "index_site", spy)
+    monkeypatch.setattr(search, "index_site", spy)
     pipeline.build(pipeline.BuildOptions(site, workers=1))
     assert len(seen) == 1 and seen[0] != site / "public"
     assert (site / "public/pagefind/pagefind-ui.js").is_file()
@@ -252,3 +256,114 @@ def test_serve_makes_the_index_and_refreshes_it_after_an_edit(tmp_path: Path) ->
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+# --------------------------------------------------------------------------- shards
+
+OLD_ONLY = "pterodactylic"
+"""A word only in the body of the oldest brief, alone in its year's shard."""
+SHARED = "ornithopter"
+"""A word in one brief of each of two shards."""
+
+
+def _sharded_site(root: Path) -> Path:
+    """Five briefs over three years: with two pages per index, a shard a year."""
+    return write_site(root, {
+        "sitegen.yaml": "title: Sharded\n",
+        "content/briefs/y24.md": brief("Oldest grid brief", date="2024-03-02", extra="audience: [Regulators]",
+                                       body=f"The {OLD_ONLY} tender was the first of its kind."),
+        "content/briefs/y25a.md": brief("Mid grid brief", date="2025-06-01", extra="audience: [Investors]",
+                                        body=f"An {SHARED} deal closed."),
+        "content/briefs/y25b.md": brief("Mid chip brief", date="2025-07-01", body="Chips again."),
+        "content/briefs/y26a.md": brief("New grid brief", date="2026-04-01", extra="audience: [Engineers]",
+                                        body=f"Another {SHARED} deal, this year."),
+        "content/briefs/y26b.md": brief("New chip brief", date="2026-04-02", body="Chips once more."),
+    })
+
+
+def test_pages_are_split_into_shards_by_period_only_past_the_limit() -> None:
+    import datetime as dt
+
+    from sitegen.search import split_by_period
+
+    def d(y: int, m: int) -> dt.datetime:
+        return dt.datetime(y, m, 1, tzinfo=dt.timezone.utc)
+
+    pages = [("b/1", d(2024, 1)), ("b/2", d(2025, 2)), ("b/3", d(2025, 11)), ("b/4", d(2026, 5))]
+    assert [(s.name, s.pages) for s in split_by_period(pages, 4)] == [("", ("b/1", "b/2", "b/3", "b/4"))]
+    assert [(s.name, s.pages) for s in split_by_period(pages, 3)] == [
+        ("", ("b/4",)), ("2025", ("b/2", "b/3")), ("2024", ("b/1",))]
+    # a year past the limit is split by quarter, a quarter past it by month
+    many = [(f"p/{i}", d(2025, 1 + i % 2)) for i in range(4)] + [("p/9", d(2025, 12))]
+    assert [s.name for s in split_by_period(many, 3)] == ["", "2025-02", "2025-01"]
+    assert split_by_period(many, 3)[0].pages == ("p/9",)
+    # a brief added to one year leaves the other years' shards as they were
+    more = split_by_period([*pages, ("b/5", d(2026, 6))], 3)
+    assert [(s.name, s.pages) for s in more[1:]] == [("2025", ("b/2", "b/3")), ("2024", ("b/1",))]
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The sharded site, two pages per index."""
+    yield from _built_and_served(_sharded_site(tmp_path_factory.mktemp("shards") / "site"), env={SHARD_ENV: "2"})
+
+
+def test_a_large_site_gets_one_index_per_year_listed_for_the_search_page(sharded: tuple[Path, str]) -> None:
+    import json
+
+    out, _ = sharded
+    bundle = out / "pagefind"
+    assert json.loads((bundle / "sitegen-shards.json").read_text()) == {"merge": ["2025/", "2024/"]}
+    for shard, pages in (("", 2), ("2025/", 2), ("2024/", 1)):
+        entry = json.loads((bundle / shard / "pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == pages
+    assert not (out / ".sitegen-search").exists()
+
+
+def test_the_search_page_searches_every_shard(browser, sharded: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    _, url = sharded
+    page = browser.new_page()
+    links = _results(page, url, OLD_ONLY)
+    expect(links).to_have_count(1)
+    assert links.first.get_attribute("href") == "/repo/briefs/y24/"
+    links = _results(page, url, SHARED)
+    expect(links).to_have_count(2)
+    assert sorted(links.nth(i).get_attribute("href") for i in range(2)) == ["/repo/briefs/y25a/", "/repo/briefs/y26a/"]
+    # filters come from every shard, and narrow across them
+    page.locator(".pagefind-ui__filter-name", has_text="audience").click()
+    for audience in ("Regulators", "Investors", "Engineers"):  # one from each shard
+        expect(page.get_by_label(audience)).to_have_count(1)
+    page.get_by_label("Engineers").check()
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", "/repo/briefs/y26a/")
+    page.close()
+
+
+def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _require_pagefind()
+    from sitegen import pipeline, search
+
+    monkeypatch.setenv(ENV, "")
+    monkeypatch.setenv(SHARD_ENV, "2")
+    site = _sharded_site(tmp_path / "site")
+    pipeline.build(pipeline.BuildOptions(site, workers=1))
+    before = tree_bytes(site / "public/pagefind")
+    indexed: list[list[str]] = []
+    real = search.index_site
+
+    def spy(folder: Path, output: Path | None = None, background: bool = False):  # type: ignore[no-untyped-def]
+        indexed.append(sorted(str(p.relative_to(folder)) for p in folder.glob("briefs/*/index.html")))
+        return real(folder, output, background)
+
+    monkeypatch.setattr(search, "index_site", spy)
+    (site / "content/briefs/y25b.md").write_text(brief("Mid chip brief", date="2025-07-01", body="Chips, edited."),
+                                                 encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(site, workers=1))
+    assert indexed == [["briefs/y25a/index.html", "briefs/y25b/index.html"]]
+    after = tree_bytes(site / "public/pagefind")
+    for name, data in after.items():
+        if not name.startswith("2025/") and name != "sitegen-shards.json":
+            assert before.get(name) == data, name  # the other shards' files are the same, linked from the cache
+    assert any(n.startswith("2025/") and before.get(n) != d for n, d in after.items())

@@ -28,6 +28,7 @@ from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
 from sitegen.pages.kind import Edit, index_links
+from sitegen.search import Shard, shard_plan
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
                               render_editions, searchable, source_parser)
 from sitegen.memo import Memo
@@ -112,10 +113,10 @@ class LiveSite:
         Ctrl-C) may have left them part-updated: then every file is checked."""
 
     @property
-    def searchable(self) -> bool:
-        """Whether the last good site gets a search index (pipeline.searchable)."""
+    def search_plan(self) -> tuple[Shard, ...] | None:
+        """The last good site's search shards; None when it gets no index (pipeline.searchable)."""
         r = self._round
-        return r is not None and searchable(r.site, page_kinds(self.options))
+        return shard_plan(r.site) if r is not None and searchable(r.site, page_kinds(self.options)) else None
 
     # --- the rebuild --------------------------------------------------------------------------
     def rebuild(self, changes: ChangeBatch | None = None) -> RebuildResult:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.pages.search import BUNDLE
-from sitegen.search import index_site
+from sitegen.search import Shard, index_shards
 from sitegen.writer import swap_in
 
 FRESH = ".sitegen-pagefind-new"
@@ -32,10 +32,11 @@ def touches_index(paths: tuple[str, ...]) -> bool:
 
 
 class SearchRefresher:
-    def __init__(self, root: Path, wanted: Callable[[], bool], say: Callable[[str], None]):
+    def __init__(self, root: Path, wanted: Callable[[], tuple[Shard, ...] | None], say: Callable[[str], None]):
         self.root = root
         self.wanted = wanted
-        """Whether the current site gets an index (no brief but drafts: none, and none is kept)."""
+        """The current site's search shards, None when it gets no index (no brief but drafts:
+        none, and none is kept)."""
         self.say = say
         self._lock = threading.Lock()
         self._dirty = False
@@ -74,10 +75,11 @@ class SearchRefresher:
         fresh = self.root / FRESH
         shutil.rmtree(fresh, ignore_errors=True)
         bundle = self.root / BUNDLE
-        if not self.wanted():
+        plan = self.wanted()
+        if plan is None:
             shutil.rmtree(bundle, ignore_errors=True)
             return
-        result = index_site(self.root, fresh, background=True)
+        result = index_shards(self.root, plan, fresh, background=True, jobs=1)
         self.runs += 1
         if not result.indexed:
             shutil.rmtree(fresh, ignore_errors=True)

@@ -77,7 +77,7 @@ class Session:
         """The cached build shown while the first build runs (None: there was none to show)."""
         self._closing = False
         self.live = LiveSite(build_options, self.output)
-        self.search = SearchRefresher(self.output, lambda: self.live.searchable, self._print)
+        self.search = SearchRefresher(self.output, lambda: self.live.search_plan, self._print)
         self.state = ServeState()
         self.server: DevServer | None = None
         self._lock = threading.Lock()
