@@ -208,4 +208,5 @@ def load_manifest(cache: Path, digest: str, clock: Callable[[str], dt.datetime |
         return None
     if m.search is not None and not (cache / m.search).is_dir():
         return None
-    return m if all((cache / rel).is_file() for _, rel in m.files) else None
+    base = os.fspath(cache)
+    return m if all(os.path.isfile(os.path.join(base, rel)) for _, rel in m.files) else None

@@ -113,6 +113,18 @@ def test_every_filter_is_offered(browser, built: tuple[Path, str]) -> None:  # t
     page.close()
 
 
+def test_a_result_snippet_keeps_the_tldr_labels_apart_from_their_values(  # type: ignore[no-untyped-def]
+        browser, built: tuple[Path, str]) -> None:
+    from playwright.sync_api import expect
+
+    _, url = built
+    page = browser.new_page()
+    expect(_results(page, url, "Investors")).to_have_count(1)
+    excerpt = page.locator(".pagefind-ui__result-excerpt").first.inner_text()
+    assert "Who should care Investors" in excerpt, excerpt  # not "careInvestors"
+    page.close()
+
+
 def test_drafts_are_never_indexed(browser, built: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 

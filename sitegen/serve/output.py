@@ -208,10 +208,15 @@ class LiveOutput:
 
 
 def walk_files(root: Path) -> list[str]:
+    """Every file under `root`, as sorted site-relative paths ('briefs/x/index.html')."""
     if not root.is_dir():
         return []
     out = []
-    for folder, _, files in os.walk(root):
-        for name in files:
-            out.append((Path(folder) / name).relative_to(root).as_posix())
+    top = os.fspath(root)
+    # strings, not Path objects or relpath: serve walks 24,000 files in 18,000 folders at
+    # 10,000 briefs (2.3 s with pathlib)
+    for folder, _, files in os.walk(top):
+        rel = folder[len(top) + 1:].replace(os.sep, "/")
+        prefix = rel + "/" if rel else ""
+        out.extend(prefix + name for name in files)
     return sorted(out)
