@@ -35,7 +35,8 @@ from sitegen.pages.registry import Registry
 from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
 from sitegen.render import Job, cards_of, page_entries
-from sitegen.search import GLOB as SEARCH_GLOB, SearchIndex, Shard, find_binary, index_shards, pages_per_index, shard_plan
+from sitegen.search import (GLOB as SEARCH_GLOB, SearchIndex, Shard, binary_stamp, index_shards,
+                            pages_per_index, shard_plan)
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.pages.social import cards_on
@@ -601,7 +602,7 @@ def index_cached(staging: Path, plan: Sequence[Shard], keys: Mapping[str, str] |
     own output is not reproducible (its file names vary run to run), so this also keeps a
     rebuild's bundle byte-identical when no brief page changed. Also returns where the cache
     keeps the bundle (relative to the cache folder), for the build's manifest."""
-    stamp = _pagefind_stamp()
+    stamp = binary_stamp()
     if keys is None or store is None or stamp is None:
         return index_shards(staging, plan), None
     trees = TreeStore(store.root, "search")
@@ -622,15 +623,6 @@ def index_cached(staging: Path, plan: Sequence[Shard], keys: Mapping[str, str] |
     if result.indexed:
         trees.put(whole, bundle)
     return result, trees.relative(whole) if result.indexed else None
-
-
-def _pagefind_stamp() -> bytes | None:
-    """Which Pagefind indexes (its path, size and time): part of every search bundle's key."""
-    binary, _ = find_binary()
-    if binary is None:
-        return None
-    st = os.stat(binary)
-    return f"{binary}\0{st.st_size}\0{st.st_mtime_ns}".encode()
 
 
 class _Counter:

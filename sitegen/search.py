@@ -131,6 +131,15 @@ def split_by_period(dated: Sequence[tuple[str, dt.datetime]], limit: int) -> tup
     return tuple(Shard("" if i == 0 else name, tuple(pages)) for i, (name, pages) in enumerate(groups))
 
 
+def binary_stamp() -> bytes | None:
+    """Which Pagefind indexes (its path, size and time): part of every cached index's key."""
+    binary, _ = find_binary()
+    if binary is None:
+        return None
+    st = os.stat(binary)
+    return f"{binary}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+
+
 def _lower_priority() -> None:
     """In the child: yield the CPU to serve, and die with it (Linux: PR_SET_PDEATHSIG), so a
     preview stopped mid-index leaves no Pagefind behind."""

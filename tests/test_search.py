@@ -353,15 +353,10 @@ def test_the_search_page_searches_every_shard(browser, sharded: tuple[Path, str]
     page.close()
 
 
-def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _require_pagefind()
-    from sitegen import pipeline, search
+def _indexed_pages(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Fills with the brief pages of each site Pagefind is run on, from now on."""
+    from sitegen import search
 
-    monkeypatch.setenv(ENV, "")
-    monkeypatch.setenv(SHARD_ENV, "2")
-    site = _sharded_site(tmp_path / "site")
-    pipeline.build(pipeline.BuildOptions(site, workers=1))
-    before = tree_bytes(site / "public/pagefind")
     indexed: list[list[str]] = []
     real = search.index_site
 
@@ -370,6 +365,19 @@ def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: p
         return real(folder, output, background)
 
     monkeypatch.setattr(search, "index_site", spy)
+    return indexed
+
+
+def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _require_pagefind()
+    from sitegen import pipeline
+
+    monkeypatch.setenv(ENV, "")
+    monkeypatch.setenv(SHARD_ENV, "2")
+    site = _sharded_site(tmp_path / "site")
+    pipeline.build(pipeline.BuildOptions(site, workers=1))
+    before = tree_bytes(site / "public/pagefind")
+    indexed = _indexed_pages(monkeypatch)
     (site / "content/briefs/y25b.md").write_text(brief("Mid chip brief", date="2025-07-01", body="Chips, edited."),
                                                  encoding="utf-8")
     pipeline.build(pipeline.BuildOptions(site, workers=1))
@@ -379,3 +387,34 @@ def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: p
         if not name.startswith("2025/") and name != "sitegen-shards.json":
             assert before.get(name) == data, name  # the other shards' files are the same, linked from the cache
     assert any(n.startswith("2025/") and before.get(n) != d for n, d in after.items())
+
+
+def test_serve_indexes_again_only_the_shard_whose_pages_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _require_pagefind()
+    from sitegen import pipeline, search
+    from sitegen.serve.search import SearchRefresher
+
+    monkeypatch.setenv(ENV, "")
+    site = _sharded_site(tmp_path / "site")
+    out = tmp_path / "live"
+    pipeline.build(pipeline.BuildOptions(site, out, workers=1, no_cache=True))
+    _, loaded = pipeline.load_site(pipeline.BuildOptions(site, out, workers=1, no_cache=True))
+    plan = search.shard_plan(loaded, limit=2)
+    assert [s.name for s in plan] == ["", "2025", "2024"]
+    indexed = _indexed_pages(monkeypatch)
+    refresher = SearchRefresher(out, lambda: plan, lambda line: None, tmp_path / "cache")
+    refresher._index_once()
+    assert len(indexed) == 3
+    page = out / "briefs/y24/index.html"  # serve writes a changed page as a new file
+    fresh = page.with_name("new.html")
+    fresh.write_text(page.read_text().replace(OLD_ONLY, "brontosaurian"))
+    os.replace(fresh, page)
+    indexed.clear()
+    refresher._index_once()
+    assert indexed == [["briefs/y24/index.html"]]
+    import gzip
+    import json
+
+    texts = [gzip.decompress(p.read_bytes()) for p in (out / "pagefind/2024/fragment").iterdir()]
+    assert any(b"brontosaurian" in t for t in texts) and not any(OLD_ONLY.encode() in t for t in texts)
+    assert json.loads((out / "pagefind/sitegen-shards.json").read_text()) == {"merge": ["2025/", "2024/"]}

@@ -5,18 +5,23 @@ keystroke, so after a rebuild that changed a brief page it asks for a new index,
 background thread into a fresh folder and swapped in whole (`writer.swap_in`). Edits made while
 Pagefind runs are picked up by one more run after it, never by runs in parallel: search results
 may lag the pages by one indexing run (about a second on the demo), never show a half-written index.
+On a site indexed in shards, a shard whose pages are the same files as at its last indexing (by
+their stat signatures) is linked from the build cache's trees instead of indexed again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sitegen.buildcache import TreeStore
 from sitegen.pages.search import BUNDLE
-from sitegen.search import Shard, index_shards
+from sitegen.search import Shard, binary_stamp, index_shards
 from sitegen.writer import swap_in
 
 FRESH = ".sitegen-pagefind-new"
@@ -32,8 +37,11 @@ def touches_index(paths: tuple[str, ...]) -> bool:
 
 
 class SearchRefresher:
-    def __init__(self, root: Path, wanted: Callable[[], tuple[Shard, ...] | None], say: Callable[[str], None]):
+    def __init__(self, root: Path, wanted: Callable[[], tuple[Shard, ...] | None], say: Callable[[str], None],
+                 cache: Path | None = None):
         self.root = root
+        self.cache = cache
+        """The build cache folder, where shards are kept by their pages' stat signatures (None: not kept)."""
         self.wanted = wanted
         """The current site's search shards, None when it gets no index (no brief but drafts:
         none, and none is kept)."""
@@ -79,7 +87,8 @@ class SearchRefresher:
         if plan is None:
             shutil.rmtree(bundle, ignore_errors=True)
             return
-        result = index_shards(self.root, plan, fresh, background=True, jobs=1)
+        trees = None if self.cache is None else TreeStore(self.cache, "serve-search", keep=2 * len(plan) + 2)
+        result = index_shards(self.root, plan, fresh, background=True, jobs=1, trees=trees, key=self._shard_key)
         self.runs += 1
         if not result.indexed:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -88,6 +97,20 @@ class SearchRefresher:
         swap_in(fresh, bundle)
         shutil.rmtree(fresh, ignore_errors=True)
         self._said = ""
+
+    def _shard_key(self, shard: Shard) -> str | None:
+        """The shard's pages as files (a page serve writes again is a new file: another inode)."""
+        stamp = binary_stamp()
+        if stamp is None:
+            return None
+        h = hashlib.blake2b(stamp, digest_size=20)
+        for page in shard.pages:
+            try:
+                st = os.stat(self.root / page)
+            except OSError:
+                return None
+            h.update(f"{page}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+        return h.hexdigest()
 
     def _note(self, line: str) -> None:
         if line != self._said:  # one line per cause, not one per rebuild

@@ -23,7 +23,7 @@ from typing import TextIO
 from sitegen import collector
 from sitegen.errors import BuildFailed, format_report
 from sitegen.config import load_config
-from sitegen.pipeline import BuildOptions, replay_latest
+from sitegen.pipeline import BuildOptions, open_store, replay_latest
 from sitegen.serve.incremental import LiveSite, RebuildResult
 from sitegen.serve.search import SearchRefresher, touches_index
 from sitegen.serve.server import DevServer, ServeState
@@ -77,7 +77,9 @@ class Session:
         """The cached build shown while the first build runs (None: there was none to show)."""
         self._closing = False
         self.live = LiveSite(build_options, self.output)
-        self.search = SearchRefresher(self.output, lambda: self.live.search_plan, self._print)
+        store = open_store(build_options)
+        self.search = SearchRefresher(self.output, lambda: self.live.search_plan, self._print,
+                                      None if store is None else store.root)
         self.state = ServeState()
         self.server: DevServer | None = None
         self._lock = threading.Lock()
