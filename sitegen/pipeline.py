@@ -557,16 +557,16 @@ def replay(store: Store, output: Path, content: str, now_option: str | None,
     return BuildResult(manifest.pages, count, 0.0, output, (*manifest.notes, REPLAYED_NOTE)), stamp
 
 
-def replay_latest(options: BuildOptions, output: Path) -> BuildResult | None:
-    """serve's head start: the cached build of exactly these inputs (by their bytes, with these
-    options), linked into `output`; None when the cache holds none that is still exact now."""
+def latest_manifest(options: BuildOptions) -> tuple[Manifest, Path] | None:
+    """serve's head start: the manifest of a cached build of exactly these inputs (by their
+    bytes, with these options) that is still exact now, and the cache folder its paths are
+    in; None when the cache holds none."""
     store = open_store(options)
     if store is None or options.page_kinds is not None:
         return None
-    start = time.perf_counter()
     content = content_digest(options.site_dir, (options.base_url, options.drafts))
-    replayed = replay(store, output, content, options.now, static_dirs(options.site_dir))
-    return None if replayed is None else dataclasses.replace(replayed[0], seconds=time.perf_counter() - start)
+    manifest = load_manifest(store.root, content, _clock(options.now))
+    return None if manifest is None else (manifest, store.root)
 
 
 UNCHANGED_NOTE = "nothing changed since the last build: its output is still exact, and was kept"

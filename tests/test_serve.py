@@ -331,15 +331,10 @@ def test_serving_leaves_the_garbage_collector_as_it_found_it(site: Path) -> None
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_with_a_warm_cache_the_last_build_is_served_at_once_and_edits_wait_for_the_first_build(
-        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After `sitegen build`, serve shows that build (linked from the cache) before its own first
-    build is done; that build runs in the background, and a rebuild asked for meanwhile waits."""
-    from sitegen.pipeline import BuildOptions, build
+def _hold_first_build(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """serve's first build waits until the returned event is set."""
     from sitegen.serve.incremental import LiveSite
-    from sitegen.serve.watch import classify_batch
 
-    build(BuildOptions(site, workers=1))
     release = threading.Event()
     real = LiveSite.rebuild
 
@@ -349,6 +344,58 @@ def test_with_a_warm_cache_the_last_build_is_served_at_once_and_edits_wait_for_t
         return real(self, changes)
 
     monkeypatch.setattr(LiveSite, "rebuild", slow_first)
+    return release
+
+
+def test_the_cached_build_is_served_from_the_cache_as_the_build_wrote_it(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before its first build, serve answers every URL of the last `sitegen build` with that
+    build's bytes, read from the build cache: nothing is written to its output folder."""
+    from sitegen.pipeline import BuildOptions, build
+    from sitegen.serve.output import walk_files
+    from sitegen.serve.server import inject_reload
+
+    build(BuildOptions(site, workers=1))
+    public = site / "public"
+    release = _hold_first_build(monkeypatch)
+    session = Session(ServeOptions(site, port=0), out=io.StringIO())
+    try:
+        origin = f"http://127.0.0.1:{session.start().port}"
+        assert walk_files(session.output) == []
+        generation = session.state.snapshot()[1]
+        built = walk_files(public)
+        assert "img/logo.svg" in built and "pagefind/pagefind-entry.json" in built
+        for rel in built:
+            status, headers, body = get(f"{origin}/repo/{rel}")
+            want = (public / rel).read_bytes()
+            assert status == 200, rel
+            assert body == (inject_reload(want, generation) if rel.endswith(".html") else want), rel
+        status, headers, _ = get(f"{origin}/repo/briefs/alpha")
+        assert status in (301, 302, 307, 308) and headers["Location"].endswith("/repo/briefs/alpha/")
+        status, _, body = get(f"{origin}/repo/no/such/page/")
+        assert status == 404 and inject_reload((public / "404.html").read_bytes(), generation) == body
+        assert get(f"{origin}/repo/briefs/alpha/")[2] == inject_reload(
+            (public / "briefs/alpha/index.html").read_bytes(), generation)
+        release.set()
+        deadline = time.monotonic() + 60
+        while session.server is not None and session.server.overlay is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert session.server is not None and session.server.overlay is None  # the output folder now
+        assert set(walk_files(session.output)) >= set(built)
+    finally:
+        release.set()
+        session.close()
+
+
+def test_with_a_warm_cache_the_last_build_is_served_at_once_and_edits_wait_for_the_first_build(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `sitegen build`, serve shows that build (from the cache) before its own first
+    build is done; that build runs in the background, and a rebuild asked for meanwhile waits."""
+    from sitegen.pipeline import BuildOptions, build
+    from sitegen.serve.watch import classify_batch
+
+    build(BuildOptions(site, workers=1))
+    release = _hold_first_build(monkeypatch)
     session = Session(ServeOptions(site, port=0), out=io.StringIO())
     try:
         assert session.early is not None and session.early.pages > 0

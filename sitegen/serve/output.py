@@ -55,23 +55,7 @@ class LiveOutput:
                 self.digests[rel] = b""
 
     def scan_static(self, site_dir: Path) -> dict[str, Path]:
-        """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
-        the site's static/ overrides the theme's)."""
-        found: dict[str, Path] = {}
-        for root in static_dirs(site_dir):
-            if not root.is_dir():
-                continue
-            real = real_root(root)
-            for folder, dirs, files in os.walk(root, followlinks=True):
-                here = Path(folder)
-                dirs[:] = [name for name in dirs if not link_escapes(here / name, real)]
-                for name in files:
-                    p = here / name
-                    if link_escapes(p, real):
-                        continue
-                    if p.is_file():
-                        found[p.relative_to(root).as_posix()] = p
-        return found
+        return static_files(site_dir)
 
     # --- writing ------------------------------------------------------------------------------
     def stage(self, f: OutputFile) -> Staged:
@@ -205,6 +189,26 @@ class LiveOutput:
             except OSError:
                 break
             parent = parent.parent
+
+
+def static_files(site_dir: Path) -> dict[str, Path]:
+    """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
+    the site's static/ overrides the theme's)."""
+    found: dict[str, Path] = {}
+    for root in static_dirs(site_dir):
+        if not root.is_dir():
+            continue
+        real = real_root(root)
+        for folder, dirs, files in os.walk(root, followlinks=True):
+            here = Path(folder)
+            dirs[:] = [name for name in dirs if not link_escapes(here / name, real)]
+            for name in files:
+                p = here / name
+                if link_escapes(p, real):
+                    continue
+                if p.is_file():
+                    found[p.relative_to(root).as_posix()] = p
+    return found
 
 
 def walk_files(root: Path) -> list[str]:

@@ -17,6 +17,7 @@ import mimetypes
 import os
 import socket
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -168,6 +169,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self._not_found(head)
             return
         rel = path[len(base):]
+        overlay = self.server.overlay
+        if overlay is not None:
+            self._respond_from(overlay, rel, raw_path, head)
+            return
         root = self.server.root
         real = root.joinpath(*rel.split("/")) if rel else root
         if escapes(real, real_root(root)):
@@ -189,8 +194,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         self._send(200, data, content_type(real.name), head)
 
+    def _respond_from(self, files: Mapping[str, str], rel: str, raw_path: str, head: bool) -> None:
+        """As from the output folder, but the files are looked up by their output path."""
+        if rel and not rel.endswith("/") and rel not in files and f"{rel}/index.html" in files:
+            query = urlsplit(self.path).query
+            self._redirect(raw_path + "/" + (f"?{query}" if query else ""))
+            return
+        source = files.get(rel + "index.html" if not rel or rel.endswith("/") else rel)
+        try:
+            data = Path(source).read_bytes() if source is not None else None
+        except OSError:
+            data = None
+        if data is None:
+            self._not_found(head)
+        else:
+            self._send(200, data, content_type(rel.rpartition("/")[2] or "index.html"), head)
+
     def _not_found(self, head: bool) -> None:
-        page = self.server.root / "404.html"
+        overlay = self.server.overlay
+        page = Path(overlay.get("404.html", "")) if overlay is not None else self.server.root / "404.html"
         try:
             data = page.read_bytes()
             kind = "text/html; charset=utf-8"
@@ -278,8 +300,12 @@ class DevServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, base_path: str, state: ServeState, host: str = "127.0.0.1", port: int = 8000):
+    def __init__(self, root: Path, base_path: str, state: ServeState, host: str = "127.0.0.1", port: int = 8000,
+                 overlay: Mapping[str, str] | None = None):
         self.root = root
+        self.overlay = overlay
+        """While set, the site is served from these files (output path -> file; serve/early.py),
+        not from `root`."""
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.state = state
         if ":" in host:

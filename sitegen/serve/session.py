@@ -21,9 +21,12 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen import collector
+from sitegen.buildcache import link_tree
 from sitegen.errors import BuildFailed, format_report
 from sitegen.config import load_config
-from sitegen.pipeline import BuildOptions, open_store, replay_latest
+from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
+from sitegen.pipeline import BuildOptions, open_store
+from sitegen.serve.early import cached_build
 from sitegen.serve.incremental import LiveSite, RebuildResult
 from sitegen.serve.search import SearchRefresher, touches_index
 from sitegen.serve.server import DevServer, ServeState
@@ -72,8 +75,7 @@ class Session:
             self._temporary = True
         build_options = BuildOptions(site_dir, self.output, options.base_url, options.drafts, options.workers,
                                      now=options.now, cache_dir=options.cache_dir, no_cache=options.no_cache)
-        # Before LiveSite, which takes what it finds in the folder as leftovers to check.
-        self.early = replay_latest(build_options, self.output)
+        self.early = cached_build(build_options)
         """The cached build shown while the first build runs (None: there was none to show)."""
         self._closing = False
         self.live = LiveSite(build_options, self.output)
@@ -110,6 +112,8 @@ class Session:
         self.last = result
         if self.server is not None:
             self.server.base_path = result.base_path
+            if self.server.overlay is not None:
+                self._leave_cache()
         kinds = ", ".join(sorted(k.value for k in batch.kinds)) if batch else "start"
         self._print(f"[{kinds}] rendered {len(result.rendered)} of {result.pages} pages, "
                     f"wrote {len(result.written)} files, removed {len(result.removed)} "
@@ -123,21 +127,25 @@ class Session:
 
     def start(self) -> DevServer:
         """Build once, then start serving (even if that first build failed). With a cached build
-        already shown (`early`), serve at once and make the first build in the background."""
+        already found (`early`), serve it from the cache at once and make the first build in the
+        background; the server turns to the output folder once a build is there."""
         if self.early is None:
             result = self.rebuild()
             base_path = result.base_path if result is not None else "/"
-        else:
-            self._lock.acquire()  # released by the first build: every rebuild waits for it
-            try:
-                base_path = load_config(self.site_dir, self.options.base_url).base_path
-            except BuildFailed:  # cannot happen for a config a build succeeded with; the first build reports it
-                base_path = "/"
-            threading.Thread(target=self._first_build, name="sitegen-first-build", daemon=True).start()
-            self._print(f"showing the last build of these files ({self.early.pages} pages, linked from the "
-                        "build cache in {:.0f} ms); preparing live reload".format(self.early.seconds * 1000))
-        self.server = DevServer(self.output, base_path, self.state, self.options.bind, self.options.port)
+            self.server = DevServer(self.output, base_path, self.state, self.options.bind, self.options.port)
+            self.server.start()
+            return self.server
+        self._lock.acquire()  # released by the first build: every rebuild waits for it
+        try:
+            base_path = load_config(self.site_dir, self.options.base_url).base_path
+        except BuildFailed:  # cannot happen for a config a build succeeded with; the first build reports it
+            base_path = "/"
+        self.server = DevServer(self.output, base_path, self.state, self.options.bind, self.options.port,
+                                overlay=self.early.files)
         self.server.start()
+        threading.Thread(target=self._first_build, name="sitegen-first-build", daemon=True).start()
+        self._print(f"showing the last build of these files ({self.early.pages} pages, served from the "
+                    "build cache, found in {:.0f} ms); preparing live reload".format(self.early.seconds * 1000))
         return self.server
 
     def _first_build(self) -> None:
@@ -145,6 +153,15 @@ class Session:
             self._rebuild(None, early=True)
         finally:
             self._lock.release()
+
+    def _leave_cache(self) -> None:
+        """After the first good build: serve the output folder, with the cached search bundle
+        linked in (the same pages: the refresher indexes again only after a change)."""
+        assert self.server is not None and self.early is not None
+        bundle = self.output / SEARCH_BUNDLE
+        if self.early.search is not None and not bundle.exists():
+            link_tree(self.early.search, bundle)
+        self.server.overlay = None
 
     def on_change(self, batch: ChangeBatch) -> None:
         if ChangeKind.CONFIG in batch.kinds:
