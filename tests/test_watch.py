@@ -149,3 +149,43 @@ def test_the_watch_loop_reports_what_the_watcher_missed(site: Path) -> None:
     assert batch is not None, "the watcher reported nothing and the rescan found nothing"
     assert [(c.kind, c.rel) for c in batch.changes] == [(ChangeKind.BRIEF, "content/briefs/alpha.md"),
                                                         (ChangeKind.LAYOUT, "layouts/partials/brief-share.html")]
+
+
+def _reported(events: Iterator[set[str]], wanted: str, seconds: float, again: Path | None = None) -> bool:
+    """Whether a path ending in `wanted` comes out of `events` within `seconds` (writing
+    `again` each half second, for a folder the watcher is about to take up)."""
+    deadline = time.monotonic() + seconds
+    wrote = 0.0
+    while time.monotonic() < deadline:
+        if again is not None and time.monotonic() - wrote > 0.5:
+            again.write_text(f"{time.monotonic()}\n")
+            wrote = time.monotonic()
+        if any(raw.endswith(wanted) for raw in next(events)):
+            return True
+    return False
+
+
+def test_the_real_watcher_reports_inputs_and_a_folder_made_later_but_never_watches_the_output(
+        tmp_path: Path) -> None:
+    from sitegen.serve.watch import watchfiles_events
+
+    site = write_site(tmp_path / "site", {"sitegen.yaml": "title: Watched\n",
+                                          "content/briefs/a.md": brief("A"),
+                                          "public/briefs/a/index.html": "<p>built</p>"})
+    stop = threading.Event()
+    events = watchfiles_events(site, stop, 50)
+    try:
+        next(events)  # armed
+        (site / "content/briefs/a.md").write_text(brief("A, edited"), encoding="utf-8")
+        assert _reported(events, "content/briefs/a.md", 10)
+        (site / "sitegen.yaml").write_text("title: Watched again\n", encoding="utf-8")
+        assert _reported(events, "sitegen.yaml", 10)
+        # The output is not watched (at 10,000 briefs its 18,000 folders took seconds to watch).
+        (site / "public/briefs/a/index.html").write_text("<p>rebuilt</p>", encoding="utf-8")
+        assert not _reported(events, "public/briefs/a/index.html", 1.5)
+        # A layouts/ folder made while serving is watched from then on.
+        (site / "layouts").mkdir()
+        assert _reported(events, "layouts/base.html", 10, again=site / "layouts/base.html")
+    finally:
+        stop.set()
+        events.close()

@@ -130,14 +130,81 @@ TICK_MS = 50
 startup for the watcher to be armed)."""
 
 
+WATCHED = (PAGES_DIR, "layouts", "static", CATALOGS_DIR)
+"""The folders a build reads, watched with everything under them. The site folder itself is
+watched only at its top level (sitegen.yaml, and these folders appearing or going): never the
+output or the cache inside it, whose 18,000 folders at 10,000 briefs took 3.6 s to watch."""
+
+
+class _Either:
+    """Set when any of these events is (what watchfiles' stop_event needs: is_set())."""
+
+    def __init__(self, *events: threading.Event):
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+
 def watchfiles_events(site_dir: Path, stop: threading.Event, tick_ms: int) -> Iterator[set[str]]:
+    """Two watchers in threads: the site folder's top level, and WATCHED recursively (watched
+    again when one of them appears or goes). Armed once both are."""
+    import queue
+
     import watchfiles  # imported here: build and check do not need it
 
-    # No watch_filter: classify_change filters, and a burst of irrelevant events still lets
-    # the loop run (for the rescan) instead of being swallowed inside watchfiles.
-    for changes in watchfiles.watch(site_dir, watch_filter=None, stop_event=stop, step=15, debounce=1600,
-                                    raise_interrupt=False, rust_timeout=tick_ms, yield_on_timeout=True):
-        yield {raw for _, raw in changes}
+    found: queue.Queue[tuple[str, set[str]]] = queue.Queue()
+    rewatch = threading.Event()
+
+    def pump(name: str, paths: Callable[[], list[Path]], recursive: bool) -> None:
+        while not stop.is_set():
+            rewatch.clear() if recursive else None
+            watched = paths()
+            if not watched:  # none of the folders yet: the top-level watcher reports one appearing
+                found.put((name, set()))
+                rewatch.wait(tick_ms / 1000)
+                continue
+            # No watch_filter: classify_change filters, and a burst of irrelevant events still
+            # lets the loop run (for the rescan) instead of being swallowed inside watchfiles.
+            try:
+                for changes in watchfiles.watch(*watched, watch_filter=None, step=15, debounce=1600,
+                                                stop_event=_Either(stop, rewatch) if recursive else stop,
+                                                raise_interrupt=False, rust_timeout=tick_ms, yield_on_timeout=True,
+                                                recursive=recursive):
+                    found.put((name, {raw for _, raw in changes}))
+            except (OSError, RuntimeError) as e:  # a folder gone as it was being watched: watch again
+                log.info("watching %s again after: %s", ", ".join(map(str, watched)), e)
+                found.put((name, set()))
+                stop.wait(tick_ms / 1000)
+                continue
+            if not recursive:
+                return
+
+    def folders() -> list[Path]:
+        return [site_dir / name for name in WATCHED if (site_dir / name).is_dir()]
+
+    for name, paths, recursive in (("top", lambda: [site_dir], False), ("folders", folders, True)):
+        threading.Thread(target=pump, args=(name, paths, recursive), name=f"sitegen-watch-{name}", daemon=True).start()
+    armed: set[str] = set()
+    while not stop.is_set():
+        try:
+            name, changes = found.get(timeout=tick_ms / 1000)
+        except queue.Empty:
+            if len(armed) == 2:
+                yield set()
+            continue
+        armed.add(name)
+        while True:  # what both watchers have reported by now is one burst
+            try:
+                more = found.get_nowait()
+            except queue.Empty:
+                break
+            armed.add(more[0])
+            changes |= more[1]
+        if any(Path(raw).parent == site_dir and Path(raw).name in WATCHED for raw in changes):
+            rewatch.set()  # a watched folder appeared, went or was renamed: watch the folders again
+        if len(armed) == 2:
+            yield changes
 
 
 def watch_site(site_dir: Path, stop: threading.Event, rescan_every: float = RESCAN_SECONDS,
