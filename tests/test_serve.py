@@ -427,3 +427,26 @@ def test_a_cold_cache_serves_after_the_first_build_as_before(site: Path) -> None
     with serving(site) as (session, origin):
         assert session.early is None and session.last is not None
         assert b"Alpha body text." in get(origin + "/repo/briefs/alpha/")[2]
+
+
+def test_removing_the_last_prediction_removes_the_ledger_and_its_nav_link(tmp_path: Path) -> None:
+    """A body-only edit can still remove a page: the ledger exists only while some brief has a
+    prediction, and every page's header links to it. A clean build of the edited site has
+    neither; serve must not keep the stale ledger (it did, with the removed prediction on it)."""
+    from sitegen.serve.watch import classify_batch
+
+    site = write_site(tmp_path / "site", {
+        "sitegen.yaml": CONFIG,
+        "content/briefs/alpha.md": brief("Alpha launch", extra="tags: [chips]\npredictions:\n"
+                                         "  - claim: Prices fall by June\n    resolve_by: 2027-06-30"),
+        "content/briefs/beta.md": brief("Beta launch", date="2026-05-03T08:00:00+08:00", extra="tags: [chips]"),
+    })
+    with serving(site) as (session, origin):
+        assert b"Prices fall by June" in get(origin + "/repo/predictions/")[2]
+        assert b'href="/repo/predictions/"' in get(origin + "/repo/briefs/beta/")[2]
+        edited = site / "content/briefs/alpha.md"
+        edited.write_text(brief("Alpha launch", extra="tags: [chips]"), encoding="utf-8")
+        assert session.rebuild(classify_batch(site, [edited])) is not None
+        assert get(origin + "/repo/predictions/")[0] == 404
+        assert b'href="/repo/predictions/"' not in get(origin + "/repo/briefs/beta/")[2]
+        assert not (session.output / "predictions").exists()

@@ -19,6 +19,7 @@ import functools
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from sitegen.pages.kind import Edit, index_links
 from sitegen.search import Shard, shard_plan
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
                               render_editions, searchable, source_parser)
-from sitegen.memo import Memo
+from sitegen.memo import NO_MEMO, Memo
 from sitegen.assets import make_assets
 from sitegen.model import Brief, LinkedFile, OutputFile, Site
 from sitegen.sitecache import cache_root
@@ -203,11 +204,26 @@ class LiveSite:
             relinked.update(s for slug in new_cards for s in linked_from.get(slug, ()))
         edit = Edit(frozenset(b.slug for b, _ in changed), frozenset(new_cards), frozenset(relinked),
                     functools.partial(r.terms_with, slugs=new_cards))
-        fresh = page_kinds(self.options).after(site, cards, memo, edit)
-        if any(job.path not in r.job_at for job in fresh):
-            return None  # a kind made a page the last round did not have: make them all
+        fresh = self._after(r, site, cards, edit)
+        if fresh is None or any(job.path not in r.job_at for job in fresh):
+            return None  # a kind made a page the last round did not have, or lost one: make them all
         jobs, wanted_keys, _ = self._swap_in(r, fresh)
         return jobs, cards, r.job_at, wanted_keys
+
+    def _after(self, r: Round, site: Site, cards: Mapping[str, Brief], edit: Edit) -> list[Job] | None:
+        """The jobs `edit` may have changed, of every kind (Registry.after); None when a kind the
+        edit touches and that makes all its jobs again has other pages than in the last round
+        (an alias removed, the last prediction gone): its old pages must go, so make them all.
+        As lastbuild.patch checks against its record."""
+        out: list[Job] = []
+        for kind in page_kinds(self.options).kinds:
+            made = kind.after(site, cards, self.memo, edit)
+            if kind.remake is None and kind.touched(edit):
+                before = kind.after(r.site, r.cards, NO_MEMO, edit)
+                if {j.path for j in made} != {j.path for j in before}:
+                    return None
+            out += made
+        return out
 
     def _swap_in(self, r: Round, fresh: list[Job]) -> tuple[list[Job], dict[str, bytes], list[Job]]:
         """The last round's jobs and render keys with `fresh` jobs put in their places (same
@@ -252,11 +268,12 @@ class LiveSite:
         by_slug = {**site.by_slug, **changed}
         site = dataclasses.replace(site, briefs=tuple(by_slug[b.slug] for b in site.briefs), by_slug=by_slug)
         assert self._renderer is not None
-        if page_kinds(self.options).style(site, self.memo) != self._renderer.style:
-            return None  # e.g. the site's first CJK character: every page gets the @font-face
+        kinds = page_kinds(self.options)
+        if kinds.style(site, self.memo) != self._renderer.style or kinds.nav(site) != self._renderer.nav:
+            return None  # e.g. the site's first CJK character (every page gets the @font-face), or its last prediction
         # The cards are the last round's: a body edit changes none.
-        fresh = page_kinds(self.options).after(site, r.cards, self.memo, Edit(frozenset(changed)))
-        if any(job.path not in r.job_at for job in fresh):
+        fresh = self._after(r, site, r.cards, Edit(frozenset(changed)))
+        if fresh is None or any(job.path not in r.job_at for job in fresh):
             return None
         jobs, wanted_keys, swapped = self._swap_in(r, fresh)
         todo = [job for job in swapped if self._out.page_keys.get(job.path) != wanted_keys[job.path]]
