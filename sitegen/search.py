@@ -9,7 +9,7 @@ builds and `index_site` says, in one line, that search is off.
 
 A large site is indexed in shards: Pagefind has no incremental mode, needs about 290 KB of memory
 and 4 ms of CPU per brief page, and runs mostly on one core. Past `PAGES_PER_INDEX` pages the
-brief pages are split by publication year (a year past it by quarter, a quarter by month), each
+brief pages are split by publication year (a year past it by half-year, then quarter, then month), each
 shard is its own Pagefind bundle, cached by its pages' keys, and the search page merges them in
 the browser (Pagefind's `mergeIndex`, listed in `SHARDS_FILE`). An edit then re-indexes one
 shard, two shards are indexed at once, and no Pagefind process holds the whole site.
@@ -40,9 +40,10 @@ GLOB = "briefs/*/index.html"
 TIMEOUT_SECONDS = 600
 SHARD_ENV = "SITEGEN_SEARCH_SHARD"
 """Pages per search index before the index is split by period (default PAGES_PER_INDEX)."""
-PAGES_PER_INDEX = 2500
-"""About 0.7 GB of Pagefind memory and 10 s of CPU: at 10,000 briefs over five years, one
-shard a year; an edit re-indexes its year."""
+PAGES_PER_INDEX = 1250
+"""At most about 360 MB of Pagefind memory and 5 s of CPU per shard. At 10,000 briefs over five
+years (2,100 a year): ten shards, a year or half a year each; an edit re-indexes one of them.
+Each shard costs a reader's first search about 25 KB more (an index chunk per word)."""
 SHARDS_FILE = "sitegen-shards.json"
 """In the bundle: {"merge": [folders of the other shards, relative to the bundle]}; the search
 page reads it to merge them ([] when the site has one index)."""
@@ -81,7 +82,7 @@ def find_binary() -> tuple[str | None, str]:
 @dataclass(frozen=True)
 class Shard:
     name: str
-    """Its folder in the bundle ('2024', '2024-q3', '2024-07'); '' for the newest, which is
+    """Its folder in the bundle ('2024', '2024-h2', '2024-q3', '2024-07'); '' for the newest, which is
     the bundle itself and carries the UI."""
     pages: tuple[str, ...]
     """Site-relative paths of the brief pages it indexes."""
@@ -102,6 +103,7 @@ def shard_plan(site: Site, limit: int | None = None) -> tuple[Shard, ...]:
 
 _PERIODS: tuple[Callable[[dt.datetime], str], ...] = (
     lambda d: f"{d.year:04d}",
+    lambda d: f"{d.year:04d}-h{(d.month - 1) // 6 + 1}",
     lambda d: f"{d.year:04d}-q{(d.month - 1) // 3 + 1}",
     lambda d: f"{d.year:04d}-{d.month:02d}",
 )

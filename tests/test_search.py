@@ -305,7 +305,9 @@ def test_pages_are_split_into_shards_by_period_only_past_the_limit() -> None:
     assert [(s.name, s.pages) for s in split_by_period(pages, 4)] == [("", ("b/1", "b/2", "b/3", "b/4"))]
     assert [(s.name, s.pages) for s in split_by_period(pages, 3)] == [
         ("", ("b/4",)), ("2025", ("b/2", "b/3")), ("2024", ("b/1",))]
-    # a year past the limit is split by quarter, a quarter past it by month
+    # a year past the limit is split by half-year, then by quarter, then by month
+    halves = [("h/1", d(2025, 2)), ("h/2", d(2025, 3)), ("h/3", d(2025, 9)), ("h/4", d(2025, 10))]
+    assert [(s.name, s.pages) for s in split_by_period(halves, 3)] == [("", ("h/3", "h/4")), ("2025-h1", ("h/1", "h/2"))]
     many = [(f"p/{i}", d(2025, 1 + i % 2)) for i in range(4)] + [("p/9", d(2025, 12))]
     assert [s.name for s in split_by_period(many, 3)] == ["", "2025-02", "2025-01"]
     assert split_by_period(many, 3)[0].pages == ("p/9",)
