@@ -191,10 +191,20 @@ def index_shards(folder: Path, shards: Sequence[Shard], output: Path | None = No
     binary, why = find_binary()
     if binary is None:
         return SearchIndex(False, f"search is off: {why}; the site was built without /search/ results")
+    result = _index_each(folder, shards, out, background, trees, key, jobs)
+    if not result.indexed:
+        shutil.rmtree(out, ignore_errors=True)  # no bundle rather than some shards: the page says search is off
+        return result
+    _write_merge_list(out, tuple(s.name for s in shards[1:]))
+    return result
+
+
+def _index_each(folder: Path, shards: Sequence[Shard], out: Path, background: bool, trees: TreeStore | None,
+                key: Callable[[Shard], str | None], jobs: int) -> SearchIndex:
     sites = folder / SHARD_SITES
     todo: list[tuple[Shard, Path, str | None]] = []
     try:
-        for i, shard in enumerate(shards):
+        for shard in shards:
             dest = out / shard.name if shard.name else out
             k = key(shard)
             if trees is not None and k is not None and trees.get(k, dest):
@@ -215,7 +225,6 @@ def index_shards(folder: Path, shards: Sequence[Shard], output: Path | None = No
             _move_into(bundle, dest)
     finally:
         shutil.rmtree(sites, ignore_errors=True)
-    _write_merge_list(out, tuple(s.name for s in shards[1:]))
     return SearchIndex(True)
 
 

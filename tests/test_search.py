@@ -391,6 +391,24 @@ def test_an_edit_indexes_again_only_its_own_shard(tmp_path: Path, monkeypatch: p
     assert any(n.startswith("2025/") and before.get(n) != d for n, d in after.items())
 
 
+def test_a_shard_that_fails_leaves_no_bundle_and_one_line_says_search_is_off(tmp_path: Path) -> None:
+    """Pagefind failing on one shard of three: no half-made search (the newest shard alone
+    would look like a search of everything), the site builds, one line says why."""
+    binary, _ = find_binary()
+    assert binary is not None
+    site = _sharded_site(tmp_path / "site")
+    script = tmp_path / "pagefind"
+    script.write_text('#!/bin/sh\ncase "$2" in */1) echo "pagefind: simulated crash" >&2; exit 3;; esac\n'
+                      f'exec "{binary}" "$@"\n')
+    script.chmod(0o755)
+    r = run_cli("build", str(site), env={ENV: str(script), SHARD_ENV: "2"})
+    assert r.returncode == 0, r.stderr
+    lines = [line for line in r.stderr.splitlines() if "search is off" in line]
+    assert len(lines) == 1 and "simulated crash" in lines[0], r.stderr
+    assert (site / "public/briefs/y24/index.html").is_file()
+    assert not (site / "public/pagefind").exists() and not (site / "public/.sitegen-search").exists()
+
+
 def test_serve_indexes_again_only_the_shard_whose_pages_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _require_pagefind()
     from sitegen import pipeline, search
