@@ -141,12 +141,9 @@ def patch(record: BuildRecord | None, shape: str, site: Site, cards: Cards, know
     recorded: dict[str, set[str]] = {}
     for (path, _), kind_name in zip(record.pages, record.kinds):
         recorded.setdefault(kind_name, set()).add(path)
-    jobs: list[Job] = []
-    for kind in kinds.kinds:
-        made = kind.after(site, cards, NO_MEMO, edit)
-        if kind.remake is None and kind.touched(edit) and {j.path for j in made} != recorded.get(kind.name, set()):
-            return None  # the kind has other pages now (an alias removed, the last prediction gone)
-        jobs += made
+    jobs = kinds.after(site, cards, NO_MEMO, edit, lambda kind: recorded.get(kind.name, set()))
+    if jobs is None:
+        return None
     fresh = {job.path for job in jobs}
     if len(fresh) != len(jobs) or not fresh <= {p for p, _ in record.pages}:
         return None

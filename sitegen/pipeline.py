@@ -36,7 +36,7 @@ from sitegen.parallel import map_ordered
 from sitegen.progress import Progress
 from sitegen.render import Job, cards_of, page_entries
 from sitegen.search import (GLOB as SEARCH_GLOB, SearchIndex, Shard, binary_stamp, index_shards,
-                            pages_per_index, shard_plan)
+                            pages_per_index, shard_plan, shard_store)
 from sitegen.sitecache import cache_root
 from sitegen.socialcard import OFF_ENV, card_support
 from sitegen.pages.social import cards_on
@@ -617,9 +617,7 @@ def index_cached(staging: Path, plan: Sequence[Shard], keys: Mapping[str, str] |
             return None  # a page without a key: the shard cannot be looked up
         return key_of(b"pagefind-shard", stamp, "\n".join(f"{p}\0{keys[p]}" for p in shard.pages).encode())
 
-    # this build's shards and the last build's (a branch switch back is free)
-    shards = TreeStore(store.root, "search-shards", keep=2 * len(plan) + 2)
-    result = index_shards(staging, plan, trees=shards, key=shard_key)
+    result = index_shards(staging, plan, trees=shard_store(store.root, "search-shards", plan), key=shard_key)
     if result.indexed:
         trees.put(whole, bundle)
     return result, trees.relative(whole) if result.indexed else None

@@ -133,6 +133,12 @@ def split_by_period(dated: Sequence[tuple[str, dt.datetime]], limit: int) -> tup
     return tuple(Shard("" if i == 0 else name, tuple(pages)) for i, (name, pages) in enumerate(groups))
 
 
+def shard_store(cache: Path, kind: str, plan: Sequence[Shard]) -> TreeStore:
+    """Where shards are kept by key: this build's and about as many more (a branch switch back,
+    an edit undone, is free)."""
+    return TreeStore(cache, kind, keep=2 * len(plan) + 2)
+
+
 def binary_stamp() -> bytes | None:
     """Which Pagefind indexes (its path, size and time): part of every cached index's key."""
     binary, _ = find_binary()

@@ -10,7 +10,7 @@ Registry is an immutable value, so a build or serve session can be given another
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sitegen.memo import NO_MEMO, Memo
@@ -67,11 +67,18 @@ class Registry:
         cards = cards_of(site, memo) if cards is None else cards
         return [(kind, kind.jobs(site, cards, memo)) for kind in self.kinds if kind.jobs is not None]
 
-    def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit) -> list[Job]:
-        """serve's patch paths: the jobs that `edit` may have changed, of every kind."""
+    def after(self, site: Site, cards: Cards, memo: Memo, edit: Edit,
+              had: Callable[[PageKind], set[str]]) -> list[Job] | None:
+        """The patch paths (serve's, and a build's after its record): the jobs that `edit` may
+        have changed, of every kind; None when a kind the edit touches and that makes all its
+        jobs again (no `remake`) now makes other pages than it `had`: a page gone must be
+        removed, which only making every job does (an alias removed, the last prediction gone)."""
         out: list[Job] = []
         for kind in self.kinds:
-            out += kind.after(site, cards, memo, edit)
+            made = kind.after(site, cards, memo, edit)
+            if kind.remake is None and kind.touched(edit) and {job.path for job in made} != had(kind):
+                return None
+            out += made
         return out
 
     def files(self, site: Site, pages: Sequence[PageEntry], memo: Memo = NO_MEMO) -> Iterator[OutputFile]:

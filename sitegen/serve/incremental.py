@@ -28,7 +28,7 @@ from sitegen.cache import Fingerprinter, ParseCache, StatSig, TemplateDeps, rend
 from sitegen.content import SourceFile
 from sitegen.errors import BuildFailed
 from sitegen.parallel import map_ordered
-from sitegen.pages.kind import Edit, index_links
+from sitegen.pages.kind import Edit, PageKind, index_links
 from sitegen.search import Shard, shard_plan
 from sitegen.pipeline import (BuildOptions, CollectErrors, load_site, open_store, page_kinds, page_renderer,
                               render_editions, searchable, source_parser)
@@ -211,19 +211,11 @@ class LiveSite:
         return jobs, cards, r.job_at, wanted_keys
 
     def _after(self, r: Round, site: Site, cards: Mapping[str, Brief], edit: Edit) -> list[Job] | None:
-        """The jobs `edit` may have changed, of every kind (Registry.after); None when a kind the
-        edit touches and that makes all its jobs again has other pages than in the last round
-        (an alias removed, the last prediction gone): its old pages must go, so make them all.
-        As lastbuild.patch checks against its record."""
-        out: list[Job] = []
-        for kind in page_kinds(self.options).kinds:
-            made = kind.after(site, cards, self.memo, edit)
-            if kind.remake is None and kind.touched(edit):
-                before = kind.after(r.site, r.cards, NO_MEMO, edit)
-                if {j.path for j in made} != {j.path for j in before}:
-                    return None
-            out += made
-        return out
+        """Registry.after, each kind's pages held to those it makes for the last round's site."""
+        def had(kind: PageKind) -> set[str]:
+            return {job.path for job in kind.after(r.site, r.cards, NO_MEMO, edit)}
+
+        return page_kinds(self.options).after(site, cards, self.memo, edit, had)
 
     def _swap_in(self, r: Round, fresh: list[Job]) -> tuple[list[Job], dict[str, bytes], list[Job]]:
         """The last round's jobs and render keys with `fresh` jobs put in their places (same

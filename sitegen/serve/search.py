@@ -19,9 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.buildcache import TreeStore
 from sitegen.pages.search import BUNDLE
-from sitegen.search import Shard, binary_stamp, index_shards
+from sitegen.search import Shard, binary_stamp, index_shards, shard_store
 from sitegen.writer import swap_in
 
 FRESH = ".sitegen-pagefind-new"
@@ -87,8 +86,10 @@ class SearchRefresher:
         if plan is None:
             shutil.rmtree(bundle, ignore_errors=True)
             return
-        trees = None if self.cache is None else TreeStore(self.cache, "serve-search", keep=2 * len(plan) + 2)
-        result = index_shards(self.root, plan, fresh, background=True, jobs=1, trees=trees, key=self._shard_key)
+        trees = None if self.cache is None else shard_store(self.cache, "serve-search", plan)
+        stamp = binary_stamp()
+        result = index_shards(self.root, plan, fresh, background=True, jobs=1, trees=trees,
+                              key=lambda shard: None if stamp is None else self._shard_key(shard, stamp))
         self.runs += 1
         if not result.indexed:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -98,11 +99,9 @@ class SearchRefresher:
         shutil.rmtree(fresh, ignore_errors=True)
         self._said = ""
 
-    def _shard_key(self, shard: Shard) -> str | None:
-        """The shard's pages as files (a page serve writes again is a new file: another inode)."""
-        stamp = binary_stamp()
-        if stamp is None:
-            return None
+    def _shard_key(self, shard: Shard, stamp: bytes) -> str | None:
+        """The shard's pages as files (a page serve writes again is a new file: another inode),
+        and the Pagefind that indexes them (`stamp`)."""
         h = hashlib.blake2b(stamp, digest_size=20)
         for page in shard.pages:
             try:

@@ -158,7 +158,8 @@ def watchfiles_events(site_dir: Path, stop: threading.Event, tick_ms: int) -> It
 
     def pump(name: str, paths: Callable[[], list[Path]], recursive: bool) -> None:
         while not stop.is_set():
-            rewatch.clear() if recursive else None
+            if recursive:
+                rewatch.clear()
             watched = paths()
             if not watched:  # none of the folders yet: the top-level watcher reports one appearing
                 found.put((name, set()))
