@@ -113,6 +113,35 @@ def test_every_filter_is_offered(browser, built: tuple[Path, str]) -> None:  # t
     page.close()
 
 
+def test_every_filter_is_offered_when_the_filter_index_comes_slowly(  # type: ignore[no-untyped-def]
+        browser, built: tuple[Path, str]) -> None:
+    """A search that finishes before every filter chunk has loaded must not lose filter groups.
+
+    One filter chunk comes at once and the others a second later, as on a slow network: a first
+    search (?q=) run in between would count only the first chunk's group, and keep it.
+    """
+    from playwright.sync_api import expect
+
+    out, _ = built
+    first: list[str] = []
+
+    def delay(path: str) -> float:
+        if not path.endswith(".pf_filter"):
+            return 0.0
+        first[:] = first or [path]
+        return 0.0 if path == first[0] else 1.5
+
+    server = make_server(out, "/repo/", delay=delay)
+    with serving(server) as origin:
+        page = browser.new_page()
+        _results(page, f"{origin}/repo/", BODY_ONLY)
+        expect(page.locator(".pagefind-ui__result-link")).to_have_count(2)
+        for name in ("audience", "tag", "source", "week"):
+            expect(page.locator(".pagefind-ui__filter-name", has_text=name)).to_have_count(1)
+        page.close()
+    assert first, "the search page loaded no filter chunk"
+
+
 def test_a_result_snippet_keeps_the_tldr_labels_apart_from_their_values(  # type: ignore[no-untyped-def]
         browser, built: tuple[Path, str]) -> None:
     from playwright.sync_api import expect

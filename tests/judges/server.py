@@ -12,7 +12,8 @@ import argparse
 import functools
 import http.server
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +21,11 @@ from urllib.parse import unquote, urlsplit
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     base: str = "/repo/"
+    delay: Callable[[str], float] = staticmethod(lambda path: 0.0)  # seconds before answering
+
+    def do_GET(self) -> None:
+        time.sleep(self.delay(urlsplit(self.path).path))
+        super().do_GET()
 
     def translate_path(self, path: str) -> str:
         url_path = unquote(urlsplit(path).path)
@@ -50,9 +56,16 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_server(directory: Path, base: str = "/repo/", host: str = "127.0.0.1", port: int = 0) -> _Server:
-    """A server bound now (port 0: any free port); the folder may be filled before serving starts."""
-    handler = type("Handler", (_Handler,), {"base": base})
+def make_server(directory: Path, base: str = "/repo/", host: str = "127.0.0.1", port: int = 0,
+                delay: Callable[[str], float] | None = None) -> _Server:
+    """A server bound now (port 0: any free port); the folder may be filled before serving starts.
+
+    `delay(url_path)` gives seconds to wait before answering a GET: a slow network, for a test.
+    """
+    attrs: dict[str, object] = {"base": base}
+    if delay is not None:
+        attrs["delay"] = staticmethod(delay)
+    handler = type("Handler", (_Handler,), attrs)
     return _Server((host, port), functools.partial(handler, directory=str(directory)))
 
 
