@@ -261,7 +261,8 @@ class LinkedFile:
 
     path: str
     """Relative to the output folder, like OutputFile.path."""
-    source: Path
+    source: Path | str
+    """The cache file (a string where there are thousands: making Path objects costs)."""
     key: str
     """What its bytes were made from (their cache key): equal keys, equal bytes."""
 

@@ -8,6 +8,7 @@ import datetime as dt
 import fnmatch
 import functools
 import os
+import shutil
 import pickle
 import tempfile
 import time
@@ -43,8 +44,8 @@ from sitegen.pages.social import cards_on
 from sitegen.languages import check_languages, link_translations, split_languages
 from sitegen.templates import builtin_theme_dir, make_environment, render_template
 from sitegen.urls import is_email
-from sitegen.uptodate import (Manifest, Stamp, content_digest, inputs_digest, load_manifest, record, save_manifest,
-                              up_to_date)
+from sitegen.uptodate import (Manifest, Stamp, content_digest, inputs_digest, load_manifest, output_reuse, record,
+                              save_manifest, up_to_date)
 from sitegen.writer import check_output_dir, write_site
 
 
@@ -367,7 +368,7 @@ def _render_one(site: Site, options: BuildOptions, notes: list[str] | None, asse
         for i, (path, key) in enumerate(pages):
             # A patch checked that every page it does not make again is in the cache.
             if (patched is not None and path not in fresh) or store.has("pages", key):
-                yield LinkedFile(path, store.path("pages", key), key)
+                yield LinkedFile(path, store.file("pages", key), key)
             else:
                 todo.append(jobs[i] if patched is None else fresh[path])
         key_at = dict(pages)
@@ -492,12 +493,15 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     if off is not None and not off.startswith(OFF_ENV) and "social" in page_kinds(options).names:
         notes.append(f"social cards are off: {off}")  # brief pages then have no og:image
 
-    def finish(staging: Path) -> None:
-        if searchable(site, page_kinds(options)):
-            with progress.timed("search"):
-                result, counter.search_tree = index_cached(staging, shard_plan(site), counter.searched, store)
-            if result.note:
-                notes.append(result.note)
+    def finish(staging: Path, left: str | None) -> str | None:
+        if not searchable(site, page_kinds(options)):
+            shutil.rmtree(staging / SEARCH_BUNDLE, ignore_errors=True)  # a spare's old bundle
+            return None
+        with progress.timed("search"):
+            result, counter.search_tree = index_cached(staging, shard_plan(site), counter.searched, store, left)
+        if result.note:
+            notes.append(result.note)
+        return counter.search_tree
 
     assets = page_kinds(options).assets(site)
     with contextlib.ExitStack() as stack:
@@ -508,7 +512,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         try:
             files = write_site(output, counter.count(render_site(site, options, notes, assets, progress, store,
                                                                  asset_root)),
-                               static_dirs(site_dir), finish)
+                               static_dirs(site_dir), finish,
+                               None if store is None else output_reuse(store.root, output))
         finally:
             progress.done()
     if store is not None:
@@ -527,7 +532,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return BuildResult(counter.pages, files, time.perf_counter() - start, output, tuple(notes))
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Path | str, root: Path) -> str:
     """`path` relative to `root`; most are inside it, and os.path.relpath was a second per 24,000 files."""
     prefix, text = f"{root}/", str(path)
     return text[len(prefix):] if text.startswith(prefix) and "/../" not in text else os.path.relpath(path, root)
@@ -543,14 +548,20 @@ def replay(store: Store, output: Path, content: str, now_option: str | None,
     manifest = load_manifest(store.root, content, _clock(now_option))
     if manifest is None:
         return None
-    files = [LinkedFile(path, store.root / rel, rel) for path, rel in manifest.files]
+    root = os.fspath(store.root)
+    files = [LinkedFile(path, f"{root}/{rel}", rel) for path, rel in manifest.files]
     search = None if manifest.search is None else store.root / manifest.search
 
-    def finish(staging: Path) -> None:
+    def finish(staging: Path, left: str | None) -> str | None:
+        bundle = staging / SEARCH_BUNDLE
+        if left is not None and left == manifest.search and bundle.is_dir():
+            return left  # a spare that has this very bundle
+        shutil.rmtree(bundle, ignore_errors=True)
         if search is not None:
-            link_tree(search, staging / SEARCH_BUNDLE)
+            link_tree(search, bundle)
+        return manifest.search
 
-    count = write_site(output, files, static, finish)
+    count = write_site(output, files, static, finish, output_reuse(store.root, output))
     st = os.stat(output)
     stamp = Stamp("", (st.st_dev, st.st_ino), manifest.valid_from, manifest.valid_until, manifest.pages, count,
                   manifest.notes, manifest.tz)
@@ -595,20 +606,25 @@ def searchable(site: Site, kinds: Registry) -> bool:
 
 
 def index_cached(staging: Path, plan: Sequence[Shard], keys: Mapping[str, str] | None,
-                 store: Store | None) -> tuple[SearchIndex, str | None]:
+                 store: Store | None, left: str | None = None) -> tuple[SearchIndex, str | None]:
     """Pagefind's bundle for the staged site: from the cache when the pages it reads are the
     same as a build before (by their keys, `keys`: output path -> page key), else made, each
     shard of `plan` linked from the cache when its pages are as before, and kept. Pagefind's
     own output is not reproducible (its file names vary run to run), so this also keeps a
     rebuild's bundle byte-identical when no brief page changed. Also returns where the cache
-    keeps the bundle (relative to the cache folder), for the build's manifest."""
+    keeps the bundle (relative to the cache folder), for the build's manifest. `left`: that of
+    the bundle already in `staging` (a spare folder's), kept if it is still the one."""
     stamp = binary_stamp()
+    bundle = staging / SEARCH_BUNDLE
     if keys is None or store is None or stamp is None:
+        shutil.rmtree(bundle, ignore_errors=True)  # a spare's old bundle
         return index_shards(staging, plan), None
     trees = TreeStore(store.root, "search")
-    bundle = staging / SEARCH_BUNDLE
     whole = key_of(b"pagefind", stamp, str(pages_per_index()).encode(),
                    "\n".join(f"{path}\0{k}" for path, k in sorted(keys.items())).encode())
+    if left == trees.relative(whole) and bundle.is_dir() and trees.touch(whole):
+        return SearchIndex(True), left  # the spare folder has this very bundle
+    shutil.rmtree(bundle, ignore_errors=True)
     if trees.get(whole, bundle):
         return SearchIndex(True), trees.relative(whole)
 
@@ -631,7 +647,7 @@ class _Counter:
         self.pages = 0
         self.searched: dict[str, str] | None = {}
         """Output path -> page key of each page Pagefind reads (None once one has no key)."""
-        self.manifest: list[tuple[str, Path]] | None = []
+        self.manifest: list[tuple[str, Path | str]] | None = []
         self.search_tree: str | None = None
 
     def count(self, files):  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from sitegen.config import CONFIG_NAME
 from sitegen.content import PAGES_DIR
 from sitegen.sitecache import write_atomic
 from sitegen.templates import builtin_theme_dir
+from sitegen.writer import Reuse
 
 RACY_NS = 2_000_000_000
 ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SITEGEN_SEARCH_SHARD", "SOURCE_DATE_EPOCH")
@@ -130,11 +131,19 @@ def record(cache: Path, output: Path, stamp: Stamp) -> None:
 
 
 def forget(cache: Path, output: Path) -> None:
-    """Another writer (serve) changes `output` in place: no stamp may vouch for it any more."""
+    """Another writer (serve) changes `output` in place: no stamp may vouch for it any more,
+    nor may the writer's listing of it."""
     try:
         stamp_file(cache, output).unlink()
     except OSError:
         pass
+    output_reuse(cache, output).forget()
+
+
+def output_reuse(cache: Path, output: Path) -> Reuse:
+    """Where builds into `output` keep its listing and their spare folder (sitegen/writer.py)."""
+    name = stamp_file(cache, output).stem
+    return Reuse(cache / "spare" / name, cache / "builds" / name)
 
 
 # --- the same files built before: a manifest by content -------------------------------------

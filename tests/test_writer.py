@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import time
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import brief, tree_bytes
 from sitegen.errors import BuildFailed
-from sitegen.model import OutputFile
+from sitegen.model import LinkedFile, OutputFile
 from sitegen.pipeline import BuildOptions, build
 from sitegen.writer import UnsafeOutputPath, check_output_dir, safe_join, write_site
 
@@ -173,3 +175,149 @@ def test_os_errors_become_a_diagnostic(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed) as info:
         write_site(tmp_path / "a-file" / "public", files({"index.html": "x"}))
     assert "cannot write the output" in info.value.diagnostics[0].message
+
+
+# --------------------------------------------------------------------------- the spare folder
+
+
+class _Builds:
+    """Builds into tmp/public with a cache at tmp/cache, as the pipeline makes them: generated
+    files hard-linked from content-named cache files, plus one static folder."""
+
+    def __init__(self, tmp: Path):
+        from sitegen.writer import Reuse
+
+        self.out, self.cache, self.static = tmp / "public", tmp / "cache", tmp / "static"
+        self.static.mkdir()
+        self.reuse = Reuse(self.cache / "spare" / "site", self.cache / "builds" / "site")
+
+    def linked(self, named: dict[str, str]) -> list[LinkedFile]:
+        made = []
+        for path, text in named.items():
+            source = self.cache / "pages" / hashlib.sha1(text.encode()).hexdigest()
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(text)
+            made.append(LinkedFile(path, source, source.name))
+        return made
+
+    def build(self, named: dict[str, str], static: dict[str, str] | None = None,
+              extra: Iterable[OutputFile] = ()) -> None:
+        for path, text in (static or {}).items():
+            (self.static / path).parent.mkdir(parents=True, exist_ok=True)
+            (self.static / path).write_text(text)
+        write_site(self.out, [*self.linked(named), *extra], [self.static], reuse=self.reuse)
+
+
+def test_a_rebuild_patches_the_spare_folder_into_exactly_the_new_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import writer
+
+    b = _Builds(tmp_path)
+    b.build({"index.html": "v1", "a/index.html": "a1", "gone/index.html": "g"}, {"css/site.css": "c1"})
+    b.build({"index.html": "v2", "a/index.html": "a1", "gone/index.html": "g"})
+    assert b.reuse.spare.is_dir()  # the first build's output, kept with its listing
+    spare = os.stat(b.reuse.spare).st_ino
+    placed: list[str] = []
+    real_link, real_copy = writer.link_or_copy, writer.shutil.copy2
+    monkeypatch.setattr(writer, "link_or_copy", lambda src, dest: (placed.append(dest), real_link(src, dest)))
+    monkeypatch.setattr(writer.shutil, "copy2", lambda src, dest: (placed.append(dest), real_copy(src, dest)))
+    # The third build patches the spare: changed, added, removed, a folder that becomes a file,
+    # a static file edited and one added, a written file.
+    (b.static / "css/site.css").write_text("c2, longer")
+    b.build({"index.html": "v3", "a": "a is a file now", "new/deep/index.html": "n", "b/index.html": "b",
+             "kept.html": "k"}, {"js/app.js": "j"}, extra=[OutputFile("robots.txt", b"r")])
+    assert os.stat(b.out).st_ino == spare  # the spare became the output: no fresh folder
+    assert tree_bytes(b.out) == {"index.html": b"v3", "a": b"a is a file now", "new/deep/index.html": b"n",
+                                 "b/index.html": b"b", "kept.html": b"k", "css/site.css": b"c2, longer",
+                                 "js/app.js": b"j", "robots.txt": b"r"}
+    assert not (b.out / "gone").exists()  # emptied folders go too
+    assert sorted(p.rpartition(".sitegen-staging-")[2].partition("/")[2] for p in placed) == [
+        "a", "b/index.html", "css/site.css", "index.html", "js/app.js", "kept.html", "new/deep/index.html"]
+    # The fourth patches the second's output; the fifth the third's: only what differs is placed.
+    b.build({"index.html": "v4", "a/index.html": "a is a folder again", "kept.html": "k"})
+    assert tree_bytes(b.out) == {"index.html": b"v4", "a/index.html": b"a is a folder again", "kept.html": b"k",
+                                 "css/site.css": b"c2, longer", "js/app.js": b"j"}
+    placed.clear()
+    b.build({"index.html": "v4", "a/index.html": "a is a folder again", "kept.html": "k"})
+    assert tree_bytes(b.out) == {"index.html": b"v4", "a/index.html": b"a is a folder again", "kept.html": b"k",
+                                 "css/site.css": b"c2, longer", "js/app.js": b"j"}
+    assert sorted(p.rpartition(".sitegen-staging-")[2].partition("/")[2] for p in placed) == [
+        "a/index.html", "index.html"]
+
+
+def test_patching_never_writes_into_a_cache_file(tmp_path: Path) -> None:
+    """The spare's files are hard links to the cache: a path that becomes a written file must
+    get a new file, or the cache entry (and every output linking it) would change."""
+    b = _Builds(tmp_path)
+    for _ in range(3):  # the third build patches the first's output
+        b.build({"index.html": "cached bytes"})
+    source = b.cache / "pages" / hashlib.sha1(b"cached bytes").hexdigest()
+    b.build({}, extra=[OutputFile("index.html", b"written bytes")])
+    b.build({}, extra=[OutputFile("index.html", b"written bytes")])
+    assert source.read_text() == "cached bytes"
+    assert (b.out / "index.html").read_bytes() == b"written bytes"
+
+
+def test_a_build_that_fails_while_patching_leaves_the_output_and_spoils_no_later_build(tmp_path: Path) -> None:
+    b = _Builds(tmp_path)
+    b.build({"index.html": "1", "a.html": "a"})
+    b.build({"index.html": "2", "a.html": "a"})
+    before = tree_bytes(b.out)
+
+    def broken() -> Iterator[LinkedFile]:
+        yield from b.linked({"index.html": "3", "half.html": "half"})
+        raise BuildFailed([])
+
+    with pytest.raises(BuildFailed):
+        write_site(b.out, broken(), [b.static], reuse=b.reuse)
+    assert tree_bytes(b.out) == before
+    assert not b.reuse.spare.exists()  # the half-patched spare is not kept
+    b.build({"index.html": "4"})
+    b.build({"index.html": "5", "z.html": "z"})
+    assert tree_bytes(b.out) == {"index.html": b"5", "z.html": b"z"}
+
+
+def test_a_spare_that_is_not_the_listed_folder_is_not_used(tmp_path: Path) -> None:
+    b = _Builds(tmp_path)
+    b.build({"index.html": "1", "a.html": "a"})
+    b.build({"index.html": "2", "a.html": "a"})
+    shutil.move(b.reuse.spare, tmp_path / "moved")  # another folder at its place: same files,
+    shutil.copytree(tmp_path / "moved", b.reuse.spare)  # another identity
+    (b.reuse.spare / "stray.html").write_text("stray")
+    b.build({"index.html": "3", "a.html": "a"})
+    assert tree_bytes(b.out) == {"index.html": b"3", "a.html": b"a"}
+
+
+def test_serve_writing_in_place_voids_the_outputs_listing(tmp_path: Path) -> None:
+    from sitegen.uptodate import forget, output_reuse
+
+    b = _Builds(tmp_path)
+    b.reuse = output_reuse(b.cache, b.out)
+    b.build({"index.html": "1"})
+    b.build({"index.html": "2"})
+    (b.out / "serve-wrote-this.html").write_text("x")  # serve changes public/ in place ...
+    forget(b.cache, b.out)  # ... and says so
+    b.build({"index.html": "3"})  # public/ (with serve's file) is swapped out: not kept as spare
+    b.build({"index.html": "4"})
+    assert tree_bytes(b.out) == {"index.html": b"4"}
+
+
+def test_a_symlink_left_in_the_output_is_never_written_through(tmp_path: Path) -> None:
+    """Someone puts symlinks to a folder outside in public/; that folder becomes a spare two
+    builds later. Patching it must replace the symlinks, not write or delete through them."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("not the site's")
+    (outside / "gone.html").write_text("not the site's either")
+    b = _Builds(tmp_path)
+    pages = {"index.html": "1", "s/a/index.html": "a1", "s/a/gone.html": "g", "pagefind/x.js": "p"}
+    b.build(pages)
+    for link in ("s/a", "pagefind"):
+        shutil.rmtree(b.out / link)
+        (b.out / link).symlink_to(outside)
+    b.build({**pages, "index.html": "2"})
+    b.build({"index.html": "3", "s/a/index.html": "a3", "pagefind/x.js": "p3"})  # patches the symlinked one
+    assert sorted(p.name for p in outside.iterdir()) == ["gone.html", "index.html"]
+    assert (outside / "index.html").read_text() == "not the site's"
+    assert not (b.out / "s/a").is_symlink() and not (b.out / "pagefind").is_symlink()
+    assert tree_bytes(b.out) == {"index.html": b"3", "s/a/index.html": b"a3", "pagefind/x.js": b"p3"}

@@ -20,7 +20,7 @@ from sitegen.model import LinkedFile, OutputFile
 from sitegen.pages.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.paths import link_escapes, real_root
 from sitegen.pipeline import static_dirs
-from sitegen.writer import link_or_copy, safe_join
+from sitegen.writer import link_or_copy, safe_join, static_sources
 
 
 STAGING = ".sitegen-staging"
@@ -194,21 +194,7 @@ class LiveOutput:
 def static_files(site_dir: Path) -> dict[str, Path]:
     """rel -> source file, following the writer's rules (symlinks out of static/ are skipped;
     the site's static/ overrides the theme's)."""
-    found: dict[str, Path] = {}
-    for root in static_dirs(site_dir):
-        if not root.is_dir():
-            continue
-        real = real_root(root)
-        for folder, dirs, files in os.walk(root, followlinks=True):
-            here = Path(folder)
-            dirs[:] = [name for name in dirs if not link_escapes(here / name, real)]
-            for name in files:
-                p = here / name
-                if link_escapes(p, real):
-                    continue
-                if p.is_file():
-                    found[p.relative_to(root).as_posix()] = p
-    return found
+    return static_sources(static_dirs(site_dir))
 
 
 def walk_files(root: Path) -> list[str]:
