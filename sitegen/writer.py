@@ -149,9 +149,10 @@ def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_d
         staging.mkdir()
     count = 0
     try:
-        # The staging folder holds no symlink (every folder in it is made here, by a build), so a
-        # path that is safe by its letters stays inside it: no realpath per file, which took
-        # most of linking a 24,000-file build from the cache.
+        # The staging folder holds no symlink (every folder in it is made by a build, and a
+        # spare's are checked by lstat where a file changes: _prepare), so a path that is safe
+        # by its letters stays inside it: no realpath per file, which took most of linking a
+        # 24,000-file build from the cache.
         root = str(staging)
         made: set[str] = set()
         linked: dict[str, str] = {}
