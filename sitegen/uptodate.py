@@ -16,11 +16,10 @@ Edits inside the output folder are not detected: the output is the build's, not 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import importlib.metadata
 import json
 import os
+import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -28,7 +27,7 @@ import dataclasses
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sitegen.buildcache import code_stamp
+from sitegen.buildcache import code_stamp, packages_stamp
 from sitegen.config import CONFIG_NAME
 from sitegen.content import PAGES_DIR
 from sitegen.sitecache import write_atomic
@@ -39,22 +38,6 @@ RACY_NS = 2_000_000_000
 ENVIRONMENT = ("SITEGEN_CARDS", "SITEGEN_PAGEFIND", "SITEGEN_SEARCH_SHARD", "SOURCE_DATE_EPOCH")
 """Environment variables that change what a build makes (SOURCE_DATE_EPOCH: only through
 the clock window, but a changed value is a deliberate rebuild)."""
-
-
-DISTRIBUTIONS = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "nh3", "css-inline", "Pillow", "fonttools",
-                 "brotli", "fontpkg-noto-sans", "noto-cjk-sans-otc", "pagefind-bin", "Babel")
-"""Installed packages whose version can change what a build writes."""
-
-
-@functools.cache
-def packages_stamp() -> str:
-    versions = []
-    for name in DISTRIBUTIONS:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=-")
-    return ",".join(versions)
 
 
 @dataclass(frozen=True)
@@ -168,22 +151,54 @@ class Manifest:
     tz: str
 
 
-def content_digest(site_dir: Path, options: tuple[object, ...]) -> str:
+def content_digest(site_dir: Path, options: tuple[object, ...], cache: Path | None = None) -> str:
     """A digest of the bytes of everything a build reads (not their stat signatures: a fresh
-    clone's files are new files with the same bytes)."""
+    clone's files are new files with the same bytes). `cache`: the build cache, where each
+    file's digest is kept by its stat signature, so only files that changed are read again."""
+    started = time.time_ns()
+    known = _load_file_digests(cache)
+    fresh: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
     h = hashlib.blake2b(code_stamp(), digest_size=20)
     h.update(repr((options, sys.version, packages_stamp(), [os.environ.get(k) for k in ENVIRONMENT])).encode())
     theme = builtin_theme_dir()
     for label, base in [(name, site_dir / name) for name in INPUTS] + [("theme:", theme)]:
         for rel, path in _files_under(base):
             try:
-                with open(path, "rb") as f:
-                    data = f.read()
+                st = os.stat(path)
+                sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+                hit = known.get(path)
+                if hit is not None and hit[0] == sig:
+                    file_digest = hit[1]
+                else:
+                    with open(path, "rb") as f:
+                        file_digest = hashlib.blake2b(f.read(), digest_size=20).digest()
             except OSError:
                 continue
-            h.update(f"{label}\0{rel}\0{len(data)}\0".encode())
-            h.update(data)
+            if st.st_mtime_ns <= started - RACY_NS and st.st_ctime_ns <= started - RACY_NS:
+                fresh[path] = (sig, file_digest)  # a file changed just now may change again unseen
+            h.update(f"{label}\0{rel}\0".encode())
+            h.update(file_digest)
+    if cache is not None and fresh != known:
+        try:
+            write_atomic(cache / "builds" / FILE_DIGESTS, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only cache: every file is read next time
     return h.hexdigest()
+
+
+FILE_DIGESTS = "file-digests.pickle"
+"""In the cache's builds/: path -> (stat signature, digest of the bytes) of each input file."""
+
+
+def _load_file_digests(cache: Path | None) -> dict[str, tuple[tuple[int, int, int, int], bytes]]:
+    if cache is None:
+        return {}
+    try:
+        with open(cache / "builds" / FILE_DIGESTS, "rb") as fh:
+            known = pickle.load(fh)
+    except Exception:  # missing, torn, or from another version: every file is read
+        return {}
+    return known if isinstance(known, dict) else {}
 
 
 def _files_under(base: Path) -> list[tuple[str, str]]:
@@ -194,15 +209,18 @@ def _files_under(base: Path) -> list[tuple[str, str]]:
         return [(".", os.fspath(base))]
     if not base.is_dir():
         return []
-    top = os.fspath(base)
-    found = []
-    for folder, _, files in os.walk(top):
-        rel = folder[len(top) + 1:].replace(os.sep, "/")
-        for name in files:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                r = f"{rel}/{name}" if rel else name
-                found.append((r.split("/"), r, path))
+    found: list[tuple[list[str], str, str]] = []
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                r = f"{rel}/{e.name}" if rel else e.name
+                if e.is_dir(follow_symlinks=False):
+                    walk(e.path, r)
+                elif e.is_file():  # a regular file needs no stat here (the entry's type says so)
+                    found.append((r.split("/"), r, e.path))
+
+    walk(os.fspath(base), "")
     found.sort()
     return [(r, path) for _, r, path in found]
 

@@ -301,3 +301,95 @@ def test_a_build_after_a_small_edit_makes_only_the_pages_it_reaches(make_site, t
     assert keyed() < every / 2  # a body edit: its page, and the pages of its story
     assert "tags/ai/feed.xml" not in made and "tags/cloud/feed.xml" in made  # b0 is filed under cloud
     assert site_bytes(site / "public") == clean(site, tmp_path / "clean-again")
+
+
+def test_the_content_digest_reads_only_changed_files_and_still_sees_every_byte(
+        make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The manifest's key (the bytes of every input) comes from digests kept by stat signature:
+    an unchanged file is not read again, and an edited one is, even with its size and time put back."""
+    import builtins
+
+    from sitegen import uptodate
+    from sitegen.uptodate import content_digest
+
+    site = make_site(BASE)
+    monkeypatch.setattr(uptodate, "RACY_NS", 0)  # files just written count as settled (see racy below)
+    cache = tmp_path / "cache"
+    plain = content_digest(site, ())
+    assert content_digest(site, (), cache) == plain  # the first run reads every file
+    opened: list[str] = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1])
+    assert content_digest(site, (), cache) == plain
+    assert not [f for f in opened if "content/" in f]  # nothing read: every digest was known
+    alpha = site / "content/briefs/alpha.md"
+    st = os.stat(alpha)
+    alpha.write_bytes(alpha.read_bytes().replace(b"Alpha rises", b"Alpha sinks"))  # same size
+    os.utime(alpha, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same time
+    opened.clear()
+    edited = content_digest(site, (), cache)
+    assert [f for f in opened if "content/" in f] == [str(alpha)]
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert edited != plain and edited == content_digest(site, ())
+
+
+def test_a_file_changed_just_before_the_digest_is_read_again_next_time(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file whose change is within the clock's resolution of the digest could change again
+    unseen by its stat: its digest is not kept (git's racy rule)."""
+    import pickle
+
+    from sitegen.uptodate import FILE_DIGESTS, content_digest
+
+    site = make_site(BASE)
+    cache = tmp_path / "cache"
+    content_digest(site, (), cache)
+    kept = pickle.loads((cache / "builds" / FILE_DIGESTS).read_bytes()) if (cache / "builds" / FILE_DIGESTS).exists() else {}
+    assert not [p for p in kept if "content/" in p]  # written a moment ago: none kept
+
+
+def test_a_package_upgrade_is_a_cache_miss(make_site, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A new markdown-it-py, Jinja2 or Babel may write other bytes: nothing cached under the old
+    one is used, or the output would differ from a build without the cache."""
+    import importlib.metadata
+
+    from sitegen import buildcache
+
+    def inodes(folder: Path) -> set[int]:
+        return {p.stat().st_ino for p in folder.rglob("*.html")}
+
+    site = make_site(BASE)
+    build(BuildOptions(site, workers=1))
+    before = inodes(site / ".sitegen/pages")
+    assert before & inodes(site / "public")  # the output links the cached pages
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == "Jinja2" else real(name))
+    for stamp in (buildcache.packages_stamp, buildcache.code_stamp):
+        stamp.cache_clear()
+    try:
+        (site / "content/briefs/alpha.md").write_text(brief("Alpha rises", extra="tags: [ai]") + "\n")
+        build(BuildOptions(site, workers=1))
+    finally:
+        for stamp in (buildcache.packages_stamp, buildcache.code_stamp):
+            stamp.cache_clear()
+    assert not before & inodes(site / "public"), "a page rendered under the old Jinja2 was used under the new one"
+
+
+def test_a_build_reads_the_parse_results_of_the_last_from_one_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site of many briefs gets one pack of parse results; the next build (one brief edited)
+    takes the others from it, not entry by entry, and its output equals a clean build's."""
+    from sitegen.buildcache import PACK, Store
+
+    site = corpus(tmp_path, 120)
+    build(BuildOptions(site, workers=1))
+    assert (site / ".sitegen/parse" / PACK).is_file()
+    loaded: list[str] = []
+    real = Store.load
+    monkeypatch.setattr(Store, "load", lambda self, kind, key: (loaded.append(key) if kind == "parse" else None,
+                                                                real(self, kind, key))[1])
+    edited = sorted((site / "content/briefs").glob("*.md"))[3]
+    edited.write_text(edited.read_text().replace("\n---\n", "\n---\nAn added first line.\n\n", 1))
+    build(BuildOptions(site, workers=1))
+    briefs = [k for k in loaded if k not in (PACK, "card-digests", lastbuild.record_key(), lastbuild.files_key())]
+    assert len(briefs) == 1  # the edited brief: not in the pack, looked up on its own
+    monkeypatch.setattr(Store, "load", real)
+    assert site_bytes(site / "public") == clean(site, tmp_path / "clean")
