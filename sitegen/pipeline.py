@@ -141,9 +141,9 @@ def parse_pairs_stored(pairs: Iterable[tuple[SourceFile, bytes]], settings: Pars
     found: list[ParsedSource | None] = []
     keys: list[str] = []
     misses: list[tuple[SourceFile, bytes, str]] = []
-    packed = store.load_pack() if pack else {}
     unpacked = 0
     with collector.paused():  # unpickling 10,000 briefs: collections would rescan them as they come
+        packed = store.load_pack(salt) if pack else {}
         for f, data in pairs:
             key = key_of(salt, f.kind.encode(), f.shown.encode(), data)
             keys.append(key)
@@ -165,8 +165,9 @@ def parse_pairs_stored(pairs: Iterable[tuple[SourceFile, bytes]], settings: Pars
         store.note_origin(result[1], key)
         results[key] = result
         yield result
+    del packed  # the results of files edited since: garbage now
     if pack and unpacked > max(PACK_SLACK, len(keys) // 20):
-        store.save_pack(results)
+        store.save_pack(results, salt)
 
 
 def _stored_parser(settings: ParseSettings, store: Store, workers: int | None,

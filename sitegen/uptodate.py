@@ -215,12 +215,18 @@ def _files_under(base: Path) -> list[tuple[str, str]]:
         with os.scandir(folder) as entries:
             for e in entries:
                 r = f"{rel}/{e.name}" if rel else e.name
-                if e.is_dir(follow_symlinks=False):
-                    walk(e.path, r)
-                elif e.is_file():  # a regular file needs no stat here (the entry's type says so)
-                    found.append((r.split("/"), r, e.path))
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        walk(e.path, r)
+                    elif e.is_file():  # a regular file needs no stat here (the entry's type says so)
+                        found.append((r.split("/"), r, e.path))
+                except OSError:
+                    continue  # a symlink loop, a folder that went: not an input the build reads
 
-    walk(os.fspath(base), "")
+    try:
+        walk(os.fspath(base), "")
+    except OSError:
+        pass  # an unreadable folder: os.walk skipped it too (the build reports what it cannot read)
     found.sort()
     return [(r, path) for _, r, path in found]
 

@@ -393,3 +393,36 @@ def test_a_build_reads_the_parse_results_of_the_last_from_one_pack(tmp_path: Pat
     assert len(briefs) == 1  # the edited brief: not in the pack, looked up on its own
     monkeypatch.setattr(Store, "load", real)
     assert site_bytes(site / "public") == clean(site, tmp_path / "clean")
+    # A damaged pack is not used (the entries are read one by one), and the output is the same.
+    pack = site / ".sitegen/parse" / PACK
+    data = bytearray(pack.read_bytes())
+    data[-100] ^= 0xFF
+    pack.write_bytes(bytes(data))
+    edited.write_text(edited.read_text().replace("An added first line.", "A changed first line."))
+    build(BuildOptions(site, workers=1))
+    assert site_bytes(site / "public") == clean(site, tmp_path / "clean-2")
+
+
+def test_entries_no_build_used_for_an_hour_are_deleted_at_most_every_ten_minutes(make_site) -> None:  # type: ignore[no-untyped-def]
+    from sitegen.buildcache import PRUNE_AGE_SECONDS, PRUNE_EVERY_SECONDS
+
+    site = make_site(BASE)
+    build(BuildOptions(site, workers=1))
+    cache = site / ".sitegen"
+    pages = cache / "pages"
+    stale, young = pages / ("0" * 40 + ".html"), pages / ("1" * 40 + ".html")
+    for entry in (stale, young):
+        entry.write_text("a page of an old build")
+    hours_ago = time.time() - PRUNE_AGE_SECONDS - 60
+    os.utime(stale, (hours_ago, hours_ago))
+    alpha = site / "content/briefs/alpha.md"
+    alpha.write_text(alpha.read_text() + "\nMore.\n")
+    build(BuildOptions(site, workers=1))
+    assert stale.exists()  # the first build scanned a moment ago: no scan yet
+    minutes_ago = time.time() - PRUNE_EVERY_SECONDS - 1
+    os.utime(cache / "builds/pruned", (minutes_ago, minutes_ago))
+    alpha.write_text(alpha.read_text() + "\nAnd more.\n")
+    build(BuildOptions(site, workers=1))
+    assert not stale.exists() and young.exists()  # a concurrent build may be using the young one
+    used = set(os.listdir(pages))
+    assert {p.stat().st_ino for p in (site / "public").rglob("*.html")} <= {(pages / n).stat().st_ino for n in used}

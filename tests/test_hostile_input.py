@@ -85,7 +85,7 @@ def audit_output(out: Path) -> list[str]:
 
 CACHED = re.compile(r"(?:.*/)?\.sitegen/(?:cards/[0-9a-f]{32}\.png|fonts/[0-9a-f]{32}\.woff2?|parse/[0-9a-f]{40}|parse/card-digests|parse/pack"
                     r"|pages/[0-9a-f]{40}\.html|files/[0-9a-f]{40}|trees/search/[0-9a-f]{40}/.+"
-                    r"|builds/[0-9a-f]{16}\.(?:json|output|spare)|builds/content-[0-9a-f]{40}\.json|builds/file-digests\.pickle"
+                    r"|builds/[0-9a-f]{16}\.(?:json|output|spare)|builds/content-[0-9a-f]{40}\.json|builds/file-digests\.pickle|builds/pruned"
                     r"|spare/[0-9a-f]{16}/.+)")
 """What a build may keep in a site's cache folder: cards, fonts, parse results, pages, other files,
 the search bundle, its stamp, output listings, manifest and input files' digests, each named by
