@@ -226,12 +226,23 @@ def _index_each(folder: Path, shards: Sequence[Shard], out: Path, background: bo
         for (shard, dest, k), result, bundle in zip(todo, results, made):
             if not result.indexed:
                 return result
+            if shard.name:
+                _keep_index_only(bundle)
             if trees is not None and k is not None:
                 trees.put(k, bundle)
             _move_into(bundle, dest)
     finally:
         shutil.rmtree(sites, ignore_errors=True)
     return SearchIndex(True)
+
+
+def _keep_index_only(bundle: Path) -> None:
+    """A merged shard is read for its index alone (its entry file, its meta and its chunk
+    folders): the search page loads Pagefind's script, worker, WebAssembly and UI from the
+    newest shard only, so another shard's copies (about 0.65 MB each) would be dead weight."""
+    for entry in os.scandir(bundle):
+        if entry.is_file() and entry.name != "pagefind-entry.json" and not entry.name.endswith(".pf_meta"):
+            os.unlink(entry.path)
 
 
 def _link_pages(folder: Path, site: Path, pages: Sequence[str]) -> None:

@@ -361,6 +361,11 @@ def test_a_large_site_gets_one_index_per_year_listed_for_the_search_page(sharded
         entry = json.loads((bundle / shard / "pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] == pages
     assert not (out / ".sitegen-search").exists()
+    # The search page loads Pagefind's code from the newest shard only: the others carry none
+    # (the Chromium test below searches them all with it).
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
+    for shard in ("2025", "2024"):
+        assert not [f.name for f in (bundle / shard).iterdir() if f.suffix in (".js", ".css", ".pagefind")]
 
 
 def test_the_search_page_searches_every_shard(browser, sharded: tuple[Path, str]) -> None:  # type: ignore[no-untyped-def]
