@@ -97,6 +97,11 @@ class Listing:
     """Path -> (static source, size, mtime_ns) of each file copied from a static folder."""
     left: str | None
     """What `finish` returned for this folder."""
+    top: frozenset[str]
+    """The names at the folder's top level."""
+    folders: dict[str, int]
+    """Each folder holding a listed file (but the top) -> its mtime_ns: a file someone adds
+    or removes by hand changes it, and the folder is then not patched but made afresh."""
 
 
 @dataclass(frozen=True)
@@ -174,9 +179,10 @@ def _write_site(output: Path, files: Iterable[OutputFile | LinkedFile], static_d
         if base is not None:
             _remove_gone(root, base, linked, copied)
         left = finish(staging, base.left if base is not None else None) if finish is not None else None
+        shape = _shape(root, linked.keys() | copied.keys()) if reuse is not None else (frozenset(), {})
         exchanged = swap_in(staging, output)
         if reuse is not None:
-            _keep_spare(reuse, staging, output, Listing(_ident(output), linked, copied, left), exchanged)
+            _keep_spare(reuse, staging, output, Listing(_ident(output), linked, copied, left, *shape), exchanged)
     finally:
         if staging.exists():
             if count >= BACKGROUND_REMOVAL_FILES:
@@ -279,6 +285,13 @@ def static_sources(static_dirs: Iterable[Path]) -> dict[str, Path]:
     return found
 
 
+def _shape(root: str, paths: Iterable[str]) -> tuple[frozenset[str], dict[str, int]]:
+    """The top-level names of the folder `root` and the mtime of each folder of `paths` in it
+    (about 18,000 stats at 10,000 briefs: 0.05 s)."""
+    folders = {rel.rpartition("/")[0] for rel in paths} - {""}
+    return frozenset(os.listdir(root)), {f: os.stat(f"{root}/{f}").st_mtime_ns for f in folders}
+
+
 def _ident(folder: Path | str) -> tuple[int, int]:
     st = os.stat(folder)
     return st.st_dev, st.st_ino
@@ -290,7 +303,7 @@ def _load(record: Path) -> Listing | None:
             listing = pickle.load(fh)
     except Exception:  # missing, torn or from another version: the folder is simply not reused
         return None
-    return listing if isinstance(listing, Listing) else None
+    return listing if isinstance(listing, Listing) and hasattr(listing, "folders") else None
 
 
 def _save(record: Path, listing: Listing) -> None:
@@ -322,6 +335,11 @@ def _claim_spare(reuse: Reuse, staging: Path) -> Listing | None:
     except OSError:
         return None
     try:
+        # Made by hand since (a file added or removed, a symlink): staged afresh instead.
+        if frozenset(os.listdir(staging)) != listing.top or any(
+                os.stat(f"{staging}/{f}").st_mtime_ns != t for f, t in listing.folders.items()):
+            remove_in_background(staging)
+            return None
         for entry in os.scandir(staging):
             if entry.is_symlink():  # not made by a build; a later step might write through it
                 os.unlink(entry.path)

@@ -321,3 +321,15 @@ def test_a_symlink_left_in_the_output_is_never_written_through(tmp_path: Path) -
     assert (outside / "index.html").read_text() == "not the site's"
     assert not (b.out / "s/a").is_symlink() and not (b.out / "pagefind").is_symlink()
     assert tree_bytes(b.out) == {"index.html": b"3", "s/a/index.html": b"a3", "pagefind/x.js": b"p3"}
+
+
+@pytest.mark.parametrize("added", ["a/by-hand.html", "by-hand.txt"], ids=["in-a-folder", "at-the-top"])
+def test_a_file_added_to_the_output_by_hand_does_not_come_back_from_the_spare(tmp_path: Path, added: str) -> None:
+    """A rebuild replaces the output with exactly what it makes, as a fresh staging folder did:
+    a spare that someone changed by hand (it was the output) is not patched but made afresh."""
+    b = _Builds(tmp_path)
+    b.build({"index.html": "1", "a/index.html": "a"})
+    (b.out / added).write_text("put here by hand")
+    for n in range(2, 5):  # the second build keeps that output as the spare; the third would patch it
+        b.build({"index.html": str(n), "a/index.html": "a"})
+        assert tree_bytes(b.out) == {"index.html": str(n).encode(), "a/index.html": b"a"}
